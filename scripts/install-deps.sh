@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages webnn-cpp builds and tests with. Idempotent; safe to re-run.
+set -euo pipefail
+PKGS=(
+  build-essential cmake ninja-build pkg-config clang-format
+  nlohmann-json3-dev            # webnn-graph-json reader/writer, conformance vectors
+  libgtest-dev libgmock-dev     # unit and integration tests
+  libbenchmark-dev              # bench/
+  libpng-dev libjpeg62-turbo-dev # PNG/JPEG inputs for the CLI and the demo
+  capnproto libcapnp-dev        # binary IR and service RPC
+  python3 python3-numpy         # model/reference scripts
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

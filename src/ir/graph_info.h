@@ -1,0 +1,90 @@
+// GraphInfo: the typed graph IR. Operands (inputs, constants, operation results) in one table
+// indexed by OperandId, operations in topological order with typed attributes, and constant
+// bytes. The builder produces it, the file formats and the Cap'n Proto codec read and write it,
+// the backends compile it. ValidateGraph (ir/validate_graph.h) checks an untrusted one.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ops/op_info.h"
+#include "webnn/attrs.h"
+#include "webnn/types.h"
+
+namespace webnn {
+
+using OperandId = uint32_t;
+inline constexpr OperandId kNoOperand = std::numeric_limits<OperandId>::max();
+
+enum class OperandKind : uint8_t {
+  kInput,     // a graph input, bound by name at dispatch
+  kConstant,  // data in GraphInfo::constants
+  kOutput,    // the result of an operation (a graph output when it has a name in outputs)
+};
+
+struct Operand {
+  OperandKind kind = OperandKind::kOutput;
+  OperandDescriptor desc;
+  std::string name;  // graph inputs: the input name; constants/results: an optional debug name
+  friend bool operator==(const Operand&, const Operand&) = default;
+};
+
+struct Operation {
+  OpKind kind = OpKind::kIdentity;
+  // One entry per input slot of the op (op_table.inc), kNoOperand for an absent optional one;
+  // for concat, one entry per input.
+  std::vector<OperandId> inputs;
+  std::vector<OperandId> outputs;
+  Attrs attrs;
+  std::string label;
+  friend bool operator==(const Operation&, const Operation&) = default;
+};
+
+// Immutable bytes with a shared owner: a vector, a mapped file, a Cap'n Proto message segment or
+// a shared-memory copy. Copying a ByteBuffer shares the bytes.
+class ByteBuffer {
+ public:
+  ByteBuffer() = default;
+  ByteBuffer(std::shared_ptr<const void> owner, const std::byte* data, size_t size)
+      : owner_(std::move(owner)), data_(data), size_(size) {}
+  static ByteBuffer Copy(std::span<const std::byte> bytes);
+  static ByteBuffer FromVector(std::vector<std::byte> bytes);
+  const std::byte* data() const { return data_; }
+  size_t size() const { return size_; }
+  std::span<const std::byte> span() const { return {data_, size_}; }
+  friend bool operator==(const ByteBuffer& a, const ByteBuffer& b);
+
+ private:
+  std::shared_ptr<const void> owner_;
+  const std::byte* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+struct GraphOutput {
+  std::string name;
+  OperandId operand = kNoOperand;
+  friend bool operator==(const GraphOutput&, const GraphOutput&) = default;
+};
+
+struct GraphInfo {
+  std::string name;  // optional, from the file formats
+  std::vector<Operand> operands;
+  std::vector<OperandId> inputs;     // graph inputs, in declaration order
+  std::vector<GraphOutput> outputs;  // named graph outputs, in declaration order
+  std::vector<Operation> operations; // topologically sorted
+  std::map<OperandId, ByteBuffer> constants;
+  friend bool operator==(const GraphInfo&, const GraphInfo&) = default;
+
+  OperandId AddOperand(Operand operand) {
+    operands.push_back(std::move(operand));
+    return static_cast<OperandId>(operands.size() - 1);
+  }
+};
+
+}  // namespace webnn
