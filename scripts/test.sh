@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds and runs every test: a release build, then the same suite under ASan+UBSan.
+# Installs the Debian packages it needs first. Usage: scripts/test.sh [--no-sanitizers]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+jobs=$(nproc)
+
+echo "== release build =="
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+ninja -C build/release -j"$jobs"
+(cd build/release && ctest --output-on-failure -j"$jobs")
+
+if [ "${1:-}" != "--no-sanitizers" ]; then
+  echo "== ASan+UBSan build =="
+  cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWEBNN_SANITIZE=ON >/dev/null
+  ninja -C build/asan -j"$jobs"
+  (cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")
+fi

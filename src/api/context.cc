@@ -1,0 +1,291 @@
+// MLContext, MLGraph, MLTensor and ML.
+#include <cstring>
+
+#include "api/internal.h"
+#include "ops/op_info.h"
+
+namespace webnn {
+
+namespace {
+[[noreturn]] void Throw(Error e) { throw Exception(std::move(e)); }
+template <typename... Args>
+[[noreturn]] void Throw(ErrorCode code, const Args&... args) {
+  throw Exception(MakeError(code, args...));
+}
+}  // namespace
+
+ContextLimits LimitsOf(const MLContextOptions& options) {
+  ContextLimits limits;
+  limits.max_tensor_byte_length = options.maxTensorByteLength;
+  return limits;
+}
+
+std::shared_ptr<MLContext> ML::createContext(const MLContextOptions& options) {
+  if (options.executor != "direct") {
+    Throw(ErrorCode::kNotSupportedError, "createContext: unknown executor '", options.executor,
+          "' (available: direct)");
+  }
+  return std::shared_ptr<MLContext>(new MLContext(options));
+}
+
+MLContext::MLContext(MLContextOptions options) : options_(std::move(options)) {}
+MLContext::~MLContext() = default;
+
+void MLContext::CheckNotLost() const {
+  if (lost_) Throw(ErrorCode::kInvalidStateError, "the context is lost: ", lost_->message);
+}
+
+void MLContext::CheckOwned(const MLTensor& tensor, std::string_view what) const {
+  if (!tensor.valid()) Throw(ErrorCode::kTypeError, what, ": not a tensor");
+  if (tensor.state()->context != this) {
+    Throw(ErrorCode::kTypeError, what, ": the tensor belongs to another context");
+  }
+  if (tensor.state()->destroyed) Throw(ErrorCode::kInvalidStateError, what, ": tensor destroyed");
+}
+
+void MLContext::destroy() {
+  if (!lost_) lost_ = MLContextLostInfo{"the context was destroyed"};
+}
+
+std::optional<MLContextLostInfo> MLContext::lost() const { return lost_; }
+
+MLTensor MLContext::createTensor(const MLTensorDescriptor& descriptor) {
+  CheckNotLost();
+  OperandDescriptor desc{descriptor.dataType, descriptor.shape};
+  Status s = CheckDescriptor(LimitsOf(options_), desc, "createTensor");
+  if (!s.ok()) Throw(std::move(s.error()));
+  auto state = std::make_shared<TensorState>();
+  state->context = this;
+  state->desc = descriptor;
+  state->operand_desc = desc;
+  state->data.assign(desc.ByteLength(), std::byte{0});
+  return MLTensor(std::move(state));
+}
+
+MLTensor MLContext::createConstantTensor(const MLOperandDescriptor& descriptor,
+                                         std::span<const std::byte> inputData) {
+  CheckNotLost();
+  Status s = CheckDescriptor(LimitsOf(options_), descriptor, "createConstantTensor");
+  if (!s.ok()) Throw(std::move(s.error()));
+  if (inputData.size() != descriptor.ByteLength()) {
+    Throw(ErrorCode::kTypeError, "createConstantTensor: ", inputData.size(), " bytes given, ",
+          DescriptorToString(descriptor), " needs ", descriptor.ByteLength());
+  }
+  auto state = std::make_shared<TensorState>();
+  state->context = this;
+  state->desc = {descriptor.dataType, descriptor.shape, false, false};
+  state->operand_desc = descriptor;
+  state->is_constant = true;
+  state->data.assign(inputData.begin(), inputData.end());
+  return MLTensor(std::move(state));
+}
+
+void MLContext::writeTensor(const MLTensor& tensor, std::span<const std::byte> inputData) {
+  CheckNotLost();
+  CheckOwned(tensor, "writeTensor");
+  TensorState& t = *tensor.state();
+  if (!t.desc.writable) Throw(ErrorCode::kTypeError, "writeTensor: the tensor is not writable");
+  if (inputData.size() != t.data.size()) {
+    Throw(ErrorCode::kTypeError, "writeTensor: ", inputData.size(), " bytes given, the tensor ",
+          DescriptorToString(t.operand_desc), " has ", t.data.size());
+  }
+  std::memcpy(t.data.data(), inputData.data(), inputData.size());
+}
+
+void MLContext::readTensor(const MLTensor& tensor, std::span<std::byte> outputData) {
+  CheckNotLost();
+  CheckOwned(tensor, "readTensor");
+  const TensorState& t = *tensor.state();
+  if (!t.desc.readable) Throw(ErrorCode::kTypeError, "readTensor: the tensor is not readable");
+  if (outputData.size() < t.data.size()) {
+    Throw(ErrorCode::kTypeError, "readTensor: the buffer has ", outputData.size(),
+          " bytes, the tensor ", DescriptorToString(t.operand_desc), " has ", t.data.size());
+  }
+  std::memcpy(outputData.data(), t.data.data(), t.data.size());
+}
+
+std::vector<std::byte> MLContext::readTensor(const MLTensor& tensor) {
+  CheckNotLost();
+  CheckOwned(tensor, "readTensor");
+  std::vector<std::byte> out(tensor.state()->data.size());
+  readTensor(tensor, out);
+  return out;
+}
+
+// https://www.w3.org/TR/webnn/#api-mlcontext-dispatch
+void MLContext::dispatch(const MLGraph& graph, const MLNamedTensors& inputs,
+                         const MLNamedTensors& outputs) {
+  CheckNotLost();
+  if (!graph.valid()) Throw(ErrorCode::kTypeError, "dispatch: not a graph");
+  const GraphState& g = *graph.state();
+  if (g.context != this) Throw(ErrorCode::kTypeError, "dispatch: the graph belongs to another context");
+  if (g.destroyed) Throw(ErrorCode::kInvalidStateError, "dispatch: the graph was destroyed");
+  const GraphInfo& info = g.graph();
+
+  std::vector<const std::byte*> in_ptrs(info.inputs.size(), nullptr);
+  std::vector<std::byte*> out_ptrs(info.outputs.size(), nullptr);
+  std::vector<const TensorState*> seen;
+  for (const auto& [name, tensor] : inputs) {
+    auto it = g.input_index.find(name);
+    if (it == g.input_index.end()) {
+      Throw(ErrorCode::kTypeError, "dispatch: the graph has no input named '", name, "'");
+    }
+    CheckOwned(tensor, "dispatch: input '" + name + "'");
+    const OperandDescriptor& want = info.operands[info.inputs[it->second]].desc;
+    if (!(tensor.state()->operand_desc == want)) {
+      Throw(ErrorCode::kTypeError, "dispatch: input '", name, "' is ",
+            DescriptorToString(tensor.state()->operand_desc), ", the graph expects ",
+            DescriptorToString(want));
+    }
+    in_ptrs[it->second] = tensor.state()->data.data();
+    seen.push_back(tensor.state().get());
+  }
+  if (inputs.size() != info.inputs.size()) {
+    for (const auto& [name, index] : g.input_index) {
+      if (!inputs.count(name)) Throw(ErrorCode::kTypeError, "dispatch: input '", name, "' is missing");
+    }
+  }
+  for (const auto& [name, tensor] : outputs) {
+    auto it = g.output_index.find(name);
+    if (it == g.output_index.end()) {
+      Throw(ErrorCode::kTypeError, "dispatch: the graph has no output named '", name, "'");
+    }
+    CheckOwned(tensor, "dispatch: output '" + name + "'");
+    const OperandDescriptor& want = info.operands[info.outputs[it->second].operand].desc;
+    if (!(tensor.state()->operand_desc == want)) {
+      Throw(ErrorCode::kTypeError, "dispatch: output '", name, "' is ",
+            DescriptorToString(tensor.state()->operand_desc), ", the graph produces ",
+            DescriptorToString(want));
+    }
+    if (tensor.state()->is_constant) {
+      Throw(ErrorCode::kTypeError, "dispatch: output '", name, "' is a constant tensor");
+    }
+    // The spec forbids one tensor as both an input and an output, or as two outputs.
+    for (const TensorState* s : seen) {
+      if (s == tensor.state().get()) {
+        Throw(ErrorCode::kTypeError, "dispatch: output '", name,
+              "' is also used as another input or output of this dispatch");
+      }
+    }
+    seen.push_back(tensor.state().get());
+    out_ptrs[it->second] = tensor.state()->data.data();
+  }
+  if (outputs.size() != info.outputs.size()) {
+    for (const auto& [name, index] : g.output_index) {
+      if (!outputs.count(name)) Throw(ErrorCode::kTypeError, "dispatch: output '", name, "' is missing");
+    }
+  }
+  Status s = g.compiled->Execute(in_ptrs, out_ptrs);
+  if (!s.ok()) Throw(std::move(s.error().Prefix("dispatch")));
+}
+
+HostTensors MLContext::compute(const MLGraph& graph, const HostTensors& inputs) {
+  CheckNotLost();
+  if (!graph.valid()) Throw(ErrorCode::kTypeError, "compute: not a graph");
+  MLNamedTensors in, out;
+  for (const auto& [name, host] : inputs) {
+    MLTensor t = createTensor({host.desc.dataType, host.desc.shape, false, true});
+    writeTensor(t, host.bytes);
+    in.emplace(name, t);
+  }
+  const GraphInfo& info = graph.state()->graph();
+  for (const GraphOutput& o : info.outputs) {
+    const OperandDescriptor& d = info.operands[o.operand].desc;
+    out.emplace(o.name, createTensor({d.dataType, d.shape, true, false}));
+  }
+  dispatch(graph, in, out);
+  HostTensors result;
+  for (const auto& [name, tensor] : out) {
+    result.emplace(name, HostTensor{tensor.state()->operand_desc, readTensor(tensor)});
+  }
+  return result;
+}
+
+MLOpSupportLimits MLContext::opSupportLimits() const {
+  MLOpSupportLimits limits;
+  const ContextLimits cl = LimitsOf(options_);
+  limits.maxTensorByteLength = cl.max_tensor_byte_length;
+  const MLTensorLimits all{DataTypeSet::All().ToVector(), {0, cl.max_rank}};
+  limits.input = all;
+  limits.constant = all;
+  limits.output = all;
+  for (OpKind kind : AllOpKinds()) {
+    const OpInfo& info = GetOpInfo(kind);
+    auto& op = limits.ops[std::string(info.name)];
+    auto resolve = [&](const SlotConstraint& c) {
+      // "Same as" resolves to the referenced input slot's own limits.
+      const SlotConstraint& type_src =
+          c.same_type_as == kNoSlot ? c : info.inputs[static_cast<size_t>(c.same_type_as)];
+      const SlotConstraint& rank_src =
+          c.same_rank_as == kNoSlot ? c : info.inputs[static_cast<size_t>(c.same_rank_as)];
+      MLTensorLimits l;
+      l.dataTypes = type_src.types.ToVector();
+      l.rankRange = {rank_src.min_rank, std::min(rank_src.max_rank, cl.max_rank)};
+      return l;
+    };
+    for (const SlotConstraint& c : info.inputs) op[std::string(c.name)] = resolve(c);
+    for (const SlotConstraint& c : info.outputs) op[std::string(c.name)] = resolve(c);
+  }
+  return limits;
+}
+
+MLGraph CompileGraph(const MLContext& context, GraphInfo graph) {
+  auto state = std::make_shared<GraphState>();
+  state->context = &context;
+  for (size_t i = 0; i < graph.inputs.size(); ++i) {
+    state->input_index[graph.operands[graph.inputs[i]].name] = i;
+  }
+  for (size_t i = 0; i < graph.outputs.size(); ++i) state->output_index[graph.outputs[i].name] = i;
+  state->compiled = std::make_unique<cpu::ReferenceGraph>(std::move(graph));
+  return MLGraph(std::move(state));
+}
+
+void MLGraph::destroy() {
+  if (state_) state_->destroyed = true;
+}
+
+std::map<std::string, OperandDescriptor> MLGraph::inputDescriptors() const {
+  std::map<std::string, OperandDescriptor> m;
+  if (!state_) return m;
+  const GraphInfo& g = state_->graph();
+  for (OperandId id : g.inputs) m[g.operands[id].name] = g.operands[id].desc;
+  return m;
+}
+
+std::map<std::string, OperandDescriptor> MLGraph::outputDescriptors() const {
+  std::map<std::string, OperandDescriptor> m;
+  if (!state_) return m;
+  const GraphInfo& g = state_->graph();
+  for (const GraphOutput& o : g.outputs) m[o.name] = g.operands[o.operand].desc;
+  return m;
+}
+
+DataType MLTensor::dataType() const { return state_->desc.dataType; }
+const std::vector<uint32_t>& MLTensor::shape() const { return state_->desc.shape; }
+bool MLTensor::readable() const { return state_->desc.readable; }
+bool MLTensor::writable() const { return state_->desc.writable; }
+bool MLTensor::constant() const { return state_->is_constant; }
+void MLTensor::destroy() {
+  if (state_) {
+    state_->destroyed = true;
+    state_->data = {};
+  }
+}
+
+HostTensor HostTensor::FromFloats(std::vector<uint32_t> shape, std::span<const float> values) {
+  HostTensor t{{DataType::kFloat32, std::move(shape)}, {}};
+  t.bytes.resize(values.size() * sizeof(float));
+  std::memcpy(t.bytes.data(), values.data(), t.bytes.size());
+  return t;
+}
+
+std::vector<float> HostTensor::ToFloats() const {
+  if (desc.dataType != DataType::kFloat32) {
+    Throw(ErrorCode::kTypeError, "ToFloats: the tensor is ", DataTypeName(desc.dataType));
+  }
+  std::vector<float> v(bytes.size() / sizeof(float));
+  std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
+  return v;
+}
+
+}  // namespace webnn

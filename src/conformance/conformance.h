@@ -1,0 +1,54 @@
+// Replays the W3C web-platform-tests WebNN conformance cases (converted to JSON, see
+// tests/conformance/data/README.md) through MLGraphBuilder and compares the results with the
+// cases' tolerances.
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "webnn/error.h"
+#include "webnn/webnn.h"
+
+namespace webnn::conformance {
+
+enum class Outcome : uint8_t { kPass, kFail, kSkip };
+
+struct CaseResult {
+  std::string file;  // file name, e.g. "conv2d.json"
+  std::string name;  // the case's name
+  Outcome outcome = Outcome::kFail;
+  std::string reason;  // why it failed or was skipped
+  std::string Key() const { return file + "::" + name; }
+};
+
+// Expected failures: "<file>::<case name>" -> reason. File format: one entry a line,
+// `<file>::<case name> | <reason>`; blank lines and lines starting with '#' are ignored.
+using Expectations = std::map<std::string, std::string>;
+Result<Expectations> LoadExpectations(const std::filesystem::path& path);
+
+struct RunOptions {
+  MLContextOptions context;  // which executor runs the graphs
+  std::string filter;        // run only cases whose "<file>::<name>" contains this
+};
+
+struct Summary {
+  int passed = 0;
+  int failed = 0;
+  int skipped = 0;
+  std::vector<CaseResult> results;
+};
+
+// Runs every case of every file (a folder means each *.json in it, sorted). Prints one line per
+// failing case to `log` ("FAIL <file>::<name>: <reason>"); the caller prints the summary line.
+Result<Summary> Run(const std::vector<std::filesystem::path>& paths, const RunOptions& options,
+                    std::ostream& log);
+
+// Compares results with expectations: returns the unexpected ones (a failure not listed, or a
+// listed case that passed or was not found), one message each.
+std::vector<std::string> CheckExpectations(const Summary& summary,
+                                           const Expectations& expectations);
+
+}  // namespace webnn::conformance

@@ -1,0 +1,18 @@
+// Reading and writing graph files, whatever their format (told apart by content).
+#pragma once
+
+#include <filesystem>
+
+#include "ir/graph_info.h"
+#include "ops/validate.h"
+#include "webnn/error.h"
+
+namespace webnn::format {
+
+// Loads a graph file: webnn-graph-json (with sidecar weights). The result has passed
+// ValidateGraph with `limits`.
+Result<GraphInfo> LoadGraphFile(const std::filesystem::path& path, const ContextLimits& limits);
+// Saves by extension: ".json" writes webnn-graph-json with external weights beside it.
+Status SaveGraphFile(const GraphInfo& graph, const std::filesystem::path& path);
+
+}  // namespace webnn::format

@@ -1,0 +1,449 @@
+// webnn: the command-line tool. `webnn --help` lists the commands.
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "api/internal.h"
+#include "conformance/conformance.h"
+#include "format/graph_file.h"
+#include "util/image.h"
+#include "util/npy.h"
+#include "webnn/webnn.h"
+
+namespace fs = std::filesystem;
+using namespace webnn;
+
+namespace {
+
+constexpr char kUsage[] = R"(webnn — run and inspect WebNN graphs
+
+Usage: webnn <command> [options]
+
+Commands:
+  info G              print a graph file's inputs, outputs, operators and constant size
+  validate G          check a graph file; exit 0 if valid, 1 with the reason if not
+  run G [options]     run a graph on input files and write/print its outputs
+  dot G               print the graph in Graphviz dot syntax
+  conformance DIR...  replay WPT conformance vectors (folders or files of JSON cases)
+  demo [--models D]   classify the LeNet digits and run the MobileNetV2 backbone, with timings
+
+`webnn <command> --help` describes a command's options. Graph files are webnn-graph-json
+(.json with .weights/.manifest.json or .safetensors beside it).
+)";
+
+constexpr char kRunUsage[] = R"(Usage: webnn run G [--input NAME=FILE]... [options]
+
+Runs graph G. Each graph input needs --input NAME=FILE where FILE is a .npy array of the
+input's type and shape, or a PNG/JPEG image for a float32 [1,C,H,W] / [1,H,W,C] input
+(C = 1: grey, 3: RGB; resized bilinearly; pixel values 0..255 unless --normalize).
+
+Options:
+  --input NAME=FILE   an input (repeatable)
+  --normalize MODE    image normalization: none (default) or imagenet
+  --output-dir D      write each output as D/<output name>.npy
+  --repeat N          run N times and report min/median/mean time (default 1)
+  --top K             print the K largest values of each output with their indices
+)";
+
+constexpr char kConformanceUsage[] = R"(Usage: webnn conformance DIR_OR_FILE... [options]
+
+Replays the W3C WebNN conformance vectors (JSON, see tests/conformance/data/README.md) through
+the graph builder and compares each output with the case's tolerance. Prints one line per
+failing case and ends with `N passed, N failed, N skipped`.
+
+Options:
+  --expectations F    known failures (`<file>::<case> | <reason>` per line); exit 1 on any
+                      unexpected result (a failure not listed, or a listed case that passes)
+  --filter S          run only the cases whose "<file>::<name>" contains S
+  --executor E        where the graphs run (default: direct)
+Without --expectations the exit code is 1 if any case failed.
+)";
+
+int Fail(const std::string& message) {
+  std::cerr << "webnn: " << message << "\n";
+  return 1;
+}
+
+bool WantsHelp(const std::vector<std::string>& args) {
+  return std::find(args.begin(), args.end(), "--help") != args.end() ||
+         std::find(args.begin(), args.end(), "-h") != args.end();
+}
+
+GraphInfo LoadOrThrow(const std::string& path) {
+  auto g = format::LoadGraphFile(path, ContextLimits{});
+  if (!g.ok()) throw Exception(std::move(g.error()));
+  return std::move(g).value();
+}
+
+std::string Describe(const OperandDescriptor& d) { return DescriptorToString(d); }
+
+int CmdInfo(const std::vector<std::string>& args) {
+  if (WantsHelp(args) || args.size() != 1) {
+    std::cout << "Usage: webnn info G\n\nPrints the graph's name, inputs, outputs, the count of "
+                 "each operator and the constant bytes.\n";
+    return args.size() == 1 ? 0 : 2;
+  }
+  GraphInfo g = LoadOrThrow(args[0]);
+  std::cout << "graph: " << (g.name.empty() ? fs::path(args[0]).filename().string() : g.name)
+            << "\n";
+  std::cout << "inputs:\n";
+  for (OperandId id : g.inputs) {
+    std::cout << "  " << g.operands[id].name << ": " << Describe(g.operands[id].desc) << "\n";
+  }
+  std::cout << "outputs:\n";
+  for (const GraphOutput& o : g.outputs) {
+    std::cout << "  " << o.name << ": " << Describe(g.operands[o.operand].desc) << "\n";
+  }
+  std::map<std::string, int> counts;
+  for (const Operation& op : g.operations) ++counts[std::string(OpName(op.kind))];
+  std::cout << "operations: " << g.operations.size() << "\n";
+  for (const auto& [name, n] : counts) std::cout << "  " << name << ": " << n << "\n";
+  uint64_t bytes = 0;
+  for (const auto& [id, b] : g.constants) bytes += b.size();
+  std::cout << "constants: " << g.constants.size() << " (" << bytes << " bytes)\n";
+  return 0;
+}
+
+int CmdValidate(const std::vector<std::string>& args) {
+  if (WantsHelp(args) || args.size() != 1) {
+    std::cout << "Usage: webnn validate G\n\nLoads and validates a graph file with the same "
+                 "validators as the graph builder.\nExit status 0 if valid, 1 (with the reason "
+                 "on stderr) if not.\n";
+    return args.size() == 1 ? 0 : 2;
+  }
+  auto g = format::LoadGraphFile(args[0], ContextLimits{});
+  if (!g.ok()) return Fail(args[0] + ": " + g.error().ToString());
+  std::cout << args[0] << ": valid (" << g->operations.size() << " operations)\n";
+  return 0;
+}
+
+int CmdDot(const std::vector<std::string>& args) {
+  if (WantsHelp(args) || args.size() != 1) {
+    std::cout << "Usage: webnn dot G\n\nPrints the graph in Graphviz dot syntax "
+                 "(webnn dot G | dot -Tsvg > g.svg).\n";
+    return args.size() == 1 ? 0 : 2;
+  }
+  GraphInfo g = LoadOrThrow(args[0]);
+  auto quote = [](const std::string& s) {
+    std::string q = "\"";
+    for (char c : s) {
+      if (c == '"' || c == '\\') q += '\\';
+      q += c;
+    }
+    return q + "\"";
+  };
+  std::cout << "digraph webnn {\n  rankdir=TB;\n  node [fontname=\"Helvetica\"];\n";
+  for (OperandId id : g.inputs) {
+    std::cout << "  v" << id << " [shape=ellipse, label="
+              << quote(g.operands[id].name + "\n" + Describe(g.operands[id].desc)) << "];\n";
+  }
+  for (size_t i = 0; i < g.operations.size(); ++i) {
+    const Operation& op = g.operations[i];
+    std::string label(OpName(op.kind));
+    if (!op.label.empty()) label += "\n" + op.label;
+    std::cout << "  op" << i << " [shape=box, style=rounded, label=" << quote(label) << "];\n";
+    for (OperandId in : op.inputs) {
+      if (in == kNoOperand) continue;
+      if (g.operands[in].kind == OperandKind::kConstant) continue;
+      std::cout << "  v" << in << " -> op" << i << ";\n";
+    }
+    for (OperandId out : op.outputs) {
+      std::cout << "  op" << i << " -> v" << out << " [arrowhead=none];\n";
+      std::cout << "  v" << out << " [shape=point, xlabel=" << quote(Describe(g.operands[out].desc))
+                << "];\n";
+    }
+  }
+  for (const GraphOutput& o : g.outputs) {
+    std::cout << "  out_" << o.operand << " [shape=ellipse, style=bold, label=" << quote(o.name)
+              << "];\n  v" << o.operand << " -> out_" << o.operand << ";\n";
+  }
+  std::cout << "}\n";
+  return 0;
+}
+
+// Reads --input NAME=FILE into a host tensor matching the graph input's descriptor.
+HostTensor ReadInput(const std::string& file, const OperandDescriptor& want,
+                     const std::string& name, const std::string& normalize) {
+  std::string ext = fs::path(file).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  if (ext == ".npy") {
+    auto a = npy::Load(file);
+    if (!a.ok()) throw Exception(std::move(a.error()));
+    if (!(a->desc == want)) {
+      throw Exception(MakeError(ErrorCode::kTypeError, "input '", name, "': ", file, " is ",
+                                Describe(a->desc), ", the graph expects ", Describe(want)));
+    }
+    return HostTensor{a->desc, std::move(a->bytes)};
+  }
+  const uint32_t channels =
+      want.rank() == 4 && (want.shape[1] == 3 || want.shape[3] == 3) ? 3 : 1;
+  auto img = image::Load(file, channels);
+  if (!img.ok()) throw Exception(std::move(img.error()));
+  image::TensorOptions opts;
+  if (normalize == "imagenet") opts = image::ImageNetNormalization();
+  auto bytes = image::ToTensor(*img, want, opts);
+  if (!bytes.ok()) throw Exception(std::move(bytes.error().Prefix("input '" + name + "'")));
+  return HostTensor{want, std::move(*bytes)};
+}
+
+void PrintTop(const std::string& name, const HostTensor& t, int k) {
+  if (t.desc.dataType != DataType::kFloat32) return;
+  std::vector<float> v = t.ToFloats();
+  std::vector<size_t> idx(v.size());
+  for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+  const size_t n = std::min<size_t>(static_cast<size_t>(k), idx.size());
+  std::partial_sort(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(n), idx.end(),
+                    [&](size_t a, size_t b) { return v[a] > v[b]; });
+  std::cout << name << " top " << n << ":";
+  for (size_t i = 0; i < n; ++i) {
+    std::cout << " [" << idx[i] << "] " << std::setprecision(6) << v[idx[i]];
+  }
+  std::cout << "\n";
+}
+
+struct Timing {
+  double min_ms = 0, median_ms = 0, mean_ms = 0;
+};
+
+Timing Summarize(std::vector<double> ms) {
+  std::sort(ms.begin(), ms.end());
+  Timing t;
+  t.min_ms = ms.front();
+  t.median_ms = ms[ms.size() / 2];
+  double sum = 0;
+  for (double x : ms) sum += x;
+  t.mean_ms = sum / static_cast<double>(ms.size());
+  return t;
+}
+
+double MsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+int CmdRun(const std::vector<std::string>& args) {
+  if (WantsHelp(args) || args.empty()) {
+    std::cout << kRunUsage;
+    return args.empty() ? 2 : 0;
+  }
+  std::string graph_path;
+  std::map<std::string, std::string> input_files;
+  std::string output_dir, normalize = "none";
+  int repeat = 1, top = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= args.size()) throw Exception(MakeError(ErrorCode::kTypeError, a, " needs a value"));
+      return args[++i];
+    };
+    if (a == "--input") {
+      std::string v = value();
+      const size_t eq = v.find('=');
+      if (eq == std::string::npos || eq == 0) return Fail("--input expects NAME=FILE, got '" + v + "'");
+      input_files[v.substr(0, eq)] = v.substr(eq + 1);
+    } else if (a == "--output-dir") {
+      output_dir = value();
+    } else if (a == "--repeat") {
+      repeat = std::stoi(value());
+      if (repeat < 1) return Fail("--repeat must be at least 1");
+    } else if (a == "--top") {
+      top = std::stoi(value());
+    } else if (a == "--normalize") {
+      normalize = value();
+      if (normalize != "none" && normalize != "imagenet") {
+        return Fail("--normalize must be none or imagenet");
+      }
+    } else if (a.starts_with("--")) {
+      return Fail("unknown option " + a + " (see webnn run --help)");
+    } else if (graph_path.empty()) {
+      graph_path = a;
+    } else {
+      return Fail("unexpected argument " + a);
+    }
+  }
+  auto context = ML().createContext();
+  auto t0 = std::chrono::steady_clock::now();
+  MLGraph graph = context->loadGraph(graph_path);
+  const double load_ms = MsSince(t0);
+  HostTensors inputs;
+  for (const auto& [name, desc] : graph.inputDescriptors()) {
+    auto it = input_files.find(name);
+    if (it == input_files.end()) return Fail("missing --input " + name + "=FILE (" + Describe(desc) + ")");
+    inputs[name] = ReadInput(it->second, desc, name, normalize);
+  }
+  for (const auto& [name, file] : input_files) {
+    if (!inputs.count(name)) return Fail("the graph has no input named '" + name + "'");
+  }
+  std::vector<double> times;
+  HostTensors outputs;
+  for (int r = 0; r < repeat; ++r) {
+    auto start = std::chrono::steady_clock::now();
+    outputs = context->compute(graph, inputs);
+    times.push_back(MsSince(start));
+  }
+  for (const auto& [name, t] : outputs) {
+    std::cout << name << ": " << Describe(t.desc) << "\n";
+    if (top > 0) PrintTop(name, t, top);
+    if (!output_dir.empty()) {
+      fs::create_directories(output_dir);
+      Status s = npy::Save(fs::path(output_dir) / (name + ".npy"), {t.desc, t.bytes});
+      if (!s.ok()) return Fail(s.error().ToString());
+    }
+  }
+  Timing t = Summarize(times);
+  std::cout << std::fixed << std::setprecision(3) << "load+compile: " << load_ms
+            << " ms; compute x" << repeat << ": min " << t.min_ms << " ms, median "
+            << t.median_ms << " ms, mean " << t.mean_ms << " ms\n";
+  return 0;
+}
+
+int CmdConformance(const std::vector<std::string>& args) {
+  if (WantsHelp(args) || args.empty()) {
+    std::cout << kConformanceUsage;
+    return args.empty() ? 2 : 0;
+  }
+  std::vector<fs::path> paths;
+  conformance::RunOptions options;
+  std::string expectations_path;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= args.size()) throw Exception(MakeError(ErrorCode::kTypeError, a, " needs a value"));
+      return args[++i];
+    };
+    if (a == "--expectations") {
+      expectations_path = value();
+    } else if (a == "--filter") {
+      options.filter = value();
+    } else if (a == "--executor") {
+      options.context.executor = value();
+    } else if (a.starts_with("--")) {
+      return Fail("unknown option " + a + " (see webnn conformance --help)");
+    } else {
+      paths.emplace_back(a);
+    }
+  }
+  auto summary = conformance::Run(paths, options, std::cout);
+  if (!summary.ok()) return Fail(summary.error().ToString());
+  int status = summary->failed > 0 ? 1 : 0;
+  if (!expectations_path.empty()) {
+    auto expectations = conformance::LoadExpectations(expectations_path);
+    if (!expectations.ok()) return Fail(expectations.error().ToString());
+    if (!options.filter.empty()) {
+      // Only the expectations of the cases that ran are checked.
+      conformance::Expectations subset;
+      for (const auto& r : summary->results) {
+        if (expectations->count(r.Key())) subset[r.Key()] = expectations->at(r.Key());
+      }
+      *expectations = subset;
+    }
+    std::vector<std::string> problems = conformance::CheckExpectations(*summary, *expectations);
+    for (const std::string& p : problems) std::cout << "UNEXPECTED " << p << "\n";
+    std::cout << "expectations: " << expectations->size() << " known failures, "
+              << problems.size() << " unexpected results\n";
+    status = problems.empty() ? 0 : 1;
+  }
+  std::cout << summary->passed << " passed, " << summary->failed << " failed, "
+            << summary->skipped << " skipped\n";
+  return status;
+}
+
+int CmdDemo(const std::vector<std::string>& args) {
+  std::string models = "models";
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--help" || args[i] == "-h") {
+      std::cout << "Usage: webnn demo [--models DIR]\n\nClassifies the ten LeNet digit images "
+                   "(DIR/lenet) and runs the MobileNetV2 backbone (DIR/mobilenetv2), printing "
+                   "results and timings. DIR defaults to ./models.\n";
+      return 0;
+    }
+    if (args[i] == "--models" && i + 1 < args.size()) {
+      models = args[++i];
+    } else {
+      return Fail("unknown argument " + args[i]);
+    }
+  }
+  auto context = ML().createContext();
+  std::cout << "LeNet (" << models << "/lenet/lenet.json), executor: direct\n";
+  auto t0 = std::chrono::steady_clock::now();
+  MLGraph lenet = context->loadGraph((fs::path(models) / "lenet" / "lenet.json").string());
+  std::cout << std::fixed << std::setprecision(3) << "  load+compile " << MsSince(t0) << " ms\n";
+  const OperandDescriptor in_desc = lenet.inputDescriptors().begin()->second;
+  const std::string in_name = lenet.inputDescriptors().begin()->first;
+  int correct = 0;
+  std::vector<double> times;
+  for (int digit = 0; digit < 10; ++digit) {
+    const fs::path png = fs::path(models) / "lenet" / ("digit_" + std::to_string(digit) + ".png");
+    HostTensors inputs{{in_name, ReadInput(png.string(), in_desc, in_name, "none")}};
+    auto start = std::chrono::steady_clock::now();
+    HostTensors out = context->compute(lenet, inputs);
+    times.push_back(MsSince(start));
+    std::vector<float> p = out.begin()->second.ToFloats();
+    const size_t best = static_cast<size_t>(std::max_element(p.begin(), p.end()) - p.begin());
+    correct += static_cast<int>(best) == digit;
+    std::cout << "  " << png.filename().string() << " -> " << best << " (p=" << std::setprecision(4)
+              << p[best] << ")" << (static_cast<int>(best) == digit ? "" : "  WRONG") << "\n";
+  }
+  Timing t = Summarize(times);
+  std::cout << std::setprecision(3) << "  " << correct << "/10 correct; compute min " << t.min_ms
+            << " ms, median " << t.median_ms << " ms\n";
+
+  const fs::path mnet = fs::path(models) / "mobilenetv2" / "mobilenetv2.json";
+  std::cout << "MobileNetV2 backbone (" << mnet.string() << "), executor: direct\n";
+  t0 = std::chrono::steady_clock::now();
+  MLGraph backbone = context->loadGraph(mnet.string());
+  std::cout << "  load+compile " << MsSince(t0) << " ms\n";
+  const auto [m_name, m_desc] = *backbone.inputDescriptors().begin();
+  HostTensors inputs{{m_name, ReadInput((fs::path(models) / "mobilenetv2" / "test.jpg").string(),
+                                         m_desc, m_name, "imagenet")}};
+  times.clear();
+  HostTensors out;
+  for (int r = 0; r < 3; ++r) {
+    auto start = std::chrono::steady_clock::now();
+    out = context->compute(backbone, inputs);
+    times.push_back(MsSince(start));
+  }
+  t = Summarize(times);
+  const auto& [o_name, o_tensor] = *out.begin();
+  std::vector<float> f = o_tensor.ToFloats();
+  double norm = 0;
+  for (float x : f) norm += double{x} * x;
+  std::cout << "  " << o_name << ": " << Describe(o_tensor.desc) << ", L2 norm "
+            << std::sqrt(norm) << "; compute min " << t.min_ms << " ms, median " << t.median_ms
+            << " ms (3 runs)\n";
+  return correct == 10 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  const std::string cmd = args[0];
+  args.erase(args.begin());
+  try {
+    if (cmd == "info") return CmdInfo(args);
+    if (cmd == "validate") return CmdValidate(args);
+    if (cmd == "run") return CmdRun(args);
+    if (cmd == "dot") return CmdDot(args);
+    if (cmd == "conformance") return CmdConformance(args);
+    if (cmd == "demo") return CmdDemo(args);
+    return Fail("unknown command '" + cmd + "' (see webnn --help)");
+  } catch (const Exception& e) {
+    return Fail(e.error().ToString());
+  } catch (const std::exception& e) {
+    return Fail(e.what());
+  }
+}
