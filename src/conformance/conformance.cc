@@ -188,6 +188,7 @@ std::string RunCase(MLContext& ctx_ref, const std::shared_ptr<MLContext>& contex
   const Json& graph = c.at("graph");
   MLGraphBuilder builder(context);
   std::map<std::string, MLOperand> operands;
+  std::map<uint32_t, HostTensor> constants;  // operand id -> its data (for legacy reshapes)
   HostTensors feeds;
   for (const auto& [name, in] : graph.at("inputs").items()) {
     auto desc = ParseDescriptor(in.at("descriptor"));
@@ -196,6 +197,7 @@ std::string RunCase(MLContext& ctx_ref, const std::shared_ptr<MLContext>& contex
     if (!bytes.ok()) return "input '" + name + "': " + bytes.error().message();
     if (in.value("constant", false)) {
       operands[name] = builder.constant(*desc, *bytes);
+      constants[operands[name].id()] = HostTensor{*desc, *bytes};
     } else {
       operands[name] = builder.input(name, *desc);
       feeds[name] = HostTensor{*desc, std::move(*bytes)};
@@ -244,6 +246,31 @@ std::string RunCase(MLContext& ctx_ref, const std::shared_ptr<MLContext>& contex
             if (slot == kNoSlot) return op_name + ": unknown operand option " + k;
             slots[static_cast<size_t>(slot)] = operand_of(v);
           }
+        }
+      }
+    }
+    // Calls of the 2025-03 wpt snapshot that predate the current spec, mapped onto it:
+    // - softmax(input) without an axis was the 2-D softmax over the last dimension;
+    // - quantizeLinear/dequantizeLinear took a scale and zeroPoint of lower rank, broadcast
+    //   from the trailing dimensions; the spec now requires the input's rank, so they are
+    //   reshaped with leading 1s (the same values and the same blockwise broadcast).
+    if (*kind == OpKind::kSoftmax && !attrs_json.contains("axis") && slots[0].valid()) {
+      attrs_json["axis"] = slots[0].shape().empty() ? 0 : slots[0].shape().size() - 1;
+    }
+    if ((*kind == OpKind::kQuantizeLinear || *kind == OpKind::kDequantizeLinear) &&
+        slots.size() == 3 && slots[0].valid()) {
+      const size_t rank = slots[0].shape().size();
+      for (size_t s = 1; s < 3; ++s) {
+        if (!slots[s].valid() || slots[s].shape().size() >= rank) continue;
+        std::vector<uint32_t> shape(rank - slots[s].shape().size(), 1);
+        shape.insert(shape.end(), slots[s].shape().begin(), slots[s].shape().end());
+        auto constant = constants.find(slots[s].id());
+        if (constant != constants.end()) {
+          // A constant is re-created with the new shape: int4/uint4 cannot be reshaped.
+          slots[s] = builder.constant({constant->second.desc.dataType, shape},
+                                      constant->second.bytes);
+        } else {
+          slots[s] = builder.reshape(slots[s], shape);
         }
       }
     }

@@ -215,7 +215,8 @@ T SaturateTo(const MLNumber& n) {
       if (std::isnan(v)) return 0;
       if (v <= lo) return std::numeric_limits<T>::lowest();
       if (v >= hi) return std::numeric_limits<T>::max();
-      return static_cast<T>(v);  // truncation toward zero, as WebIDL's integer conversion
+      // https://www.w3.org/TR/webnn/#convert-to-int: clamp, then round half to even.
+      return static_cast<T>(std::nearbyint(v));
     }
   }
   return 0;

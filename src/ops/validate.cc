@@ -153,6 +153,17 @@ Result<OutputDescriptors> ValidateOperation(OpKind kind, const Attrs& attrs,
     std::string what = outputs.size() == 1 ? ctx.OpLabel() + ": output"
                                            : ctx.OpLabel() + ": output " + std::to_string(i);
     WEBNN_RETURN_IF_ERROR(CheckDescriptor(limits, outputs[i], what));
+    // The op table's output types hold for what the validator inferred (a validator bug
+    // otherwise; reported as an error rather than trusted).
+    const SlotConstraint& slot = info.outputs[std::min(i, info.outputs.size() - 1)];
+    const bool type_ok = slot.same_type_as == kNoSlot
+                             ? slot.types.Has(outputs[i].dataType)
+                             : outputs[i].dataType == inputs[static_cast<size_t>(
+                                                          slot.same_type_as)]->dataType;
+    if (!type_ok) {
+      return MakeError(ErrorCode::kOperationError, what, ": inferred data type ",
+                       DataTypeName(outputs[i].dataType), " violates the operator table");
+    }
   }
   return outputs;
 }

@@ -1,6 +1,7 @@
 // webnn: the command-line tool. `webnn --help` lists the commands.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>

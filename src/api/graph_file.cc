@@ -1,0 +1,20 @@
+// MLContext::loadGraph and MLGraph::save.
+#include "api/internal.h"
+#include "format/graph_file.h"
+
+namespace webnn {
+
+MLGraph MLContext::loadGraph(const std::string& path) {
+  CheckNotLost();
+  auto graph = format::LoadGraphFile(path, LimitsOf(options_));
+  if (!graph.ok()) throw Exception(std::move(graph.error()));
+  return CompileGraph(*this, std::move(graph).value());
+}
+
+void MLGraph::save(const std::string& path) const {
+  if (!state_) throw Exception(MakeError(ErrorCode::kTypeError, "save: not a graph"));
+  Status s = format::SaveGraphFile(state_->graph(), path);
+  if (!s.ok()) throw Exception(std::move(s.error()));
+}
+
+}  // namespace webnn

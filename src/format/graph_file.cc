@@ -1,0 +1,55 @@
+#include "format/graph_file.h"
+
+#include <fstream>
+
+#include "format/json/graph_json.h"
+#include "ir/validate_graph.h"
+
+namespace webnn::format {
+
+namespace {
+
+enum class FileKind { kJson, kUnknown };
+
+// Tells the format from the first bytes: JSON starts with '{' after optional white space.
+Result<FileKind> Sniff(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return MakeError(ErrorCode::kUnknownError, path.string(), ": cannot open the file");
+  char c;
+  while (in.get(c)) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+    return c == '{' ? FileKind::kJson : FileKind::kUnknown;
+  }
+  return MakeError(ErrorCode::kDataError, path.string(), ": the file is empty");
+}
+
+}  // namespace
+
+Result<GraphInfo> LoadGraphFile(const std::filesystem::path& path, const ContextLimits& limits) {
+  WEBNN_ASSIGN_OR_RETURN(FileKind kind, Sniff(path));
+  switch (kind) {
+    case FileKind::kJson: {
+      JsonLoadOptions options;
+      options.limits = limits;
+      auto graph = LoadGraphJson(path, options);
+      if (!graph.ok()) return std::move(graph.error().Prefix(path.string()));
+      // The loader builds through GraphBuilderCore; the whole-graph check is cheap insurance
+      // that what reaches a backend satisfies every invariant.
+      Status s = ValidateGraph(*graph, limits);
+      if (!s.ok()) return std::move(s.error().Prefix(path.string()));
+      return graph;
+    }
+    case FileKind::kUnknown:
+      break;
+  }
+  return MakeError(ErrorCode::kDataError, path.string(),
+                   ": not a graph file (expected webnn-graph-json)");
+}
+
+Status SaveGraphFile(const GraphInfo& graph, const std::filesystem::path& path) {
+  if (path.extension() == ".json") return SaveGraphJson(graph, path);
+  return MakeError(ErrorCode::kNotSupportedError, path.string(),
+                   ": unknown graph file extension (use .json)");
+}
+
+}  // namespace webnn::format
