@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "format/capnp/codec.h"
 #include "format/json/graph_json.h"
 #include "ir/validate_graph.h"
 
@@ -9,12 +10,22 @@ namespace webnn::format {
 
 namespace {
 
-enum class FileKind { kJson, kUnknown };
+enum class FileKind { kJson, kCapnp, kUnknown };
 
-// Tells the format from the first bytes: JSON starts with '{' after optional white space.
+// Tells the format from the first bytes, never from the name. A Cap'n Proto message starts
+// with its segment count - 1 as a little-endian u32, so its first four bytes hold a NUL for
+// any sane count, which JSON text never contains; JSON starts with '{' after white space.
 Result<FileKind> Sniff(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return MakeError(ErrorCode::kUnknownError, path.string(), ": cannot open the file");
+  char head[4];
+  in.read(head, 4);
+  const std::streamsize got = in.gcount();
+  for (std::streamsize i = 0; i < got; ++i) {
+    if (head[i] == '\0') return FileKind::kCapnp;
+  }
+  in.clear();
+  in.seekg(0);
   char c;
   while (in.get(c)) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
@@ -39,17 +50,25 @@ Result<GraphInfo> LoadGraphFile(const std::filesystem::path& path, const Context
       if (!s.ok()) return std::move(s.error().Prefix(path.string()));
       return graph;
     }
+    case FileKind::kCapnp: {
+      DecodeOptions options;
+      options.limits = limits;
+      auto graph = LoadGraphCapnp(path, options);
+      if (!graph.ok()) return std::move(graph.error().Prefix(path.string()));
+      return graph;
+    }
     case FileKind::kUnknown:
       break;
   }
   return MakeError(ErrorCode::kDataError, path.string(),
-                   ": not a graph file (expected webnn-graph-json)");
+                   ": not a graph file (expected webnn-graph-json or a .webnn Cap'n Proto file)");
 }
 
 Status SaveGraphFile(const GraphInfo& graph, const std::filesystem::path& path) {
   if (path.extension() == ".json") return SaveGraphJson(graph, path);
+  if (path.extension() == ".webnn") return SaveGraphCapnp(graph, path);
   return MakeError(ErrorCode::kNotSupportedError, path.string(),
-                   ": unknown graph file extension (use .json)");
+                   ": unknown graph file extension (use .json or .webnn)");
 }
 
 }  // namespace webnn::format

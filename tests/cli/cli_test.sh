@@ -65,10 +65,11 @@ printf '{"format":"webnn-graph-json","version":1}' >"$tmp/minimal.json"
 printf '{"format":"webnn-graph-json","version":1,"inputs":{},"consts":{},"nodes":[{"id":"a","op":"relu","inputs":["b"]},{"id":"b","op":"relu","inputs":["a"]}],"outputs":{"a":"a"}}' >"$tmp/cycle.json"
 head -c 5000000 /dev/urandom >"$tmp/random.json"
 check "validate missing file" 1 "$webnn" validate "$tmp/nope.json"
-for f in empty garbage minimal cycle random; do
+for f in empty garbage minimal random; do
   check "validate $f" 1 "$webnn" validate "$tmp/$f.json"
 done
-contains "cycle names the operand" "unknown"
+check "validate cycle" 1 "$webnn" validate "$tmp/cycle.json"
+contains "cycle names the operand" "operand 'b' is defined later"
 # Truncations and byte flips of a real graph file (its weights beside it).
 cp "$repo/models/lenet/lenet.manifest.json" "$repo/models/lenet/lenet.weights" "$tmp/"
 size=$(stat -c %s "$lenet")

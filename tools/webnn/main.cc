@@ -185,8 +185,7 @@ HostTensor ReadInput(const std::string& file, const OperandDescriptor& want,
     }
     return HostTensor{a->desc, std::move(a->bytes)};
   }
-  const uint32_t channels =
-      want.rank() == 4 && (want.shape[1] == 3 || want.shape[3] == 3) ? 3 : 1;
+  const uint32_t channels = want.rank() == 4 && (want.shape[1] == 3 || want.shape[3] == 3) ? 3 : 1;
   auto img = image::Load(file, channels);
   if (!img.ok()) throw Exception(std::move(img.error()));
   image::TensorOptions opts;
@@ -243,13 +242,15 @@ int CmdRun(const std::vector<std::string>& args) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> std::string {
-      if (i + 1 >= args.size()) throw Exception(MakeError(ErrorCode::kTypeError, a, " needs a value"));
+      if (i + 1 >= args.size())
+        throw Exception(MakeError(ErrorCode::kTypeError, a, " needs a value"));
       return args[++i];
     };
     if (a == "--input") {
       std::string v = value();
       const size_t eq = v.find('=');
-      if (eq == std::string::npos || eq == 0) return Fail("--input expects NAME=FILE, got '" + v + "'");
+      if (eq == std::string::npos || eq == 0)
+        return Fail("--input expects NAME=FILE, got '" + v + "'");
       input_files[v.substr(0, eq)] = v.substr(eq + 1);
     } else if (a == "--output-dir") {
       output_dir = value();
@@ -278,7 +279,8 @@ int CmdRun(const std::vector<std::string>& args) {
   HostTensors inputs;
   for (const auto& [name, desc] : graph.inputDescriptors()) {
     auto it = input_files.find(name);
-    if (it == input_files.end()) return Fail("missing --input " + name + "=FILE (" + Describe(desc) + ")");
+    if (it == input_files.end())
+      return Fail("missing --input " + name + "=FILE (" + Describe(desc) + ")");
     inputs[name] = ReadInput(it->second, desc, name, normalize);
   }
   for (const auto& [name, file] : input_files) {
@@ -301,9 +303,9 @@ int CmdRun(const std::vector<std::string>& args) {
     }
   }
   Timing t = Summarize(times);
-  std::cout << std::fixed << std::setprecision(3) << "load+compile: " << load_ms
-            << " ms; compute x" << repeat << ": min " << t.min_ms << " ms, median "
-            << t.median_ms << " ms, mean " << t.mean_ms << " ms\n";
+  std::cout << std::fixed << std::setprecision(3) << "load+compile: " << load_ms << " ms; compute x"
+            << repeat << ": min " << t.min_ms << " ms, median " << t.median_ms << " ms, mean "
+            << t.mean_ms << " ms\n";
   return 0;
 }
 
@@ -318,7 +320,8 @@ int CmdConformance(const std::vector<std::string>& args) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> std::string {
-      if (i + 1 >= args.size()) throw Exception(MakeError(ErrorCode::kTypeError, a, " needs a value"));
+      if (i + 1 >= args.size())
+        throw Exception(MakeError(ErrorCode::kTypeError, a, " needs a value"));
       return args[++i];
     };
     if (a == "--expectations") {
@@ -349,12 +352,12 @@ int CmdConformance(const std::vector<std::string>& args) {
     }
     std::vector<std::string> problems = conformance::CheckExpectations(*summary, *expectations);
     for (const std::string& p : problems) std::cout << "UNEXPECTED " << p << "\n";
-    std::cout << "expectations: " << expectations->size() << " known failures, "
-              << problems.size() << " unexpected results\n";
+    std::cout << "expectations: " << expectations->size() << " known failures, " << problems.size()
+              << " unexpected results\n";
     status = problems.empty() ? 0 : 1;
   }
-  std::cout << summary->passed << " passed, " << summary->failed << " failed, "
-            << summary->skipped << " skipped\n";
+  std::cout << summary->passed << " passed, " << summary->failed << " failed, " << summary->skipped
+            << " skipped\n";
   return status;
 }
 
@@ -405,7 +408,7 @@ int CmdDemo(const std::vector<std::string>& args) {
   std::cout << "  load+compile " << MsSince(t0) << " ms\n";
   const auto [m_name, m_desc] = *backbone.inputDescriptors().begin();
   HostTensors inputs{{m_name, ReadInput((fs::path(models) / "mobilenetv2" / "test.jpg").string(),
-                                         m_desc, m_name, "imagenet")}};
+                                        m_desc, m_name, "imagenet")}};
   times.clear();
   HostTensors out;
   for (int r = 0; r < 3; ++r) {
@@ -418,9 +421,8 @@ int CmdDemo(const std::vector<std::string>& args) {
   std::vector<float> f = o_tensor.ToFloats();
   double norm = 0;
   for (float x : f) norm += double{x} * x;
-  std::cout << "  " << o_name << ": " << Describe(o_tensor.desc) << ", L2 norm "
-            << std::sqrt(norm) << "; compute min " << t.min_ms << " ms, median " << t.median_ms
-            << " ms (3 runs)\n";
+  std::cout << "  " << o_name << ": " << Describe(o_tensor.desc) << ", L2 norm " << std::sqrt(norm)
+            << "; compute min " << t.min_ms << " ms, median " << t.median_ms << " ms (3 runs)\n";
   return correct == 10 ? 0 : 1;
 }
 

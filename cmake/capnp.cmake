@@ -1,0 +1,23 @@
+# The Cap'n Proto IR (schema/webnn.capnp) compiled into the `webnn` library.
+# Include from the top CMakeLists.txt after the `webnn` target is defined:
+#   include(cmake/capnp.cmake)
+# The generated header is reached as "schema/webnn.capnp.h" (namespace webnn::wire); the codec
+# is src/format/capnp/codec.h.
+
+# CapnProtoConfig.cmake probes libatomic with check_library_exists, whose test program only
+# compiles as C (as C++ it clashes with the __atomic_load_8 builtin), so C must be enabled.
+enable_language(C)
+
+block()
+  # find_package inside the block: CapnProtoConfig.cmake appends to CMAKE_REQUIRED_LIBRARIES.
+  find_package(CapnProto 0.9 REQUIRED)
+  set(CAPNPC_SRC_PREFIX ${PROJECT_SOURCE_DIR})
+  set(CAPNPC_OUTPUT_DIR ${PROJECT_BINARY_DIR}/generated)
+  capnp_generate_cpp(webnn_capnp_srcs webnn_capnp_hdrs ${PROJECT_SOURCE_DIR}/schema/webnn.capnp)
+  # Generated code is not ours to fix: keep -Werror from turning a new compiler's new warning in
+  # it into a build break.
+  set_source_files_properties(${webnn_capnp_srcs} PROPERTIES COMPILE_OPTIONS "-Wno-error")
+  target_sources(webnn PRIVATE ${webnn_capnp_srcs} ${webnn_capnp_hdrs})
+  target_include_directories(webnn PUBLIC ${PROJECT_BINARY_DIR}/generated)
+  target_link_libraries(webnn PUBLIC CapnProto::capnp)
+endblock()
