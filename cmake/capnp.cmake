@@ -13,11 +13,12 @@ block()
   find_package(CapnProto 0.9 REQUIRED)
   set(CAPNPC_SRC_PREFIX ${PROJECT_SOURCE_DIR})
   set(CAPNPC_OUTPUT_DIR ${PROJECT_BINARY_DIR}/generated)
-  capnp_generate_cpp(webnn_capnp_srcs webnn_capnp_hdrs ${PROJECT_SOURCE_DIR}/schema/webnn.capnp)
+  capnp_generate_cpp(webnn_capnp_srcs webnn_capnp_hdrs ${PROJECT_SOURCE_DIR}/schema/webnn.capnp
+                     ${PROJECT_SOURCE_DIR}/schema/webnn_service.capnp)
   # Generated code is not ours to fix: keep -Werror from turning a new compiler's new warning in
   # it into a build break.
   set_source_files_properties(${webnn_capnp_srcs} PROPERTIES COMPILE_OPTIONS "-Wno-error")
   target_sources(webnn PRIVATE ${webnn_capnp_srcs} ${webnn_capnp_hdrs})
   target_include_directories(webnn PUBLIC ${PROJECT_BINARY_DIR}/generated)
-  target_link_libraries(webnn PUBLIC CapnProto::capnp)
+  target_link_libraries(webnn PUBLIC CapnProto::capnp CapnProto::capnp-rpc CapnProto::kj-async)
 endblock()

@@ -31,6 +31,10 @@ class MLGraphBuilder;
 struct BuilderState;
 struct GraphState;
 struct TensorState;
+struct GraphInfo;
+namespace runtime {
+class Executor;
+}
 enum class OpKind : uint8_t;
 
 // https://www.w3.org/TR/webnn/#enumdef-mlpowerpreference
@@ -40,8 +44,17 @@ enum class MLPowerPreference : uint8_t { kDefault, kHighPerformance, kLowPower }
 struct MLContextOptions {
   MLPowerPreference powerPreference = MLPowerPreference::kDefault;
   bool accelerated = true;
-  // "direct" (this thread, the default). Other executors are added by the service work.
+  // Where the graphs run: "direct" (in the calling thread, the default), "worker" (a pool of
+  // workerThreads threads; dispatch returns before compute finishes, reads wait for it) or
+  // "service" (the webnnd process at `endpoint`). Results are bit-identical across the three.
   std::string executor = "direct";
+  // Worker pool size for "worker"; 0 picks the number of hardware threads.
+  uint32_t workerThreads = 0;
+  // Service endpoint for "service": "unix:PATH" or "tcp:HOST:PORT"; empty picks the default
+  // socket $XDG_RUNTIME_DIR/webnn/webnnd.sock.
+  std::string endpoint;
+  // For a tcp: endpoint, a file (mode 0600) holding the access token.
+  std::string tokenFile;
   // Context limits: maximum tensor byte length (default 2 GiB).
   uint64_t maxTensorByteLength = uint64_t{1} << 31;
 };
@@ -178,12 +191,15 @@ class MLContext : public std::enable_shared_from_this<MLContext> {
  private:
   friend class ML;
   friend class MLGraphBuilder;
+  friend MLGraph CompileGraph(const MLContext& context, GraphInfo graph);
   explicit MLContext(MLContextOptions options);
   void CheckNotLost() const;
+  runtime::Executor& executor() const { return *executor_; }
   void CheckOwned(const MLTensor& tensor, std::string_view what) const;
 
   MLContextOptions options_;
   std::optional<MLContextLostInfo> lost_;
+  std::shared_ptr<runtime::Executor> executor_;
 };
 
 // https://www.w3.org/TR/webnn/#api-ml

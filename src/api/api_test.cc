@@ -65,7 +65,8 @@ TEST(Api, ConstantBufferIsCopied) {
   MLOperand c = builder.constant({DataType::kFloat32, {1}}, data);
   data = Floats({100});  // must not affect the graph
   MLGraph graph = builder.build({{"y", builder.add(x, c)}});
-  HostTensors out = context->compute(graph, {{"x", HostTensor::FromFloats({1}, std::vector<float>{1})}});
+  HostTensors out =
+      context->compute(graph, {{"x", HostTensor::FromFloats({1}, std::vector<float>{1})}});
   EXPECT_EQ(out.at("y").ToFloats(), (std::vector<float>{6}));
 }
 
@@ -93,12 +94,21 @@ TEST(Api, BuilderErrorsNameTheProblem) {
   opts.label = "stem";
   ExpectError([&] { builder.conv2d(x, w, opts); }, ErrorCode::kTypeError,
               "conv2d 'stem': filter: data type int32 must be the same as input's (float32)");
-  ExpectError([&] { builder.input("x", {DataType::kFloat32, {1}}); }, ErrorCode::kTypeError,
-              "already used");
-  ExpectError([&] { builder.input("z", {DataType::kFloat32, {0}}); }, ErrorCode::kTypeError,
-              "is 0");
-  ExpectError([&] { builder.constant({DataType::kFloat32, {3}}, Floats({1, 2})); },
-              ErrorCode::kTypeError, "8 bytes given");
+  ExpectError(
+      [&] {
+        builder.input("x", {DataType::kFloat32, {1}});
+      },
+      ErrorCode::kTypeError, "already used");
+  ExpectError(
+      [&] {
+        builder.input("z", {DataType::kFloat32, {0}});
+      },
+      ErrorCode::kTypeError, "is 0");
+  ExpectError(
+      [&] {
+        builder.constant({DataType::kFloat32, {3}}, Floats({1, 2}));
+      },
+      ErrorCode::kTypeError, "8 bytes given");
   MLGraphBuilder other(context);
   MLOperand foreign = other.input("x", {DataType::kFloat32, {1, 3, 8, 8}});
   ExpectError([&] { builder.add(x, foreign); }, ErrorCode::kTypeError, "another graph builder");
@@ -130,30 +140,54 @@ TEST(Api, DispatchValidatesTensors) {
   MLTensor in = context->createTensor({DataType::kFloat32, {2}, false, true});
   MLTensor out = context->createTensor({DataType::kFloat32, {2}, true, false});
   MLTensor wrong = context->createTensor({DataType::kFloat32, {3}, true, true});
-  ExpectError([&] { context->dispatch(graph, {{"x", wrong}}, {{"y", out}}); },
-              ErrorCode::kTypeError, "input 'x' is float32 [3], the graph expects float32 [2]");
-  ExpectError([&] { context->dispatch(graph, {}, {{"y", out}}); }, ErrorCode::kTypeError,
-              "input 'x' is missing");
-  ExpectError([&] { context->dispatch(graph, {{"q", in}}, {{"y", out}}); }, ErrorCode::kTypeError,
-              "no input named 'q'");
-  ExpectError([&] { context->dispatch(graph, {{"x", in}}, {{"y", in}}); }, ErrorCode::kTypeError,
-              "also used");
+  ExpectError(
+      [&] {
+        context->dispatch(graph, {{"x", wrong}}, {{"y", out}});
+      },
+      ErrorCode::kTypeError, "input 'x' is float32 [3], the graph expects float32 [2]");
+  ExpectError(
+      [&] {
+        context->dispatch(graph, {}, {{"y", out}});
+      },
+      ErrorCode::kTypeError, "input 'x' is missing");
+  ExpectError(
+      [&] {
+        context->dispatch(graph, {{"q", in}}, {{"y", out}});
+      },
+      ErrorCode::kTypeError, "no input named 'q'");
+  ExpectError(
+      [&] {
+        context->dispatch(graph, {{"x", in}}, {{"y", in}});
+      },
+      ErrorCode::kTypeError, "also used");
   ExpectError([&] { context->readTensor(in); }, ErrorCode::kTypeError, "not readable");
-  ExpectError([&] { context->writeTensor(out, Floats({1, 2})); }, ErrorCode::kTypeError,
-              "not writable");
+  ExpectError(
+      [&] {
+        context->writeTensor(out, Floats({1, 2}));
+      },
+      ErrorCode::kTypeError, "not writable");
   ExpectError([&] { context->writeTensor(in, Floats({1})); }, ErrorCode::kTypeError,
               "4 bytes given");
   auto other = ML().createContext();
   MLTensor foreign = other->createTensor({DataType::kFloat32, {2}, true, true});
-  ExpectError([&] { context->dispatch(graph, {{"x", foreign}}, {{"y", out}}); },
-              ErrorCode::kTypeError, "another context");
+  ExpectError(
+      [&] {
+        context->dispatch(graph, {{"x", foreign}}, {{"y", out}});
+      },
+      ErrorCode::kTypeError, "another context");
   in.destroy();
-  ExpectError([&] { context->dispatch(graph, {{"x", in}}, {{"y", out}}); },
-              ErrorCode::kInvalidStateError, "destroyed");
+  ExpectError(
+      [&] {
+        context->dispatch(graph, {{"x", in}}, {{"y", out}});
+      },
+      ErrorCode::kInvalidStateError, "destroyed");
   graph.destroy();
   MLTensor in2 = context->createTensor({DataType::kFloat32, {2}, false, true});
-  ExpectError([&] { context->dispatch(graph, {{"x", in2}}, {{"y", out}}); },
-              ErrorCode::kInvalidStateError, "destroyed");
+  ExpectError(
+      [&] {
+        context->dispatch(graph, {{"x", in2}}, {{"y", out}});
+      },
+      ErrorCode::kInvalidStateError, "destroyed");
 }
 
 TEST(Api, DestroyedContextIsLost) {
@@ -162,8 +196,11 @@ TEST(Api, DestroyedContextIsLost) {
   context->destroy();
   ASSERT_TRUE(context->lost().has_value());
   ExpectError([&] { MLGraphBuilder b(context); }, ErrorCode::kInvalidStateError, "lost");
-  ExpectError([&] { context->createTensor({DataType::kFloat32, {1}, true, true}); },
-              ErrorCode::kInvalidStateError, "destroyed");
+  ExpectError(
+      [&] {
+        context->createTensor({DataType::kFloat32, {1}, true, true});
+      },
+      ErrorCode::kInvalidStateError, "destroyed");
 }
 
 TEST(Api, OpSupportLimitsComeFromTheOpTable) {
@@ -176,7 +213,8 @@ TEST(Api, OpSupportLimitsComeFromTheOpTable) {
   EXPECT_EQ(conv_input.rankRange.max, 4u);
   // "same as input" resolves to the input's limits.
   EXPECT_EQ(limits.ops.at("conv2d").at("bias").dataTypes, conv_input.dataTypes);
-  EXPECT_EQ(limits.ops.at("equal").at("output").dataTypes, (std::vector<DataType>{DataType::kUint8}));
+  EXPECT_EQ(limits.ops.at("equal").at("output").dataTypes,
+            (std::vector<DataType>{DataType::kUint8}));
   EXPECT_EQ(limits.ops.at("add").at("a").rankRange.max, 8u);
   EXPECT_TRUE(limits.ops.at("lstm").count("output2"));
   EXPECT_TRUE(limits.ops.at("split").count("outputs"));
@@ -190,8 +228,8 @@ TEST(Api, MultiOutputSplit) {
   std::vector<MLOperand> parts = builder.split(x, 2);
   ASSERT_EQ(parts.size(), 2u);
   MLGraph graph = builder.build({{"a", parts[0]}, {"b", parts[1]}});
-  HostTensors out = context->compute(
-      graph, {{"x", HostTensor::FromFloats({4}, std::vector<float>{1, 2, 3, 4})}});
+  HostTensors out =
+      context->compute(graph, {{"x", HostTensor::FromFloats({4}, std::vector<float>{1, 2, 3, 4})}});
   EXPECT_EQ(out.at("a").ToFloats(), (std::vector<float>{1, 2}));
   EXPECT_EQ(out.at("b").ToFloats(), (std::vector<float>{3, 4}));
 }

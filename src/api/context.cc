@@ -21,19 +21,39 @@ ContextLimits LimitsOf(const MLContextOptions& options) {
 }
 
 std::shared_ptr<MLContext> ML::createContext(const MLContextOptions& options) {
-  if (options.executor != "direct") {
+  if (options.executor != "direct" && options.executor != "worker" &&
+      options.executor != "service") {
     Throw(ErrorCode::kNotSupportedError, "createContext: unknown executor '", options.executor,
-          "' (available: direct)");
+          "' (available: direct, worker, service)");
   }
   return std::shared_ptr<MLContext>(new MLContext(options));
 }
 
-MLContext::MLContext(MLContextOptions options) : options_(std::move(options)) {}
-MLContext::~MLContext() = default;
+MLContext::MLContext(MLContextOptions options)
+    : options_(std::move(options)), executor_(MakeExecutor(options_)) {}
+
+MLContext::~MLContext() {
+  // Pending work finishes before the tensors and graphs it uses may go.
+  if (executor_) (void)executor_->Flush();
+}
 
 void MLContext::CheckNotLost() const {
   if (lost_) Throw(ErrorCode::kInvalidStateError, "the context is lost: ", lost_->message);
+  if (auto reason = executor_->Lost()) {
+    Throw(ErrorCode::kInvalidStateError, "the context is lost: ", *reason);
+  }
 }
+
+namespace {
+template <typename T>
+T Unwrap(Result<T> r) {
+  if (!r.ok()) Throw(std::move(r.error()));
+  return std::move(r).value();
+}
+void Check(Status s) {
+  if (!s.ok()) Throw(std::move(s.error()));
+}
+}  // namespace
 
 void MLContext::CheckOwned(const MLTensor& tensor, std::string_view what) const {
   if (!tensor.valid()) Throw(ErrorCode::kTypeError, what, ": not a tensor");
@@ -47,7 +67,11 @@ void MLContext::destroy() {
   if (!lost_) lost_ = MLContextLostInfo{"the context was destroyed"};
 }
 
-std::optional<MLContextLostInfo> MLContext::lost() const { return lost_; }
+std::optional<MLContextLostInfo> MLContext::lost() const {
+  if (lost_) return lost_;
+  if (auto reason = executor_->Lost()) return MLContextLostInfo{*reason};
+  return std::nullopt;
+}
 
 MLTensor MLContext::createTensor(const MLTensorDescriptor& descriptor) {
   CheckNotLost();
@@ -58,7 +82,7 @@ MLTensor MLContext::createTensor(const MLTensorDescriptor& descriptor) {
   state->context = this;
   state->desc = descriptor;
   state->operand_desc = desc;
-  state->data.assign(desc.ByteLength(), std::byte{0});
+  state->exec = Unwrap(executor_->CreateTensor(desc, descriptor.readable, descriptor.writable));
   return MLTensor(std::move(state));
 }
 
@@ -76,7 +100,7 @@ MLTensor MLContext::createConstantTensor(const MLOperandDescriptor& descriptor,
   state->desc = {descriptor.dataType, descriptor.shape, false, false};
   state->operand_desc = descriptor;
   state->is_constant = true;
-  state->data.assign(inputData.begin(), inputData.end());
+  state->constant = ByteBuffer::Copy(inputData);
   return MLTensor(std::move(state));
 }
 
@@ -85,11 +109,12 @@ void MLContext::writeTensor(const MLTensor& tensor, std::span<const std::byte> i
   CheckOwned(tensor, "writeTensor");
   TensorState& t = *tensor.state();
   if (!t.desc.writable) Throw(ErrorCode::kTypeError, "writeTensor: the tensor is not writable");
-  if (inputData.size() != t.data.size()) {
+  const size_t size = t.operand_desc.ByteLength();
+  if (inputData.size() != size) {
     Throw(ErrorCode::kTypeError, "writeTensor: ", inputData.size(), " bytes given, the tensor ",
-          DescriptorToString(t.operand_desc), " has ", t.data.size());
+          DescriptorToString(t.operand_desc), " has ", size);
   }
-  std::memcpy(t.data.data(), inputData.data(), inputData.size());
+  Check(executor_->Write(t.exec, inputData));
 }
 
 void MLContext::readTensor(const MLTensor& tensor, std::span<std::byte> outputData) {
@@ -97,17 +122,19 @@ void MLContext::readTensor(const MLTensor& tensor, std::span<std::byte> outputDa
   CheckOwned(tensor, "readTensor");
   const TensorState& t = *tensor.state();
   if (!t.desc.readable) Throw(ErrorCode::kTypeError, "readTensor: the tensor is not readable");
-  if (outputData.size() < t.data.size()) {
+  const size_t size = t.operand_desc.ByteLength();
+  if (outputData.size() < size) {
     Throw(ErrorCode::kTypeError, "readTensor: the buffer has ", outputData.size(),
-          " bytes, the tensor ", DescriptorToString(t.operand_desc), " has ", t.data.size());
+          " bytes, the tensor ", DescriptorToString(t.operand_desc), " has ", size);
   }
-  std::memcpy(outputData.data(), t.data.data(), t.data.size());
+  Status s = executor_->Read(t.exec, outputData.first(size));
+  if (!s.ok()) Throw(std::move(s.error().Prefix("readTensor")));
 }
 
 std::vector<std::byte> MLContext::readTensor(const MLTensor& tensor) {
   CheckNotLost();
   CheckOwned(tensor, "readTensor");
-  std::vector<std::byte> out(tensor.state()->data.size());
+  std::vector<std::byte> out(tensor.state()->operand_desc.ByteLength());
   readTensor(tensor, out);
   return out;
 }
@@ -118,12 +145,13 @@ void MLContext::dispatch(const MLGraph& graph, const MLNamedTensors& inputs,
   CheckNotLost();
   if (!graph.valid()) Throw(ErrorCode::kTypeError, "dispatch: not a graph");
   const GraphState& g = *graph.state();
-  if (g.context != this) Throw(ErrorCode::kTypeError, "dispatch: the graph belongs to another context");
+  if (g.context != this)
+    Throw(ErrorCode::kTypeError, "dispatch: the graph belongs to another context");
   if (g.destroyed) Throw(ErrorCode::kInvalidStateError, "dispatch: the graph was destroyed");
   const GraphInfo& info = g.graph();
 
-  std::vector<const std::byte*> in_ptrs(info.inputs.size(), nullptr);
-  std::vector<std::byte*> out_ptrs(info.outputs.size(), nullptr);
+  std::vector<runtime::TensorRef> in_tensors(info.inputs.size());
+  std::vector<runtime::TensorRef> out_tensors(info.outputs.size());
   std::vector<const TensorState*> seen;
   for (const auto& [name, tensor] : inputs) {
     auto it = g.input_index.find(name);
@@ -137,12 +165,17 @@ void MLContext::dispatch(const MLGraph& graph, const MLNamedTensors& inputs,
             DescriptorToString(tensor.state()->operand_desc), ", the graph expects ",
             DescriptorToString(want));
     }
-    in_ptrs[it->second] = tensor.state()->data.data();
+    if (tensor.state()->is_constant) {
+      Throw(ErrorCode::kTypeError, "dispatch: input '", name,
+            "' is a constant tensor (usable only as a graph constant)");
+    }
+    in_tensors[it->second] = tensor.state()->exec;
     seen.push_back(tensor.state().get());
   }
   if (inputs.size() != info.inputs.size()) {
     for (const auto& [name, index] : g.input_index) {
-      if (!inputs.count(name)) Throw(ErrorCode::kTypeError, "dispatch: input '", name, "' is missing");
+      if (!inputs.count(name))
+        Throw(ErrorCode::kTypeError, "dispatch: input '", name, "' is missing");
     }
   }
   for (const auto& [name, tensor] : outputs) {
@@ -168,14 +201,15 @@ void MLContext::dispatch(const MLGraph& graph, const MLNamedTensors& inputs,
       }
     }
     seen.push_back(tensor.state().get());
-    out_ptrs[it->second] = tensor.state()->data.data();
+    out_tensors[it->second] = tensor.state()->exec;
   }
   if (outputs.size() != info.outputs.size()) {
     for (const auto& [name, index] : g.output_index) {
-      if (!outputs.count(name)) Throw(ErrorCode::kTypeError, "dispatch: output '", name, "' is missing");
+      if (!outputs.count(name))
+        Throw(ErrorCode::kTypeError, "dispatch: output '", name, "' is missing");
     }
   }
-  Status s = g.compiled->Execute(in_ptrs, out_ptrs);
+  Status s = executor_->Dispatch(g.compiled, std::move(in_tensors), std::move(out_tensors));
   if (!s.ok()) Throw(std::move(s.error().Prefix("dispatch")));
 }
 
@@ -236,12 +270,16 @@ MLGraph CompileGraph(const MLContext& context, GraphInfo graph) {
     state->input_index[graph.operands[graph.inputs[i]].name] = i;
   }
   for (size_t i = 0; i < graph.outputs.size(); ++i) state->output_index[graph.outputs[i].name] = i;
-  state->compiled = std::make_unique<cpu::ReferenceGraph>(std::move(graph));
+  state->info = graph;  // shares the constant bytes
+  state->compiled = Unwrap(context.executor().Compile(std::move(graph)));
   return MLGraph(std::move(state));
 }
 
 void MLGraph::destroy() {
-  if (state_) state_->destroyed = true;
+  if (state_) {
+    state_->destroyed = true;
+    state_->compiled.reset();
+  }
 }
 
 std::map<std::string, OperandDescriptor> MLGraph::inputDescriptors() const {
@@ -268,7 +306,8 @@ bool MLTensor::constant() const { return state_->is_constant; }
 void MLTensor::destroy() {
   if (state_) {
     state_->destroyed = true;
-    state_->data = {};
+    state_->exec.reset();
+    state_->constant = {};
   }
 }
 

@@ -26,8 +26,7 @@ const OperandDescriptor& MLOperand::descriptor() const {
   return state_->core.operand(id_).desc;
 }
 
-MLGraphBuilder::MLGraphBuilder(std::shared_ptr<MLContext> context)
-    : context_(std::move(context)) {
+MLGraphBuilder::MLGraphBuilder(std::shared_ptr<MLContext> context) : context_(std::move(context)) {
   if (!context_) Throw(ErrorCode::kTypeError, "MLGraphBuilder: no context");
   context_->CheckNotLost();
   state_ = std::make_shared<BuilderState>(LimitsOf(context_->options()));
@@ -52,8 +51,7 @@ MLOperand MLGraphBuilder::constant(const MLOperandDescriptor& descriptor,
                                    std::span<const std::byte> buffer) {
   context_->CheckNotLost();
   // The spec copies the buffer: later changes by the caller do not affect the graph.
-  return MLOperand(state_,
-                   Unwrap(state_->core.AddConstant(descriptor, ByteBuffer::Copy(buffer))));
+  return MLOperand(state_, Unwrap(state_->core.AddConstant(descriptor, ByteBuffer::Copy(buffer))));
 }
 
 MLOperand MLGraphBuilder::constant(DataType dataType, MLNumber value) {
@@ -62,8 +60,8 @@ MLOperand MLGraphBuilder::constant(DataType dataType, MLNumber value) {
   std::vector<std::byte> bytes(8, std::byte{0});
   value.CastTo(dataType, bytes.data());
   bytes.resize(desc.ByteLength());
-  return MLOperand(state_,
-                   Unwrap(state_->core.AddConstant(desc, ByteBuffer::FromVector(std::move(bytes)))));
+  return MLOperand(
+      state_, Unwrap(state_->core.AddConstant(desc, ByteBuffer::FromVector(std::move(bytes)))));
 }
 
 MLOperand MLGraphBuilder::constant(const MLTensor& tensor) {
@@ -77,7 +75,7 @@ MLOperand MLGraphBuilder::constant(const MLTensor& tensor) {
   if (!t.is_constant) {
     Throw(ErrorCode::kTypeError, "constant: the tensor was not created by createConstantTensor");
   }
-  return MLOperand(state_, Unwrap(state_->core.AddConstant(t.operand_desc, ByteBuffer::Copy(t.data))));
+  return MLOperand(state_, Unwrap(state_->core.AddConstant(t.operand_desc, t.constant)));
 }
 
 MLGraph MLGraphBuilder::build(const MLNamedOperands& outputs) {
@@ -109,10 +107,12 @@ std::vector<MLOperand> MLGraphBuilder::op(OpKind kind, const std::vector<MLOpera
     ids.push_back(OperandIdOf(operands[i], what));
   }
   // Missing trailing optional slots are absent.
-  while (!info.IsVariadic() && ids.size() < info.inputs.size() && info.inputs[ids.size()].optional) {
+  while (!info.IsVariadic() && ids.size() < info.inputs.size() &&
+         info.inputs[ids.size()].optional) {
     ids.push_back(kNoOperand);
   }
-  std::vector<OperandId> out = Unwrap(state_->core.AddOperation(kind, std::move(ids), attrs, label));
+  std::vector<OperandId> out =
+      Unwrap(state_->core.AddOperation(kind, std::move(ids), attrs, label));
   std::vector<MLOperand> result;
   for (OperandId id : out) result.push_back(MLOperand(state_, id));
   return result;
@@ -162,8 +162,7 @@ MLOperand MLGraphBuilder::concat(const std::vector<MLOperand>& inputs, uint32_t 
 }
 MLOperand MLGraphBuilder::conv2d(const MLOperand& input, const MLOperand& filter,
                                  const MLConv2dOptions& o) {
-  return One(OpKind::kConv2d, {input, filter, o.bias}, static_cast<const Conv2dAttrs&>(o),
-             o.label);
+  return One(OpKind::kConv2d, {input, filter, o.bias}, static_cast<const Conv2dAttrs&>(o), o.label);
 }
 MLOperand MLGraphBuilder::convTranspose2d(const MLOperand& input, const MLOperand& filter,
                                           const MLConvTranspose2dOptions& o) {
@@ -176,10 +175,10 @@ MLOperand MLGraphBuilder::cumulativeSum(const MLOperand& input, uint32_t axis,
              o.label);
 }
 
-#define WEBNN_BINARY_METHOD(method, kind)                                               \
-  MLOperand MLGraphBuilder::method(const MLOperand& a, const MLOperand& b,              \
-                                   const MLOperatorOptions& o) {                        \
-    return One(OpKind::kind, {a, b}, NoAttrs{}, o.label);                               \
+#define WEBNN_BINARY_METHOD(method, kind)                                  \
+  MLOperand MLGraphBuilder::method(const MLOperand& a, const MLOperand& b, \
+                                   const MLOperatorOptions& o) {           \
+    return One(OpKind::kind, {a, b}, NoAttrs{}, o.label);                  \
   }
 WEBNN_BINARY_METHOD(add, kAdd)
 WEBNN_BINARY_METHOD(sub, kSub)
@@ -201,7 +200,7 @@ WEBNN_BINARY_METHOD(matmul, kMatmul)
 WEBNN_BINARY_METHOD(prelu, kPrelu)
 #undef WEBNN_BINARY_METHOD
 
-#define WEBNN_UNARY_METHOD(method, kind)                                                  \
+#define WEBNN_UNARY_METHOD(method, kind)                                                 \
   MLOperand MLGraphBuilder::method(const MLOperand& input, const MLOperatorOptions& o) { \
     return One(OpKind::kind, {input}, NoAttrs{}, o.label);                               \
   }
@@ -233,8 +232,7 @@ WEBNN_UNARY_METHOD(tanh, kTanh)
 #undef WEBNN_UNARY_METHOD
 
 MLOperand MLGraphBuilder::dequantizeLinear(const MLOperand& input, const MLOperand& scale,
-                                           const MLOperand& zeroPoint,
-                                           const MLOperatorOptions& o) {
+                                           const MLOperand& zeroPoint, const MLOperatorOptions& o) {
   return One(OpKind::kDequantizeLinear, {input, scale, zeroPoint}, NoAttrs{}, o.label);
 }
 MLOperand MLGraphBuilder::quantizeLinear(const MLOperand& input, const MLOperand& scale,
@@ -267,8 +265,8 @@ MLOperand MLGraphBuilder::gemm(const MLOperand& a, const MLOperand& b, const MLG
 std::vector<MLOperand> MLGraphBuilder::gru(const MLOperand& input, const MLOperand& weight,
                                            const MLOperand& recurrentWeight, uint32_t steps,
                                            uint32_t hiddenSize, const MLGruOptions& o) {
-  GruAttrs a{steps, hiddenSize, o.resetAfter, o.returnSequence, o.direction, o.layout,
-             o.activations};
+  GruAttrs a{steps,       hiddenSize, o.resetAfter, o.returnSequence,
+             o.direction, o.layout,   o.activations};
   return op(OpKind::kGru,
             {input, weight, recurrentWeight, o.bias, o.recurrentBias, o.initialHiddenState}, a,
             o.label);
@@ -319,10 +317,8 @@ std::vector<MLOperand> MLGraphBuilder::lstmCell(const MLOperand& input, const ML
              o.peepholeWeight},
             a, o.label);
 }
-MLOperand MLGraphBuilder::pad(const MLOperand& input,
-                              const std::vector<uint32_t>& beginningPadding,
-                              const std::vector<uint32_t>& endingPadding,
-                              const MLPadOptions& o) {
+MLOperand MLGraphBuilder::pad(const MLOperand& input, const std::vector<uint32_t>& beginningPadding,
+                              const std::vector<uint32_t>& endingPadding, const MLPadOptions& o) {
   return One(OpKind::kPad, {input}, PadAttrs{beginningPadding, endingPadding, o.mode, o.value},
              o.label);
 }
@@ -336,9 +332,9 @@ MLOperand MLGraphBuilder::maxPool2d(const MLOperand& input, const MLPool2dOption
   return One(OpKind::kMaxPool2d, {input}, static_cast<const Pool2dAttrs&>(o), o.label);
 }
 
-#define WEBNN_REDUCE_METHOD(method, kind)                                                \
-  MLOperand MLGraphBuilder::method(const MLOperand& input, const MLReduceOptions& o) {  \
-    return One(OpKind::kind, {input}, static_cast<const ReduceAttrs&>(o), o.label);     \
+#define WEBNN_REDUCE_METHOD(method, kind)                                              \
+  MLOperand MLGraphBuilder::method(const MLOperand& input, const MLReduceOptions& o) { \
+    return One(OpKind::kind, {input}, static_cast<const ReduceAttrs&>(o), o.label);    \
   }
 WEBNN_REDUCE_METHOD(reduceL1, kReduceL1)
 WEBNN_REDUCE_METHOD(reduceL2, kReduceL2)

@@ -1,6 +1,6 @@
 // MLContext::loadGraph and MLGraph::save.
-#include "api/internal.h"
 #include "format/graph_file.h"
+#include "api/internal.h"
 
 namespace webnn {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "backend/cpu/reference_graph.h"
 #include "ir/graph_builder.h"
+#include "runtime/executor.h"
 #include "webnn/webnn.h"
 
 namespace webnn {
@@ -20,11 +20,12 @@ struct BuilderState {
 
 struct GraphState {
   const MLContext* context = nullptr;
-  std::unique_ptr<cpu::ReferenceGraph> compiled;
+  runtime::GraphRef compiled;  // released by destroy()
+  GraphInfo info;              // the validated graph (shares its constant bytes with `compiled`)
   std::map<std::string, size_t> input_index;   // name -> position in graph().inputs
   std::map<std::string, size_t> output_index;  // name -> position in graph().outputs
   bool destroyed = false;
-  const GraphInfo& graph() const { return compiled->graph(); }
+  const GraphInfo& graph() const { return info; }
 };
 
 struct TensorState {
@@ -33,8 +34,12 @@ struct TensorState {
   OperandDescriptor operand_desc;
   bool is_constant = false;
   bool destroyed = false;
-  std::vector<std::byte> data;
+  runtime::TensorRef exec;  // the executor's tensor; empty for constant tensors
+  ByteBuffer constant;      // a constant tensor's bytes (only usable as a graph constant)
 };
+
+// The executor chosen by the context options ("direct", "worker", "service").
+std::shared_ptr<runtime::Executor> MakeExecutor(const MLContextOptions& options);
 
 // Compiles a validated graph for `context` (the executor chosen in its options).
 MLGraph CompileGraph(const MLContext& context, GraphInfo graph);

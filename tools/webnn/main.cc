@@ -15,9 +15,14 @@
 
 #include "api/internal.h"
 #include "conformance/conformance.h"
+#include "format/capnp/codec.h"
 #include "format/graph_file.h"
+#include "format/json/graph_json.h"
 #include "util/image.h"
 #include "util/npy.h"
+#include "service/client.h"
+#include "service/server.h"
+#include "service/spawn.h"
 #include "webnn/webnn.h"
 
 namespace fs = std::filesystem;
@@ -34,11 +39,16 @@ Commands:
   validate G          check a graph file; exit 0 if valid, 1 with the reason if not
   run G [options]     run a graph on input files and write/print its outputs
   dot G               print the graph in Graphviz dot syntax
+  convert IN OUT      convert a graph file between webnn-graph-json (.json) and Cap'n Proto (.webnn)
   conformance DIR...  replay WPT conformance vectors (folders or files of JSON cases)
-  demo [--models D]   classify the LeNet digits and run the MobileNetV2 backbone, with timings
+  demo [--models D]   start webnnd on a private socket, classify the LeNet digits and run the
+                      MobileNetV2 backbone with the direct, worker and service executors
+  serve [options]     run the WebNN service (the same as webnnd; see webnn serve --help)
+  ping [--endpoint EP] check that webnnd answers; print its version and round-trip time
 
 `webnn <command> --help` describes a command's options. Graph files are webnn-graph-json
-(.json with .weights/.manifest.json or .safetensors beside it).
+(.json with .weights/.manifest.json or .safetensors beside it) or Cap'n Proto (.webnn, one
+self-contained file); the format is told by the file's content, not its name.
 )";
 
 constexpr char kRunUsage[] = R"(Usage: webnn run G [--input NAME=FILE]... [options]
@@ -53,6 +63,24 @@ Options:
   --output-dir D      write each output as D/<output name>.npy
   --repeat N          run N times and report min/median/mean time (default 1)
   --top K             print the K largest values of each output with their indices
+  --executor E        direct (default), worker or service
+  --endpoint EP       the service for --executor service: unix:PATH or tcp:HOST:PORT
+                      (default unix:$XDG_RUNTIME_DIR/webnn/webnnd.sock)
+  --token-file F      the access token file for a tcp: endpoint
+  --threads N         worker threads for --executor worker (default: one per core)
+)";
+
+constexpr char kConvertUsage[] = R"(Usage: webnn convert IN OUT [--to json|capnp]
+
+Converts graph file IN to OUT. IN may be either format (told by its content) and is loaded and
+validated as `webnn validate` does, so a graph that does not validate is never written.
+
+OUT's format is --to if given, else OUT's extension:
+  json   (.json)   webnn-graph-json; constants over 1 KiB go to <stem>.weights and
+                   <stem>.manifest.json next to OUT (WGWT), smaller ones inline
+  capnp  (.webnn)  one self-contained Cap'n Proto message (schema/webnn.capnp), constants inline
+
+Exit status 0 on success, 1 with the reason on stderr if IN cannot be loaded or OUT written.
 )";
 
 constexpr char kConformanceUsage[] = R"(Usage: webnn conformance DIR_OR_FILE... [options]
@@ -65,9 +93,28 @@ Options:
   --expectations F    known failures (`<file>::<case> | <reason>` per line); exit 1 on any
                       unexpected result (a failure not listed, or a listed case that passes)
   --filter S          run only the cases whose "<file>::<name>" contains S
-  --executor E        where the graphs run (default: direct)
+  --executor E        where the graphs run: direct (default), worker or service
+  --endpoint EP       the service for --executor service (unix:PATH or tcp:HOST:PORT)
+  --token-file F      the access token file for a tcp: endpoint
+  --threads N         worker threads for --executor worker
 Without --expectations the exit code is 1 if any case failed.
 )";
+
+// --executor/--endpoint/--token-file/--threads, shared by run and conformance. Returns true
+// when args[i] was one of them (and consumes its value).
+bool ParseExecutorOption(const std::vector<std::string>& args, size_t& i, MLContextOptions& o) {
+  const std::string& a = args[i];
+  if (a != "--executor" && a != "--endpoint" && a != "--token-file" && a != "--threads") {
+    return false;
+  }
+  if (i + 1 >= args.size()) throw Exception(MakeError(ErrorCode::kTypeError, a, " needs a value"));
+  const std::string& v = args[++i];
+  if (a == "--executor") o.executor = v;
+  if (a == "--endpoint") o.endpoint = v;
+  if (a == "--token-file") o.tokenFile = v;
+  if (a == "--threads") o.workerThreads = static_cast<uint32_t>(std::stoul(v));
+  return true;
+}
 
 int Fail(const std::string& message) {
   std::cerr << "webnn: " << message << "\n";
@@ -124,6 +171,64 @@ int CmdValidate(const std::vector<std::string>& args) {
   auto g = format::LoadGraphFile(args[0], ContextLimits{});
   if (!g.ok()) return Fail(args[0] + ": " + g.error().ToString());
   std::cout << args[0] << ": valid (" << g->operations.size() << " operations)\n";
+  return 0;
+}
+
+int CmdConvert(const std::vector<std::string>& args) {
+  if (WantsHelp(args)) {
+    std::cout << kConvertUsage;
+    return 0;
+  }
+  std::vector<std::string> paths;
+  std::string to;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--to") {
+      if (i + 1 >= args.size()) return Fail("--to needs a value: json or capnp");
+      to = args[++i];
+      if (to != "json" && to != "capnp") {
+        return Fail("--to must be json or capnp, got '" + to + "'");
+      }
+    } else if (args[i].starts_with("--")) {
+      return Fail("unknown option " + args[i] + " (see webnn convert --help)");
+    } else {
+      paths.push_back(args[i]);
+    }
+  }
+  if (paths.size() != 2) {
+    std::cerr << kConvertUsage;
+    return 2;
+  }
+  const fs::path in = paths[0], out = paths[1];
+  if (to.empty()) {
+    if (out.extension() == ".json") {
+      to = "json";
+    } else if (out.extension() == ".webnn") {
+      to = "capnp";
+    } else {
+      return Fail("cannot tell the output format from '" + out.string() +
+                  "': name it .json or .webnn, or pass --to json|capnp");
+    }
+  }
+  auto graph = format::LoadGraphFile(in, ContextLimits{});
+  if (!graph.ok()) return Fail(graph.error().ToString());
+  Status s = to == "json" ? SaveGraphJson(*graph, out) : SaveGraphCapnp(*graph, out);
+  if (!s.ok()) return Fail(s.error().ToString());
+  std::error_code ec;
+  const uintmax_t bytes = fs::file_size(out, ec);
+  std::cout << in.string() << " -> " << out.string() << " ("
+            << (to == "json" ? "webnn-graph-json" : "Cap'n Proto") << ", "
+            << graph->operations.size() << " operations, " << (ec ? 0 : bytes) << " bytes";
+  const size_t inline_threshold = JsonSaveOptions{}.inline_threshold;
+  const bool sidecar =
+      to == "json" && std::any_of(graph->constants.begin(), graph->constants.end(),
+                                  [&](const auto& c) { return c.second.size() > inline_threshold; });
+  if (sidecar) {
+    fs::path weights = out, manifest = out;
+    weights.replace_extension(".weights");
+    manifest.replace_extension(".manifest.json");
+    std::cout << " + " << weights.filename().string() << " + " << manifest.filename().string();
+  }
+  std::cout << ")\n";
   return 0;
 }
 
@@ -239,7 +344,9 @@ int CmdRun(const std::vector<std::string>& args) {
   std::map<std::string, std::string> input_files;
   std::string output_dir, normalize = "none";
   int repeat = 1, top = 0;
+  MLContextOptions context_options;
   for (size_t i = 0; i < args.size(); ++i) {
+    if (ParseExecutorOption(args, i, context_options)) continue;
     const std::string& a = args[i];
     auto value = [&]() -> std::string {
       if (i + 1 >= args.size())
@@ -272,7 +379,7 @@ int CmdRun(const std::vector<std::string>& args) {
       return Fail("unexpected argument " + a);
     }
   }
-  auto context = ML().createContext();
+  auto context = ML().createContext(context_options);
   auto t0 = std::chrono::steady_clock::now();
   MLGraph graph = context->loadGraph(graph_path);
   const double load_ms = MsSince(t0);
@@ -318,6 +425,7 @@ int CmdConformance(const std::vector<std::string>& args) {
   conformance::RunOptions options;
   std::string expectations_path;
   for (size_t i = 0; i < args.size(); ++i) {
+    if (ParseExecutorOption(args, i, options.context)) continue;
     const std::string& a = args[i];
     auto value = [&]() -> std::string {
       if (i + 1 >= args.size())
@@ -328,8 +436,6 @@ int CmdConformance(const std::vector<std::string>& args) {
       expectations_path = value();
     } else if (a == "--filter") {
       options.filter = value();
-    } else if (a == "--executor") {
-      options.context.executor = value();
     } else if (a.starts_with("--")) {
       return Fail("unknown option " + a + " (see webnn conformance --help)");
     } else {
@@ -361,13 +467,68 @@ int CmdConformance(const std::vector<std::string>& args) {
   return status;
 }
 
+struct DemoResult {
+  double lenet_load_ms = 0, lenet_median_ms = 0, mnet_load_ms = 0, mnet_median_ms = 0;
+  int correct = 0;
+  std::vector<std::vector<std::byte>> outputs;  // every output, to compare executors
+};
+
+DemoResult RunDemo(MLContext& context, const std::string& models, const std::string& label) {
+  DemoResult r;
+  auto t0 = std::chrono::steady_clock::now();
+  MLGraph lenet = context.loadGraph((fs::path(models) / "lenet" / "lenet.json").string());
+  r.lenet_load_ms = MsSince(t0);
+  const auto [in_name, in_desc] = *lenet.inputDescriptors().begin();
+  std::vector<double> times;
+  std::cout << "[" << label << "] LeNet:";
+  for (int digit = 0; digit < 10; ++digit) {
+    const fs::path png = fs::path(models) / "lenet" / ("digit_" + std::to_string(digit) + ".png");
+    HostTensors inputs{{in_name, ReadInput(png.string(), in_desc, in_name, "none")}};
+    auto start = std::chrono::steady_clock::now();
+    HostTensors out = context.compute(lenet, inputs);
+    times.push_back(MsSince(start));
+    std::vector<float> p = out.begin()->second.ToFloats();
+    const size_t best = static_cast<size_t>(std::max_element(p.begin(), p.end()) - p.begin());
+    r.correct += static_cast<int>(best) == digit;
+    std::cout << " " << digit << "->" << best << (static_cast<int>(best) == digit ? "" : "(WRONG)");
+    r.outputs.push_back(out.begin()->second.bytes);
+  }
+  r.lenet_median_ms = Summarize(times).median_ms;
+  std::cout << "  (" << r.correct << "/10 correct)\n";
+
+  const fs::path mnet = fs::path(models) / "mobilenetv2" / "mobilenetv2.json";
+  t0 = std::chrono::steady_clock::now();
+  MLGraph backbone = context.loadGraph(mnet.string());
+  r.mnet_load_ms = MsSince(t0);
+  const auto [m_name, m_desc] = *backbone.inputDescriptors().begin();
+  HostTensors inputs{{m_name, ReadInput((fs::path(models) / "mobilenetv2" / "test.jpg").string(),
+                                        m_desc, m_name, "imagenet")}};
+  times.clear();
+  HostTensors out;
+  for (int rep = 0; rep < 3; ++rep) {
+    auto start = std::chrono::steady_clock::now();
+    out = context.compute(backbone, inputs);
+    times.push_back(MsSince(start));
+  }
+  r.mnet_median_ms = Summarize(times).median_ms;
+  const auto& [o_name, o_tensor] = *out.begin();
+  double norm = 0;
+  for (float x : o_tensor.ToFloats()) norm += double{x} * x;
+  std::cout << "[" << label << "] MobileNetV2 backbone: " << o_name << " "
+            << Describe(o_tensor.desc) << ", L2 norm " << std::setprecision(6) << std::sqrt(norm)
+            << "\n";
+  r.outputs.push_back(o_tensor.bytes);
+  return r;
+}
+
 int CmdDemo(const std::vector<std::string>& args) {
   std::string models = "models";
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--help" || args[i] == "-h") {
-      std::cout << "Usage: webnn demo [--models DIR]\n\nClassifies the ten LeNet digit images "
-                   "(DIR/lenet) and runs the MobileNetV2 backbone (DIR/mobilenetv2), printing "
-                   "results and timings. DIR defaults to ./models.\n";
+      std::cout << "Usage: webnn demo [--models DIR]\n\nStarts webnnd on a private socket, then "
+                   "classifies the ten LeNet digit images (DIR/lenet) and runs the MobileNetV2 "
+                   "backbone (DIR/mobilenetv2) with each executor (direct, worker, service), and "
+                   "prints results and timings side by side. DIR defaults to ./models.\n";
       return 0;
     }
     if (args[i] == "--models" && i + 1 < args.size()) {
@@ -376,54 +537,84 @@ int CmdDemo(const std::vector<std::string>& args) {
       return Fail("unknown argument " + args[i]);
     }
   }
-  auto context = ML().createContext();
-  std::cout << "LeNet (" << models << "/lenet/lenet.json), executor: direct\n";
+  service::TempDir dir;
+  const std::string socket = dir.path() + "/webnnd.sock";
+  const std::string webnnd = service::ExecutableDir() + "/webnnd";
+  std::vector<std::string> command = fs::exists(webnnd)
+                                         ? std::vector<std::string>{webnnd, "--log-level", "warning"}
+                                         : std::vector<std::string>{"/proc/self/exe", "serve",
+                                                                    "--log-level", "warning"};
   auto t0 = std::chrono::steady_clock::now();
-  MLGraph lenet = context->loadGraph((fs::path(models) / "lenet" / "lenet.json").string());
-  std::cout << std::fixed << std::setprecision(3) << "  load+compile " << MsSince(t0) << " ms\n";
-  const OperandDescriptor in_desc = lenet.inputDescriptors().begin()->second;
-  const std::string in_name = lenet.inputDescriptors().begin()->first;
-  int correct = 0;
-  std::vector<double> times;
-  for (int digit = 0; digit < 10; ++digit) {
-    const fs::path png = fs::path(models) / "lenet" / ("digit_" + std::to_string(digit) + ".png");
-    HostTensors inputs{{in_name, ReadInput(png.string(), in_desc, in_name, "none")}};
-    auto start = std::chrono::steady_clock::now();
-    HostTensors out = context->compute(lenet, inputs);
-    times.push_back(MsSince(start));
-    std::vector<float> p = out.begin()->second.ToFloats();
-    const size_t best = static_cast<size_t>(std::max_element(p.begin(), p.end()) - p.begin());
-    correct += static_cast<int>(best) == digit;
-    std::cout << "  " << png.filename().string() << " -> " << best << " (p=" << std::setprecision(4)
-              << p[best] << ")" << (static_cast<int>(best) == digit ? "" : "  WRONG") << "\n";
-  }
-  Timing t = Summarize(times);
-  std::cout << std::setprecision(3) << "  " << correct << "/10 correct; compute min " << t.min_ms
-            << " ms, median " << t.median_ms << " ms\n";
+  auto daemon = service::SpawnedService::Start(command, socket);
+  if (!daemon.ok()) return Fail(daemon.error().ToString());
+  std::cout << std::fixed << std::setprecision(3) << "webnnd started on " << daemon->endpoint()
+            << " (pid " << daemon->pid() << ", " << MsSince(t0) << " ms)\n";
 
-  const fs::path mnet = fs::path(models) / "mobilenetv2" / "mobilenetv2.json";
-  std::cout << "MobileNetV2 backbone (" << mnet.string() << "), executor: direct\n";
-  t0 = std::chrono::steady_clock::now();
-  MLGraph backbone = context->loadGraph(mnet.string());
-  std::cout << "  load+compile " << MsSince(t0) << " ms\n";
-  const auto [m_name, m_desc] = *backbone.inputDescriptors().begin();
-  HostTensors inputs{{m_name, ReadInput((fs::path(models) / "mobilenetv2" / "test.jpg").string(),
-                                        m_desc, m_name, "imagenet")}};
-  times.clear();
-  HostTensors out;
-  for (int r = 0; r < 3; ++r) {
-    auto start = std::chrono::steady_clock::now();
-    out = context->compute(backbone, inputs);
-    times.push_back(MsSince(start));
+  const std::vector<std::string> executors = {"direct", "worker", "service"};
+  std::vector<DemoResult> results;
+  for (const std::string& e : executors) {
+    MLContextOptions o;
+    o.executor = e;
+    o.endpoint = daemon->endpoint();
+    auto context = ML().createContext(o);
+    results.push_back(RunDemo(*context, models, e));
   }
-  t = Summarize(times);
-  const auto& [o_name, o_tensor] = *out.begin();
-  std::vector<float> f = o_tensor.ToFloats();
-  double norm = 0;
-  for (float x : f) norm += double{x} * x;
-  std::cout << "  " << o_name << ": " << Describe(o_tensor.desc) << ", L2 norm " << std::sqrt(norm)
-            << "; compute min " << t.min_ms << " ms, median " << t.median_ms << " ms (3 runs)\n";
-  return correct == 10 ? 0 : 1;
+  std::cout << "\n" << std::left << std::setw(34) << "timings (ms, median)";
+  for (const std::string& e : executors) std::cout << std::right << std::setw(12) << e;
+  std::cout << "\n";
+  auto row = [&](const char* name, double DemoResult::*field) {
+    std::cout << std::left << std::setw(34) << name;
+    for (const DemoResult& r : results) {
+      std::cout << std::right << std::setw(12) << std::setprecision(3) << r.*field;
+    }
+    std::cout << "\n";
+  };
+  row("LeNet load+compile", &DemoResult::lenet_load_ms);
+  row("LeNet one digit", &DemoResult::lenet_median_ms);
+  row("MobileNetV2 load+compile", &DemoResult::mnet_load_ms);
+  row("MobileNetV2 inference", &DemoResult::mnet_median_ms);
+  bool identical = true;
+  for (const DemoResult& r : results) identical = identical && r.outputs == results[0].outputs;
+  std::cout << "outputs bit-identical across executors: " << (identical ? "yes" : "NO") << "\n";
+  bool all_correct = true;
+  for (const DemoResult& r : results) all_correct = all_correct && r.correct == 10;
+  daemon->Stop();
+  return all_correct && identical ? 0 : 1;
+}
+
+int CmdPing(const std::vector<std::string>& args) {
+  std::string endpoint, token_file;
+  int count = 10;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      std::cout << "Usage: webnn ping [--endpoint EP] [--token-file F] [--count N]\n\n"
+                   "Connects to webnnd (default unix:$XDG_RUNTIME_DIR/webnn/webnnd.sock), sends N "
+                   "pings (default 10) and prints the service's version, how it identifies this "
+                   "client, the median round trip and what the service holds. Exit 1 if it does "
+                   "not answer.\n";
+      return 0;
+    }
+    if (i + 1 >= args.size()) return Fail(a + " needs a value");
+    if (a == "--endpoint") {
+      endpoint = args[++i];
+    } else if (a == "--token-file") {
+      token_file = args[++i];
+    } else if (a == "--count") {
+      count = std::stoi(args[++i]);
+    } else {
+      return Fail("unknown argument " + a + " (see webnn ping --help)");
+    }
+  }
+  auto r = service::Ping(endpoint, token_file, count);
+  if (!r.ok()) return Fail(r.error().ToString());
+  std::cout << std::fixed << std::setprecision(1) << r->server_version << "; this client: "
+            << r->client_id << "\nconnect " << r->connect_ms << " ms, round trip (median of "
+            << count << ") " << r->round_trip_us << " us\nservice holds: " << r->clients
+            << " clients, " << r->contexts << " contexts, " << r->graphs << " graphs, "
+            << r->tensors << " tensors (" << r->tensor_bytes << " bytes), " << r->constant_bytes
+            << " constant bytes, " << r->inflight_dispatches << " dispatches in flight\n";
+  return 0;
 }
 
 }  // namespace
@@ -441,7 +632,14 @@ int main(int argc, char** argv) {
     if (cmd == "validate") return CmdValidate(args);
     if (cmd == "run") return CmdRun(args);
     if (cmd == "dot") return CmdDot(args);
+    if (cmd == "convert") return CmdConvert(args);
     if (cmd == "conformance") return CmdConformance(args);
+    if (cmd == "serve") {
+      std::vector<char*> serve_argv{argv[0]};
+      for (int i = 2; i < argc; ++i) serve_argv.push_back(argv[i]);
+      return service::ServeMain(static_cast<int>(serve_argv.size()), serve_argv.data());
+    }
+    if (cmd == "ping") return CmdPing(args);
     if (cmd == "demo") return CmdDemo(args);
     return Fail("unknown command '" + cmd + "' (see webnn --help)");
   } catch (const Exception& e) {

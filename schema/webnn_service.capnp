@@ -1,0 +1,106 @@
+# webnn_service.capnp: the RPC interfaces between a client (the service executor of an
+# MLContext, src/service/client.cc) and webnnd (src/service/server.cc), Cap'n Proto RPC over a
+# Unix socket (or TCP). Modelled on the WebNN service interfaces of browsers: a context provider
+# hands out contexts; a context builds graphs and creates tensors; graphs and tensors are
+# capabilities, and releasing one destroys it on the service.
+#
+# Versioning: the rules of webnn.capnp apply (ordinals only appended, removed fields retired,
+# never reused). `protocolVersion` changes only for an incompatible change; the service rejects
+# a client that asks for another version with a clear error.
+#
+# Bytes: on a Unix socket, tensor storage and the graph message travel as shared memory (a
+# memfd sealed against shrinking and growing, passed as the file descriptor of a SharedMemory
+# capability), so dispatch copies nothing between the processes. On TCP (no descriptor passing)
+# the same calls carry the bytes inline (`data`, `message`).
+#
+# Errors the client can act on (a bad argument, a limit, an invalid graph) come back as a
+# `ServiceError` in the results, with the error kind of the WebNN API; Cap'n Proto exceptions
+# are reserved for a broken connection or a message that is not even well formed.
+
+@0xe746310bb4903056;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("webnn::rpc");
+
+using Wire = import "webnn.capnp";
+
+const protocolVersion :UInt32 = 1;
+
+struct ServiceError {
+  # The ErrorCode of include/webnn/error.h (0 TypeError, 1 InvalidStateError,
+  # 2 NotSupportedError, 3 DataError, 4 OperationError, 5 UnknownError) and the message.
+  code @0 :UInt8;
+  message @1 :Text;
+}
+
+interface SharedMemory {
+  # No methods: the capability carries a memfd (Capability::Server::getFd). The service maps it
+  # only if it is sealed (F_SEAL_SHRINK | F_SEAL_GROW) and large enough, so the client cannot
+  # shrink it under the service's mapping.
+}
+
+interface Service {
+  # The bootstrap capability of every connection.
+  connect @0 (protocolVersion :UInt32, token :Data) -> (provider :ContextProvider);
+  # `token`: for TCP connections, the contents of the token file (Unix socket peers are
+  # authenticated by their uid and may leave it empty). Fails (exception) when the peer is not
+  # allowed; the service then closes the connection.
+}
+
+interface ContextProvider {
+  createContext @0 (maxTensorByteLength :UInt64) -> (context :Context, error :ServiceError);
+  ping @1 (payload :Data) -> (payload :Data, serverVersion :Text, clientId :Text,
+                              stats :ServiceStats);
+}
+
+struct ServiceStats {
+  # What the whole service holds right now, over all clients (for monitoring and tests).
+  clients @0 :UInt32;
+  contexts @1 :UInt32;
+  graphs @2 :UInt32;
+  tensors @3 :UInt32;
+  tensorBytes @4 :UInt64;
+  constantBytes @5 :UInt64;
+  inflightDispatches @6 :UInt32;
+}
+
+struct NamedTensor {
+  name @0 :Text;
+  tensor @1 :UInt64;  # the id returned by createTensor
+}
+
+interface Context {
+  buildGraph @0 (message :Data, shared :SharedMemory, length :UInt64)
+      -> (graph :Graph, id :UInt64, error :ServiceError);
+  # The graph as a webnn.capnp `File` message: the first `length` bytes of `shared`, or, when
+  # `shared` is null, `message`. The service copies the bytes out once, then decodes and
+  # validates them with the builder's validators.
+
+  createTensor @1 (descriptor :Wire.OperandDescriptor, readable :Bool, writable :Bool,
+                   shared :SharedMemory) -> (tensor :Tensor, id :UInt64, error :ServiceError);
+  # With `shared`, the tensor's bytes are the first byte-length bytes of that memory (client
+  # reads and writes need no call); without it the service allocates them and writeTensor /
+  # readTensor carry the bytes.
+
+  writeTensor @2 (tensor :UInt64, data :Data) -> (error :ServiceError);
+  readTensor @3 (tensor :UInt64) -> (data :Data, error :ServiceError);
+  # Only for tensors without shared memory. Ordered with the dispatches of this context: a read
+  # returns what the dispatches before it wrote.
+
+  dispatch @4 (graph :UInt64, inputs :List(NamedTensor), outputs :List(NamedTensor))
+      -> (error :ServiceError);
+  # Returns when the outputs are written. Dispatches are ordered with each other and with
+  # writeTensor / readTensor of this context (a dispatch that writes a tensor another reads
+  # waits for it). A client with shared tensors waits for the dispatches that use a tensor
+  # before it touches the memory itself.
+
+}
+
+interface Graph {
+  # Releasing the capability destroys the graph on the service.
+}
+
+interface Tensor {
+  # Releasing the capability destroys the tensor on the service (in-flight dispatches keep
+  # its bytes until they finish).
+}

@@ -1,0 +1,277 @@
+#include "runtime/executor.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <future>
+#include <new>
+
+namespace webnn::runtime {
+
+Storage Storage::Allocate(size_t size) {
+  constexpr size_t kAlign = 64;
+  const size_t rounded = (std::max<size_t>(size, 1) + kAlign - 1) / kAlign * kAlign;
+  void* p = std::aligned_alloc(kAlign, rounded);
+  if (!p) throw std::bad_alloc();
+  std::memset(p, 0, rounded);
+  Storage s;
+  s.data = static_cast<std::byte*>(p);
+  s.size = size;
+  s.owner = std::shared_ptr<void>(p, [](void* q) { std::free(q); });
+  return s;
+}
+
+Status ExecGraph::Run(std::span<ExecTensor* const> inputs,
+                      std::span<ExecTensor* const> outputs) const {
+  std::vector<const std::byte*> in(inputs.size());
+  std::vector<std::byte*> out(outputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) in[i] = inputs[i]->storage().data;
+  for (size_t i = 0; i < outputs.size(); ++i) out[i] = outputs[i]->storage().data;
+  return reference_.Execute(in, out);
+}
+
+namespace {
+
+std::vector<ExecTensor*> Raw(const std::vector<TensorRef>& v) {
+  std::vector<ExecTensor*> r;
+  r.reserve(v.size());
+  for (const TensorRef& t : v) r.push_back(t.get());
+  return r;
+}
+
+// Outputs of a failed dispatch carry its error; a successful one clears theirs.
+void MarkOutputs(const std::vector<TensorRef>& outputs, const Status& s) {
+  for (const TensorRef& t : outputs) {
+    if (s.ok()) {
+      t->error.reset();
+    } else {
+      t->error = s.error();
+    }
+  }
+}
+
+Status ReadChecked(const ExecTensor& t, std::span<std::byte> out) {
+  if (t.error) {
+    Error e = *t.error;
+    return std::move(e.Prefix("the dispatch that wrote this tensor failed"));
+  }
+  std::memcpy(out.data(), t.storage().data, t.storage().size);
+  return {};
+}
+
+}  // namespace
+
+// ---- DirectExecutor ----------------------------------------------------------------------------
+
+Result<GraphRef> DirectExecutor::Compile(GraphInfo graph) {
+  return std::make_shared<ExecGraph>(std::move(graph));
+}
+
+Result<TensorRef> DirectExecutor::CreateTensor(const OperandDescriptor& desc, bool, bool) {
+  return std::make_shared<ExecTensor>(desc, Storage::Allocate(desc.ByteLength()));
+}
+
+Status DirectExecutor::Write(const TensorRef& tensor, std::span<const std::byte> data) {
+  std::memcpy(tensor->storage().data, data.data(), data.size());
+  tensor->error.reset();
+  return {};
+}
+
+Status DirectExecutor::Read(const TensorRef& tensor, std::span<std::byte> out) {
+  return ReadChecked(*tensor, out);
+}
+
+Status DirectExecutor::Dispatch(const GraphRef& graph, std::vector<TensorRef> inputs,
+                                std::vector<TensorRef> outputs) {
+  Status s = graph->Run(Raw(inputs), Raw(outputs));
+  MarkOutputs(outputs, s);
+  return s;
+}
+
+// ---- ThreadPool --------------------------------------------------------------------------------
+
+ThreadPool::ThreadPool(unsigned threads) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < threads; ++i) {
+    threads_.emplace_back([this] {
+      std::unique_lock lock(mu_);
+      for (;;) {
+        cv_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
+        if (jobs_.empty()) return;  // stop_ and nothing left
+        std::function<void()> job = std::move(jobs_.front());
+        jobs_.pop_front();
+        lock.unlock();
+        job();
+        lock.lock();
+      }
+    });
+  }
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  for (std::thread& t : threads_) t.join();
+}
+
+void ThreadPool::Post(std::function<void()> job) {
+  {
+    std::lock_guard lock(mu_);
+    jobs_.push_back(std::move(job));
+  }
+  cv_.notify_one();
+}
+
+// ---- WorkerExecutor ----------------------------------------------------------------------------
+
+WorkerExecutor::WorkerExecutor(std::shared_ptr<ThreadPool> pool) : pool_(std::move(pool)) {}
+
+WorkerExecutor::~WorkerExecutor() {
+  std::unique_lock lock(mu_);
+  idle_cv_.wait(lock, [this] { return tasks_.empty() && callbacks_running_ == 0; });
+}
+
+Result<GraphRef> WorkerExecutor::Compile(GraphInfo graph) {
+  return std::make_shared<ExecGraph>(std::move(graph));
+}
+
+Result<TensorRef> WorkerExecutor::CreateTensor(const OperandDescriptor& desc, bool, bool) {
+  return std::make_shared<ExecTensor>(desc, Storage::Allocate(desc.ByteLength()));
+}
+
+size_t WorkerExecutor::pending() const {
+  std::lock_guard lock(mu_);
+  return tasks_.size();
+}
+
+void WorkerExecutor::Submit(std::vector<TensorRef> reads, std::vector<TensorRef> writes,
+                            std::function<Status()> run, std::function<void(Status)> done) {
+  std::lock_guard lock(mu_);
+  tasks_.push_back({std::move(reads), std::move(writes), std::move(run), std::move(done), false});
+  ScheduleLocked();
+}
+
+// Starts every task that no earlier unfinished task conflicts with: a task may not write what
+// an earlier one reads or writes, nor read what an earlier one writes.
+void WorkerExecutor::ScheduleLocked() {
+  std::vector<const ExecTensor*> earlier_reads, earlier_writes;
+  auto in = [](const std::vector<const ExecTensor*>& v, const ExecTensor* t) {
+    for (const ExecTensor* x : v) {
+      if (x == t) return true;
+    }
+    return false;
+  };
+  for (auto it = tasks_.begin(); it != tasks_.end(); ++it) {
+    if (!it->started) {
+      bool ready = true;
+      for (const TensorRef& t : it->writes) {
+        ready = ready && !in(earlier_reads, t.get()) && !in(earlier_writes, t.get());
+      }
+      for (const TensorRef& t : it->reads) ready = ready && !in(earlier_writes, t.get());
+      if (ready) {
+        it->started = true;
+        pool_->Post([this, it] {
+          Status s = it->run();
+          Finish(it, std::move(s));
+        });
+      }
+    }
+    for (const TensorRef& t : it->reads) earlier_reads.push_back(t.get());
+    for (const TensorRef& t : it->writes) earlier_writes.push_back(t.get());
+  }
+}
+
+void WorkerExecutor::Finish(std::list<Task>::iterator task, Status status) {
+  std::function<void(Status)> done;
+  {
+    std::lock_guard lock(mu_);
+    done = std::move(task->done);
+    tasks_.erase(task);
+    ++callbacks_running_;
+    ScheduleLocked();
+  }
+  // Outside the lock: `done` may call back into this executor. The destructor waits for
+  // callbacks_running_ to drop to zero, so `this` outlives the notify below (made under the
+  // lock, after which `this` is not touched).
+  if (done) done(std::move(status));
+  std::lock_guard lock(mu_);
+  --callbacks_running_;
+  idle_cv_.notify_all();
+}
+
+void WorkerExecutor::DispatchAsync(const GraphRef& graph, std::vector<TensorRef> inputs,
+                                   std::vector<TensorRef> outputs,
+                                   std::function<void(Status)> done) {
+  auto run = [graph, inputs, outputs]() -> Status {
+    Status s = graph->Run(Raw(inputs), Raw(outputs));
+    MarkOutputs(outputs, s);  // no lock: the ordering gives this task the outputs alone
+    return s;
+  };
+  Submit(inputs, outputs, std::move(run), std::move(done));
+}
+
+void WorkerExecutor::WriteAsync(const TensorRef& tensor, std::vector<std::byte> data,
+                                std::function<void(Status)> done) {
+  auto bytes = std::make_shared<std::vector<std::byte>>(std::move(data));
+  auto run = [tensor, bytes]() -> Status {
+    std::memcpy(tensor->storage().data, bytes->data(), bytes->size());
+    tensor->error.reset();
+    return {};
+  };
+  Submit({}, {tensor}, std::move(run), std::move(done));
+}
+
+void WorkerExecutor::ReadAsync(const TensorRef& tensor,
+                               std::function<void(Result<std::vector<std::byte>>)> done) {
+  auto out = std::make_shared<std::vector<std::byte>>();
+  auto run = [tensor, out, this]() -> Status {
+    out->resize(tensor->storage().size);
+    return ReadChecked(*tensor, *out);
+  };
+  Submit({tensor}, {}, std::move(run), [out, done = std::move(done)](Status s) {
+    if (!s.ok()) {
+      done(std::move(s.error()));
+    } else {
+      done(std::move(*out));
+    }
+  });
+}
+
+Status WorkerExecutor::Dispatch(const GraphRef& graph, std::vector<TensorRef> inputs,
+                                std::vector<TensorRef> outputs) {
+  // Returns at once; a failure shows when an output is read.
+  DispatchAsync(graph, std::move(inputs), std::move(outputs), nullptr);
+  return {};
+}
+
+Status WorkerExecutor::Write(const TensorRef& tensor, std::span<const std::byte> data) {
+  // The copy happens in the calling thread once the conflicting tasks before it have finished;
+  // the task only marks the point in the order.
+  std::promise<Status> p;
+  auto f = p.get_future();
+  auto run = [tensor, data]() -> Status {
+    std::memcpy(tensor->storage().data, data.data(), data.size());
+    tensor->error.reset();
+    return {};
+  };
+  Submit({}, {tensor}, std::move(run), [&p](Status s) { p.set_value(std::move(s)); });
+  return f.get();
+}
+
+Status WorkerExecutor::Read(const TensorRef& tensor, std::span<std::byte> out) {
+  std::promise<Status> p;
+  auto f = p.get_future();
+  auto run = [tensor, out]() -> Status { return ReadChecked(*tensor, out); };
+  Submit({tensor}, {}, std::move(run), [&p](Status s) { p.set_value(std::move(s)); });
+  return f.get();
+}
+
+Status WorkerExecutor::Flush() {
+  std::unique_lock lock(mu_);
+  idle_cv_.wait(lock, [this] { return tasks_.empty() && callbacks_running_ == 0; });
+  return {};
+}
+
+}  // namespace webnn::runtime

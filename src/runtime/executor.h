@@ -1,0 +1,169 @@
+// Executors: where an MLContext's graphs run. The public API (src/api) validates every
+// argument and then hands the executor well-formed requests; the executor owns tensor storage
+// and runs graphs.
+//
+//  - DirectExecutor: in the calling thread; dispatch returns when the outputs are written.
+//  - WorkerExecutor: a pool of threads. Dispatch queues a task and returns; tasks run as soon as
+//    no earlier task of the same context conflicts with them (one writes a tensor the other
+//    reads or writes), so dispatches are observed in order while independent ones overlap.
+//    Reads and writes wait for the conflicting tasks before them.
+//  - ServiceExecutor (src/service/client.h): the graphs run in webnnd.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "backend/cpu/reference_graph.h"
+#include "ir/graph_info.h"
+#include "webnn/error.h"
+
+namespace webnn::runtime {
+
+// Bytes a tensor lives in: heap memory or a shared-memory mapping; `owner` keeps them alive.
+struct Storage {
+  std::byte* data = nullptr;
+  size_t size = 0;
+  std::shared_ptr<void> owner;
+  std::span<std::byte> span() const { return {data, size}; }
+  // Zero-filled, 64-byte aligned heap memory.
+  static Storage Allocate(size_t size);
+};
+
+// An executor's tensor. The executor decides the storage; `error` is set when the dispatch
+// that last wrote the tensor failed (a read reports it; a later successful write clears it).
+class ExecTensor {
+ public:
+  ExecTensor(OperandDescriptor desc, Storage storage)
+      : desc_(std::move(desc)), storage_(std::move(storage)) {}
+  virtual ~ExecTensor() = default;
+  const OperandDescriptor& desc() const { return desc_; }
+  const Storage& storage() const { return storage_; }
+  // Only touched by the task that writes the tensor (the ordering makes it exclusive).
+  std::optional<Error> error;
+
+ private:
+  OperandDescriptor desc_;
+  Storage storage_;
+};
+
+// An executor's compiled graph; graph() is the validated IR it was compiled from.
+class ExecGraph {
+ public:
+  explicit ExecGraph(GraphInfo graph) : reference_(std::move(graph)) {}
+  virtual ~ExecGraph() = default;
+  const GraphInfo& graph() const { return reference_.graph(); }
+  // Runs the graph on the reference kernels: inputs/outputs in graph().inputs/outputs order.
+  Status Run(std::span<ExecTensor* const> inputs, std::span<ExecTensor* const> outputs) const;
+
+ private:
+  cpu::ReferenceGraph reference_;
+};
+
+using TensorRef = std::shared_ptr<ExecTensor>;
+using GraphRef = std::shared_ptr<ExecGraph>;
+
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  // `graph` passed ValidateGraph.
+  virtual Result<GraphRef> Compile(GraphInfo graph) = 0;
+  virtual Result<TensorRef> CreateTensor(const OperandDescriptor& desc, bool readable,
+                                         bool writable) = 0;
+  // Sizes were checked by the caller (data.size() == the tensor's byte length).
+  virtual Status Write(const TensorRef& tensor, std::span<const std::byte> data) = 0;
+  virtual Status Read(const TensorRef& tensor, std::span<std::byte> out) = 0;
+  // inputs/outputs in the graph's input/output order, descriptors checked by the caller, no
+  // tensor both read and written. May return before the outputs are written.
+  virtual Status Dispatch(const GraphRef& graph, std::vector<TensorRef> inputs,
+                          std::vector<TensorRef> outputs) = 0;
+  // Waits until every dispatch so far has finished.
+  virtual Status Flush() { return {}; }
+  // Set when the executor can no longer run anything (the service died); the reason.
+  virtual std::optional<std::string> Lost() const { return std::nullopt; }
+};
+
+class DirectExecutor final : public Executor {
+ public:
+  Result<GraphRef> Compile(GraphInfo graph) override;
+  Result<TensorRef> CreateTensor(const OperandDescriptor& desc, bool readable,
+                                 bool writable) override;
+  Status Write(const TensorRef& tensor, std::span<const std::byte> data) override;
+  Status Read(const TensorRef& tensor, std::span<std::byte> out) override;
+  Status Dispatch(const GraphRef& graph, std::vector<TensorRef> inputs,
+                  std::vector<TensorRef> outputs) override;
+};
+
+// A fixed set of threads running posted jobs in FIFO order. Shared by the worker executors
+// of a process (webnnd runs every client's work on one pool).
+class ThreadPool {
+ public:
+  explicit ThreadPool(unsigned threads);  // 0: hardware concurrency
+  ~ThreadPool();                          // finishes the queued jobs, then joins
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+  void Post(std::function<void()> job);
+  unsigned size() const { return static_cast<unsigned>(threads_.size()); }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::list<std::function<void()>> jobs_;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
+class WorkerExecutor final : public Executor {
+ public:
+  explicit WorkerExecutor(std::shared_ptr<ThreadPool> pool);
+  ~WorkerExecutor() override;  // waits for this context's tasks
+
+  Result<GraphRef> Compile(GraphInfo graph) override;
+  Result<TensorRef> CreateTensor(const OperandDescriptor& desc, bool readable,
+                                 bool writable) override;
+  Status Write(const TensorRef& tensor, std::span<const std::byte> data) override;
+  Status Read(const TensorRef& tensor, std::span<std::byte> out) override;
+  Status Dispatch(const GraphRef& graph, std::vector<TensorRef> inputs,
+                  std::vector<TensorRef> outputs) override;
+  Status Flush() override;
+
+  // Asynchronous forms for an event loop that must not block (webnnd): `done` runs on a pool
+  // thread when the work has finished. Ordering is the same as for the blocking forms.
+  void DispatchAsync(const GraphRef& graph, std::vector<TensorRef> inputs,
+                     std::vector<TensorRef> outputs, std::function<void(Status)> done);
+  void WriteAsync(const TensorRef& tensor, std::vector<std::byte> data,
+                  std::function<void(Status)> done);
+  void ReadAsync(const TensorRef& tensor, std::function<void(Result<std::vector<std::byte>>)> done);
+
+  // Tasks queued or running (for in-flight limits).
+  size_t pending() const;
+
+ private:
+  struct Task {
+    std::vector<TensorRef> reads;
+    std::vector<TensorRef> writes;
+    std::function<Status()> run;
+    std::function<void(Status)> done;
+    bool started = false;
+  };
+  void Submit(std::vector<TensorRef> reads, std::vector<TensorRef> writes,
+              std::function<Status()> run, std::function<void(Status)> done);
+  void ScheduleLocked();
+  void Finish(std::list<Task>::iterator task, Status status);
+
+  std::shared_ptr<ThreadPool> pool_;
+  mutable std::mutex mu_;
+  std::condition_variable idle_cv_;
+  std::list<Task> tasks_;  // submission order; a task leaves the list when it has finished
+  int callbacks_running_ = 0;
+};
+
+}  // namespace webnn::runtime

@@ -1,0 +1,606 @@
+#include "service/client.h"
+
+#include <capnp/message.h>
+#include <capnp/rpc-twoparty.h>
+#include <kj/async-io.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "format/capnp/codec.h"
+#include "service/common.h"
+#include "service/shm.h"
+
+namespace webnn::service {
+
+namespace {
+
+// Carries a memfd across the socket as the file descriptor of a capability.
+class SharedMemoryServer final : public rpc::SharedMemory::Server {
+ public:
+  explicit SharedMemoryServer(std::shared_ptr<SharedRegion> region) : region_(std::move(region)) {}
+  kj::Maybe<int> getFd() override { return region_->fd(); }
+
+ private:
+  std::shared_ptr<SharedRegion> region_;
+};
+
+class Connection;
+
+template <typename T>
+struct IsPromise : std::false_type {};
+template <typename T>
+struct IsPromise<kj::Promise<T>> : std::true_type {};
+template <typename T>
+struct UnwrapPromise {
+  using type = T;
+};
+template <typename T>
+struct UnwrapPromise<kj::Promise<T>> {
+  using type = T;
+};
+
+// What Connection::Run returns for a function whose (unwrapped) result is R: void and Status
+// give a Status, Result<X> stays itself, any other R becomes Result<R>.
+template <typename R>
+struct RunTraits {
+  using Out = Result<R>;
+};
+template <>
+struct RunTraits<void> {
+  using Out = Status;
+};
+template <>
+struct RunTraits<Status> {
+  using Out = Status;
+};
+template <typename X>
+struct RunTraits<Result<X>> {
+  using Out = Result<X>;
+};
+
+class ServiceTensor final : public runtime::ExecTensor {
+ public:
+  ServiceTensor(std::shared_ptr<Connection> connection, OperandDescriptor desc,
+                runtime::Storage storage, bool shared)
+      : ExecTensor(std::move(desc), std::move(storage)),
+        connection_(std::move(connection)),
+        shared_(shared) {}
+  ~ServiceTensor() override;
+  uint64_t id = 0;
+  int readers = 0;  // dispatches in flight reading it (guarded by the connection's lock)
+  int writers = 0;  // dispatches in flight writing it
+  bool shared() const { return shared_; }
+
+ private:
+  std::shared_ptr<Connection> connection_;
+  bool shared_;
+};
+
+class ServiceGraph final : public runtime::ExecGraph {
+ public:
+  ServiceGraph(std::shared_ptr<Connection> connection, GraphInfo graph, uint64_t id)
+      : ExecGraph(std::move(graph)), id(id), connection_(std::move(connection)) {}
+  ~ServiceGraph() override;
+  const uint64_t id;
+
+ private:
+  std::shared_ptr<Connection> connection_;
+};
+
+// One connection to webnnd and the thread that runs its event loop. Cap'n Proto objects are
+// created, used and destroyed on that thread only.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  static Result<std::shared_ptr<Connection>> Open(const Endpoint& endpoint, std::string token);
+  ~Connection();
+
+  // Runs `f` on the loop thread and returns its result (waiting for a returned promise).
+  // kj exceptions become Errors.
+  template <typename F>
+  auto Run(F&& f) -> typename RunTraits<typename UnwrapPromise<decltype(f())>::type>::Out;
+
+  bool unix_socket() const { return unix_; }
+  std::optional<std::string> lost() const {
+    std::lock_guard lock(mu_);
+    return lost_;
+  }
+  void SetLost(std::string reason);
+  const std::optional<std::string>& lost_locked() const { return lost_; }  // mu_ held
+
+  // Loop-thread state.
+  rpc::ContextProvider::Client& provider() { return *provider_; }
+  std::unordered_map<uint64_t, rpc::Tensor::Client> tensors;
+  std::unordered_map<uint64_t, rpc::Graph::Client> graphs;
+  kj::TaskSet& tasks() { return *tasks_; }
+  kj::Maybe<rpc::Context::Client> context;
+  std::string client_id, server_version;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  int in_flight = 0;  // dispatches sent, not yet answered (guarded by mu_)
+
+ private:
+  class ErrorHandler final : public kj::TaskSet::ErrorHandler {
+   public:
+    explicit ErrorHandler(Connection* c) : c_(c) {}
+    void taskFailed(kj::Exception&& e) override { c_->SetLost(Describe(e)); }
+
+   private:
+    Connection* c_;
+  };
+
+  void ThreadMain(int fd, std::string token, std::promise<Status>* ready);
+
+  bool unix_ = true;
+  std::thread thread_;
+  std::thread::id loop_thread_id_;
+  const kj::Executor* executor_ = nullptr;
+  kj::Own<kj::CrossThreadPromiseFulfiller<void>> stop_;
+  std::optional<std::string> lost_;  // guarded by mu_
+
+  // Loop-thread objects.
+  kj::Own<kj::AsyncIoStream> stream_;
+  kj::Own<capnp::TwoPartyVatNetwork> network_;
+  kj::Own<capnp::RpcSystem<capnp::rpc::twoparty::VatId>> rpc_;
+  kj::Maybe<rpc::ContextProvider::Client> provider_storage_;
+  rpc::ContextProvider::Client* provider_ = nullptr;
+  ErrorHandler error_handler_{this};
+  kj::Own<kj::TaskSet> tasks_;
+};
+
+Error LostError(const std::string& reason) {
+  return MakeError(ErrorCode::kInvalidStateError, "the service connection is lost: ", reason);
+}
+
+template <typename F>
+auto Connection::Run(F&& f) ->
+    typename RunTraits<typename UnwrapPromise<decltype(f())>::type>::Out {
+  using R = typename UnwrapPromise<decltype(f())>::type;
+  if (auto reason = lost()) return LostError(*reason);
+  try {
+    if (std::this_thread::get_id() == loop_thread_id_) {
+      // Only fire-and-forget work may come from the loop thread itself (it cannot wait).
+      if constexpr (std::is_void_v<R> && !IsPromise<decltype(f())>::value) {
+        f();
+        return {};
+      } else {
+        return MakeError(ErrorCode::kUnknownError, "service: a blocking call on the I/O thread");
+      }
+    } else if constexpr (std::is_void_v<R>) {
+      executor_->executeSync(std::forward<F>(f));
+      return {};
+    } else {
+      return executor_->executeSync(std::forward<F>(f));
+    }
+  } catch (const kj::Exception& e) {
+    if (e.getType() == kj::Exception::Type::DISCONNECTED) {
+      SetLost(Describe(e));
+      return LostError(Describe(e));
+    }
+    return MakeError(ErrorCode::kUnknownError, "service: ", Describe(e));
+  }
+}
+
+void Connection::SetLost(std::string reason) {
+  {
+    std::lock_guard lock(mu_);
+    if (!lost_) lost_ = std::move(reason);
+  }
+  cv_.notify_all();
+}
+
+Result<std::shared_ptr<Connection>> Connection::Open(const Endpoint& endpoint, std::string token) {
+  auto fd = ConnectSocket(endpoint);
+  if (!fd.ok()) return std::move(fd.error());
+  auto c = std::shared_ptr<Connection>(new Connection());
+  c->unix_ = endpoint.kind == Endpoint::Kind::kUnix;
+  std::promise<Status> ready;
+  auto ready_future = ready.get_future();
+  c->thread_ = std::thread([c = c.get(), fd = fd.value(), token = std::move(token), &ready] {
+    c->ThreadMain(fd, token, &ready);
+  });
+  Status s = ready_future.get();
+  if (!s.ok()) return std::move(s.error());  // the destructor joins the thread
+  return c;
+}
+
+void Connection::ThreadMain(int fd, std::string token, std::promise<Status>* ready) {
+  loop_thread_id_ = std::this_thread::get_id();
+  kj::Maybe<kj::AsyncIoContext> io_storage;
+  try {
+    io_storage = kj::setupAsyncIo();
+  } catch (const kj::Exception& e) {
+    close(fd);
+    ready->set_value(MakeError(ErrorCode::kUnknownError, "service: ", Describe(e)));
+    return;
+  }
+  kj::AsyncIoContext& io = KJ_ASSERT_NONNULL(io_storage);
+  auto paf = kj::newPromiseAndCrossThreadFulfiller<void>();
+  stop_ = kj::mv(paf.fulfiller);
+  executor_ = &kj::getCurrentThreadExecutor();
+  capnp::ReaderOptions options;
+  options.traversalLimitInWords = kMaxRpcMessageWords;
+  try {
+    if (unix_) {
+      auto stream =
+          io.lowLevelProvider->wrapUnixSocketFd(fd, kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP);
+      network_ = kj::heap<capnp::TwoPartyVatNetwork>(*stream, 2, capnp::rpc::twoparty::Side::CLIENT,
+                                                     options);
+      stream_ = kj::mv(stream);
+    } else {
+      stream_ = io.lowLevelProvider->wrapSocketFd(fd, kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP);
+      network_ = kj::heap<capnp::TwoPartyVatNetwork>(*stream_, capnp::rpc::twoparty::Side::CLIENT,
+                                                     options);
+    }
+    rpc_ = kj::heap(capnp::makeRpcClient(*network_));
+    tasks_ = kj::heap<kj::TaskSet>(error_handler_);
+    capnp::MallocMessageBuilder vat;
+    auto server_id = vat.initRoot<capnp::rpc::twoparty::VatId>();
+    server_id.setSide(capnp::rpc::twoparty::Side::SERVER);
+    auto service = rpc_->bootstrap(server_id).castAs<rpc::Service>();
+    auto req = service.connectRequest();
+    req.setProtocolVersion(rpc::PROTOCOL_VERSION);
+    req.setToken(kj::arrayPtr(reinterpret_cast<const kj::byte*>(token.data()), token.size()));
+    provider_storage_ = req.send().getProvider();
+    provider_ = &KJ_ASSERT_NONNULL(provider_storage_);
+    // A ping proves the connection is accepted (authentication happens in connect()).
+    auto ping = provider_->pingRequest().send().wait(io.waitScope);
+    client_id = ping.getClientId().cStr();
+    server_version = ping.getServerVersion().cStr();
+    tasks_->add(
+        network_->onDisconnect().then([this] { SetLost("the service closed the connection"); }));
+  } catch (const kj::Exception& e) {
+    provider_ = nullptr;
+    provider_storage_ = nullptr;
+    tasks_ = nullptr;
+    rpc_ = nullptr;
+    network_ = nullptr;
+    stream_ = nullptr;
+    ready->set_value(
+        MakeError(ErrorCode::kUnknownError, "cannot connect to the service: ", Describe(e)));
+    return;
+  }
+  ready->set_value(Status());
+  paf.promise.wait(io.waitScope);
+  // Teardown on this thread, in dependency order.
+  tensors.clear();
+  graphs.clear();
+  context = nullptr;
+  provider_ = nullptr;
+  provider_storage_ = nullptr;
+  tasks_ = nullptr;
+  rpc_ = nullptr;
+  network_ = nullptr;
+  stream_ = nullptr;
+}
+
+Connection::~Connection() {
+  if (stop_) stop_->fulfill();
+  if (thread_.joinable()) thread_.join();
+}
+
+ServiceTensor::~ServiceTensor() {
+  const uint64_t tid = id;
+  (void)connection_->Run([c = connection_.get(), tid] { c->tensors.erase(tid); });
+}
+
+ServiceGraph::~ServiceGraph() {
+  const uint64_t gid = id;
+  (void)connection_->Run([c = connection_.get(), gid] { c->graphs.erase(gid); });
+}
+
+// ---- The executor ----------------------------------------------------------------------------
+
+class ServiceExecutor final : public runtime::Executor {
+ public:
+  explicit ServiceExecutor(std::shared_ptr<Connection> c) : c_(std::move(c)) {}
+  ~ServiceExecutor() override {
+    (void)Flush();
+    (void)c_->Run([c = c_.get()] { c->context = nullptr; });
+  }
+
+  Result<runtime::GraphRef> Compile(GraphInfo graph) override {
+    auto message = EncodeGraph(graph);
+    if (!message.ok()) return std::move(message.error());
+    std::shared_ptr<SharedRegion> region;
+    if (c_->unix_socket()) {
+      auto r = SharedRegion::Create(message.value().size(), "webnn-graph");
+      if (!r.ok()) return std::move(r.error());
+      region = std::move(r).value();
+      std::memcpy(region->data(), message.value().data(), message.value().size());
+    }
+    auto id = c_->Run([&]() -> kj::Promise<Result<uint64_t>> {
+      auto req = Context().buildGraphRequest();
+      if (region) {
+        req.setShared(kj::heap<SharedMemoryServer>(region));
+        req.setLength(region->size());
+      } else {
+        req.setMessage(kj::arrayPtr(reinterpret_cast<const kj::byte*>(message.value().data()),
+                                    message.value().size()));
+      }
+      return req.send().then([c = c_.get()](auto response) -> Result<uint64_t> {
+        if (response.hasError()) return FromWire(response.getError());
+        c->graphs.emplace(response.getId(), response.getGraph());
+        return response.getId();
+      });
+    });
+    if (!id.ok()) return std::move(id.error());
+    return runtime::GraphRef(std::make_shared<ServiceGraph>(c_, std::move(graph), id.value()));
+  }
+
+  Result<runtime::TensorRef> CreateTensor(const OperandDescriptor& desc, bool readable,
+                                          bool writable) override {
+    std::shared_ptr<SharedRegion> region;
+    runtime::Storage storage;
+    if (c_->unix_socket()) {
+      auto r = SharedRegion::Create(desc.ByteLength(), "webnn-tensor");
+      if (!r.ok()) return std::move(r.error());
+      region = std::move(r).value();
+      storage = {region->data(), desc.ByteLength(), region};
+    }
+    auto tensor = std::make_shared<ServiceTensor>(c_, desc, storage, region != nullptr);
+    auto id = c_->Run([&]() -> kj::Promise<Result<uint64_t>> {
+      auto req = Context().createTensorRequest();
+      ToWire(desc, req.initDescriptor());
+      req.setReadable(readable);
+      req.setWritable(writable);
+      if (region) req.setShared(kj::heap<SharedMemoryServer>(region));
+      return req.send().then([c = c_.get()](auto response) -> Result<uint64_t> {
+        if (response.hasError()) return FromWire(response.getError());
+        c->tensors.emplace(response.getId(), response.getTensor());
+        return response.getId();
+      });
+    });
+    if (!id.ok()) return std::move(id.error());
+    tensor->id = id.value();
+    return runtime::TensorRef(std::move(tensor));
+  }
+
+  Status Write(const runtime::TensorRef& tensor, std::span<const std::byte> data) override {
+    auto& t = static_cast<ServiceTensor&>(*tensor);
+    if (t.shared()) {
+      std::unique_lock lock(c_->mu_);
+      Status s = WaitLocked(lock, [&] { return t.readers == 0 && t.writers == 0; });
+      if (!s.ok()) return s;
+      std::memcpy(t.storage().data, data.data(), data.size());
+      t.error.reset();
+      return {};
+    }
+    auto r = c_->Run([&]() -> kj::Promise<Status> {
+      auto req = Context().writeTensorRequest();
+      req.setTensor(t.id);
+      req.setData(kj::arrayPtr(reinterpret_cast<const kj::byte*>(data.data()), data.size()));
+      return req.send().then([](auto response) -> Status {
+        if (response.hasError()) return FromWire(response.getError());
+        return {};
+      });
+    });
+    if (r.ok()) {
+      std::lock_guard lock(c_->mu_);
+      t.error.reset();
+    }
+    return r;
+  }
+
+  Status Read(const runtime::TensorRef& tensor, std::span<std::byte> out) override {
+    auto& t = static_cast<ServiceTensor&>(*tensor);
+    if (t.shared()) {
+      std::unique_lock lock(c_->mu_);
+      Status s = WaitLocked(lock, [&] { return t.writers == 0; });
+      if (!s.ok()) return s;
+      if (t.error) {
+        Error e = *t.error;
+        return std::move(e.Prefix("the dispatch that wrote this tensor failed"));
+      }
+      lock.unlock();
+      std::memcpy(out.data(), t.storage().data, out.size());
+      return {};
+    }
+    {
+      std::unique_lock lock(c_->mu_);
+      Status s = WaitLocked(lock, [&] { return t.writers == 0; });
+      if (!s.ok()) return s;
+      if (t.error) {
+        Error e = *t.error;
+        return std::move(e.Prefix("the dispatch that wrote this tensor failed"));
+      }
+    }
+    auto r = c_->Run([&]() -> kj::Promise<Status> {
+      auto req = Context().readTensorRequest();
+      req.setTensor(t.id);
+      return req.send().then([out](auto response) -> Status {
+        if (response.hasError()) return FromWire(response.getError());
+        auto data = response.getData();
+        if (data.size() != out.size()) {
+          return MakeError(ErrorCode::kDataError, "readTensor: the service sent ", data.size(),
+                           " bytes, ", out.size(), " expected");
+        }
+        std::memcpy(out.data(), data.begin(), data.size());
+        return {};
+      });
+    });
+    return r;
+  }
+
+  Status Dispatch(const runtime::GraphRef& graph, std::vector<runtime::TensorRef> inputs,
+                  std::vector<runtime::TensorRef> outputs) override {
+    auto& g = static_cast<ServiceGraph&>(*graph);
+    {
+      std::lock_guard lock(c_->mu_);
+      for (auto& t : inputs) ++static_cast<ServiceTensor&>(*t).readers;
+      for (auto& t : outputs) ++static_cast<ServiceTensor&>(*t).writers;
+      ++c_->in_flight;
+    }
+    // Completion runs on the loop thread: releases the in-flight marks, records a failure on
+    // the outputs (a later read reports it) and wakes waiting reads and writes.
+    auto complete = [c = c_.get(), graph = runtime::GraphRef(graph), inputs,
+                     outputs](Status s) mutable {
+      {
+        std::lock_guard lock(c->mu_);
+        for (auto& t : inputs) --static_cast<ServiceTensor&>(*t).readers;
+        for (auto& t : outputs) {
+          --static_cast<ServiceTensor&>(*t).writers;
+          if (s.ok()) {
+            t->error.reset();
+          } else {
+            t->error = s.error();
+          }
+        }
+        --c->in_flight;
+      }
+      c->cv_.notify_all();
+      inputs.clear();  // tensor destructors may call back into the connection: no lock held
+      outputs.clear();
+      graph.reset();
+    };
+    auto sent = c_->Run([&] {
+      auto req = Context().dispatchRequest();
+      req.setGraph(g.id);
+      const GraphInfo& info = g.graph();
+      auto ins = req.initInputs(static_cast<unsigned>(inputs.size()));
+      for (size_t i = 0; i < inputs.size(); ++i) {
+        ins[i].setName(info.operands[info.inputs[i]].name);
+        ins[i].setTensor(static_cast<ServiceTensor&>(*inputs[i]).id);
+      }
+      auto outs = req.initOutputs(static_cast<unsigned>(outputs.size()));
+      for (size_t i = 0; i < outputs.size(); ++i) {
+        outs[i].setName(info.outputs[i].name);
+        outs[i].setTensor(static_cast<ServiceTensor&>(*outputs[i]).id);
+      }
+      c_->tasks().add(req.send()
+                          .then(
+                              [](auto response) -> Status {
+                                if (response.hasError()) return FromWire(response.getError());
+                                return {};
+                              },
+                              [c = c_.get()](kj::Exception&& e) -> Status {
+                                if (e.getType() == kj::Exception::Type::DISCONNECTED) {
+                                  c->SetLost(Describe(e));
+                                }
+                                return MakeError(ErrorCode::kOperationError,
+                                                 "dispatch: ", Describe(e));
+                              })
+                          .then([complete](Status s) mutable { complete(std::move(s)); }));
+    });
+    if (!sent.ok()) {
+      // Never sent: undo the marks here (the loop did not take `complete`).
+      complete(sent.error());
+      return std::move(sent.error());
+    }
+    return {};
+  }
+
+  Status Flush() override {
+    std::unique_lock lock(c_->mu_);
+    c_->cv_.wait(lock, [&] { return c_->in_flight == 0; });
+    return {};
+  }
+
+  std::optional<std::string> Lost() const override { return c_->lost(); }
+
+ private:
+  rpc::Context::Client Context() { return KJ_ASSERT_NONNULL(c_->context); }
+
+  // Waits for `ready` (under c_->mu_); fails at once when the connection is lost and the
+  // condition cannot become true.
+  template <typename Pred>
+  Status WaitLocked(std::unique_lock<std::mutex>& lock, Pred ready) {
+    c_->cv_.wait(lock, [&] { return ready() || c_->lost_locked().has_value(); });
+    if (!ready()) return LostError(*c_->lost_locked());
+    return {};
+  }
+
+  std::shared_ptr<Connection> c_;
+};
+
+std::string TokenFor(const Endpoint& endpoint, const std::string& token_file, Status* error) {
+  if (endpoint.kind != Endpoint::Kind::kTcp) return {};
+  if (token_file.empty()) {
+    *error = MakeError(ErrorCode::kTypeError, "a tcp: endpoint needs a token file (tokenFile)");
+    return {};
+  }
+  auto token = ReadTokenFile(token_file);
+  if (!token.ok()) {
+    *error = std::move(token.error());
+    return {};
+  }
+  return std::move(token).value();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<runtime::Executor>> Connect(const MLContextOptions& options) {
+  auto endpoint =
+      ParseEndpoint(options.endpoint.empty() ? "unix:" + DefaultSocketPath() : options.endpoint);
+  if (!endpoint.ok()) return std::move(endpoint.error());
+  Status token_error;
+  std::string token = TokenFor(endpoint.value(), options.tokenFile, &token_error);
+  if (!token_error.ok()) return std::move(token_error.error());
+  auto c = Connection::Open(endpoint.value(), std::move(token));
+  if (!c.ok()) return std::move(c.error().Prefix(endpoint.value().ToString()));
+  std::shared_ptr<Connection> conn = std::move(c).value();
+  auto created = conn->Run([&]() -> kj::Promise<Status> {
+    auto req = conn->provider().createContextRequest();
+    req.setMaxTensorByteLength(options.maxTensorByteLength);
+    return req.send().then([c = conn.get()](auto response) -> Status {
+      if (response.hasError()) return FromWire(response.getError());
+      c->context = response.getContext();
+      return {};
+    });
+  });
+  if (!created.ok()) return std::move(created.error());
+  return std::shared_ptr<runtime::Executor>(std::make_shared<ServiceExecutor>(std::move(conn)));
+}
+
+Result<PingResult> Ping(const std::string& endpoint_text, const std::string& token_file,
+                        int count) {
+  auto endpoint =
+      ParseEndpoint(endpoint_text.empty() ? "unix:" + DefaultSocketPath() : endpoint_text);
+  if (!endpoint.ok()) return std::move(endpoint.error());
+  Status token_error;
+  std::string token = TokenFor(endpoint.value(), token_file, &token_error);
+  if (!token_error.ok()) return std::move(token_error.error());
+  const auto t0 = std::chrono::steady_clock::now();
+  auto c = Connection::Open(endpoint.value(), std::move(token));
+  if (!c.ok()) return std::move(c.error().Prefix(endpoint.value().ToString()));
+  PingResult result;
+  result.connect_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  result.client_id = c.value()->client_id;
+  result.server_version = c.value()->server_version;
+  std::vector<double> times;
+  for (int i = 0; i < std::max(1, count); ++i) {
+    const auto s = std::chrono::steady_clock::now();
+    auto r = c.value()->Run([&]() -> kj::Promise<void> {
+      return c.value()->provider().pingRequest().send().ignoreResult();
+    });
+    if (!r.ok()) return std::move(r.error());
+    times.push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - s).count());
+  }
+  std::sort(times.begin(), times.end());
+  result.round_trip_us = times[times.size() / 2];
+  auto stats = c.value()->Run([&]() -> kj::Promise<void> {
+    return c.value()->provider().pingRequest().send().then([&result](auto response) {
+      auto s = response.getStats();
+      result.clients = s.getClients();
+      result.contexts = s.getContexts();
+      result.graphs = s.getGraphs();
+      result.tensors = s.getTensors();
+      result.inflight_dispatches = s.getInflightDispatches();
+      result.tensor_bytes = s.getTensorBytes();
+      result.constant_bytes = s.getConstantBytes();
+    });
+  });
+  if (!stats.ok()) return std::move(stats.error());
+  return result;
+}
+
+}  // namespace webnn::service

@@ -1,0 +1,47 @@
+// Pieces the webnnd server and its clients share: endpoints, token files, error and
+// descriptor conversion to and from the RPC schema (schema/webnn_service.capnp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ir/graph_info.h"
+#include "schema/webnn_service.capnp.h"
+#include "webnn/error.h"
+
+namespace webnn::service {
+
+// "unix:PATH" or "tcp:HOST:PORT" (HOST may be [v6addr]).
+struct Endpoint {
+  enum class Kind { kUnix, kTcp } kind = Kind::kUnix;
+  std::string path;   // kUnix
+  std::string host;   // kTcp
+  uint16_t port = 0;  // kTcp
+  std::string ToString() const;
+};
+Result<Endpoint> ParseEndpoint(std::string_view text);
+
+// A connected, blocking, close-on-exec stream socket (the caller owns it).
+Result<int> ConnectSocket(const Endpoint& endpoint);
+
+// $XDG_RUNTIME_DIR/webnn/webnnd.sock, or /tmp/webnn-<uid>/webnnd.sock without XDG_RUNTIME_DIR.
+std::string DefaultSocketPath();
+
+// Reads an access token: the file must be a regular file without group or other permissions
+// (0600 or stricter) and hold a non-empty token (surrounding white space is dropped).
+Result<std::string> ReadTokenFile(const std::string& path);
+
+// The largest Cap'n Proto message either side accepts (inline graphs and tensors on TCP).
+inline constexpr uint64_t kMaxRpcMessageWords = uint64_t{1} << 27;  // 1 GiB
+
+void ToWire(const Error& error, rpc::ServiceError::Builder out);
+Error FromWire(rpc::ServiceError::Reader in);
+void ToWire(const OperandDescriptor& desc, wire::OperandDescriptor::Builder out);
+// Checks the data type; the caller validates the shape (CheckDescriptor).
+Result<OperandDescriptor> FromWire(wire::OperandDescriptor::Reader in);
+
+// A kj::Exception's description without the "remote exception: " prefixes that RPC adds.
+std::string Describe(const kj::Exception& e);
+
+}  // namespace webnn::service
