@@ -56,12 +56,10 @@ void Log(int level, const Args&... args) {
 // ---- Per-client accounting
 // -----------------------------------------------------------------------
 
-struct ClientState {
-  std::string id;  // "uid 1000 pid 4242 #3" or "tcp 127.0.0.1:40000 #4"
-  bool unix_peer = true;
-  bool uid_allowed = false;
-  bool authenticated = false;
-  ClientLimits limits;
+// What one principal (a uid on the Unix socket, the token holder on TCP) holds across all its
+// connections: quotas apply here, so opening more connections does not buy more resources.
+struct Account {
+  std::string principal;
   uint64_t tensor_bytes = 0;
   uint64_t constant_bytes = 0;
   uint32_t graphs = 0;
@@ -70,6 +68,34 @@ struct ClientState {
   uint32_t inflight = 0;
   double tokens = 0;
   std::chrono::steady_clock::time_point last_refill = std::chrono::steady_clock::now();
+};
+
+// One connection. The counters are its account's.
+struct ClientState {
+  explicit ClientState(std::shared_ptr<Account> a)
+      : account(std::move(a)),
+        tensor_bytes(account->tensor_bytes),
+        constant_bytes(account->constant_bytes),
+        graphs(account->graphs),
+        tensors(account->tensors),
+        contexts(account->contexts),
+        inflight(account->inflight),
+        tokens(account->tokens),
+        last_refill(account->last_refill) {}
+  std::string id;  // "uid 1000 pid 4242 #3" or "tcp 127.0.0.1:40000 #4"
+  bool unix_peer = true;
+  bool uid_allowed = false;
+  bool authenticated = false;
+  ClientLimits limits;
+  std::shared_ptr<Account> account;
+  uint64_t& tensor_bytes;
+  uint64_t& constant_bytes;
+  uint32_t& graphs;
+  uint32_t& tensors;
+  uint32_t& contexts;
+  uint32_t& inflight;
+  double& tokens;
+  std::chrono::steady_clock::time_point& last_refill;
 
   // The rate limit: every request takes a token from a bucket refilled at
   // requests_per_second, holding at most request_burst.
@@ -518,6 +544,7 @@ class ProviderImpl final : public rpc::ContextProvider::Server {
     auto stats = results.initStats();
     uint32_t clients = 0, contexts = 0, graphs = 0, tensors = 0, inflight = 0;
     uint64_t tensor_bytes = 0, constant_bytes = 0;
+    std::set<const Account*> counted;
     for (auto it = registry_->begin(); it != registry_->end();) {
       auto c = it->lock();
       if (!c) {
@@ -525,13 +552,14 @@ class ProviderImpl final : public rpc::ContextProvider::Server {
         continue;
       }
       ++clients;
+      ++it;
+      if (!counted.insert(c->account.get()).second) continue;
       contexts += c->contexts;
       graphs += c->graphs;
       tensors += c->tensors;
       inflight += c->inflight;
       tensor_bytes += c->tensor_bytes;
       constant_bytes += c->constant_bytes;
-      ++it;
     }
     stats.setClients(clients);
     stats.setContexts(contexts);
@@ -745,11 +773,20 @@ class Server {
     });
   }
 
+  std::shared_ptr<Account> AccountFor(const std::string& principal) {
+    for (auto it = accounts_.begin(); it != accounts_.end();) {
+      it = it->second.expired() ? accounts_.erase(it) : std::next(it);
+    }
+    if (auto a = accounts_[principal].lock()) return a;
+    auto a = std::make_shared<Account>();
+    a->principal = principal;
+    a->tokens = config_.limits.request_burst;
+    accounts_[principal] = a;
+    return a;
+  }
+
   void Accept(int fd, bool unix_peer) {
-    auto client = std::make_shared<ClientState>();
-    client->unix_peer = unix_peer;
-    client->limits = config_.limits;
-    client->tokens = config_.limits.request_burst;
+    std::shared_ptr<ClientState> client;
     const uint64_t serial = next_client_++;
     if (unix_peer) {
       ucred cred{};
@@ -759,6 +796,7 @@ class Server {
         close(fd);
         return;
       }
+      client = std::make_shared<ClientState>(AccountFor("uid " + std::to_string(cred.uid)));
       client->id = "uid " + std::to_string(cred.uid) + " pid " + std::to_string(cred.pid) + " #" +
                    std::to_string(serial);
       // Without an allow list only the service's own uid may connect; with one, exactly the
@@ -773,8 +811,11 @@ class Server {
         getnameinfo(reinterpret_cast<sockaddr*>(&addr), len, host, sizeof(host), port, sizeof(port),
                     NI_NUMERICHOST | NI_NUMERICSERV);
       }
+      client = std::make_shared<ClientState>(AccountFor("token"));
       client->id = std::string("tcp ") + host + ":" + port + " #" + std::to_string(serial);
     }
+    client->unix_peer = unix_peer;
+    client->limits = config_.limits;
     if (connections_ >= config_.max_connections) {
       Log(1, client->id, ": refused: ", connections_, " connections open (max_connections)");
       close(fd);
@@ -832,6 +873,7 @@ class Server {
   uint64_t next_client_ = 1;
   uint32_t connections_ = 0;
   std::shared_ptr<Registry> registry_ = std::make_shared<Registry>();
+  std::map<std::string, std::weak_ptr<Account>> accounts_;
 };
 
 }  // namespace

@@ -12,7 +12,8 @@
 
 namespace webnn::service {
 
-// Per-client limits (a client is one connection).
+// Per-client limits. A client is a principal: a uid on a Unix socket, the token holder on TCP;
+// its connections share the limits (more connections do not buy more resources).
 struct ClientLimits {
   uint64_t max_tensor_bytes = uint64_t{4} << 30;        // live tensor bytes, all contexts
   uint64_t max_constant_bytes = uint64_t{2} << 30;      // constant bytes of live graphs

@@ -1,0 +1,468 @@
+// Integration tests of webnnd: each test starts the real daemon as a separate process on a
+// private socket and talks to it through the public API (the "service" executor), raw sockets
+// or a child process. Usage: webnn_service_tests [gtest flags]; the binary re-executes itself
+// with --hold-resources for the killed-client test.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <thread>
+
+#include "api/internal.h"
+#include "service/client.h"
+#include "service/common.h"
+#include "service/spawn.h"
+#include "webnn/webnn.h"
+
+namespace webnn {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+std::string g_self;  // this binary, for child processes
+
+std::string Models() { return std::string(WEBNN_SOURCE_DIR) + "/models"; }
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// A daemon on a private socket, its stderr in a log file.
+struct Daemon {
+  service::TempDir dir;
+  std::string log = dir.path() + "/webnnd.log";
+  std::optional<service::SpawnedService> process;
+
+  explicit Daemon(std::vector<std::string> extra = {}) { Start(extra); }
+  void Start(std::vector<std::string> extra = {}) {
+    std::vector<std::string> cmd{WEBNND, "--log-level", "debug", "--threads", "2"};
+    cmd.insert(cmd.end(), extra.begin(), extra.end());
+    auto p = service::SpawnedService::Start(cmd, dir.path() + "/s.sock", log);
+    if (!p.ok()) ADD_FAILURE() << p.error().ToString() << "\n" << ReadFile(log);
+    if (p.ok()) process.emplace(std::move(p).value());
+  }
+  std::string endpoint() const { return "unix:" + dir.path() + "/s.sock"; }
+  std::string Config(const std::string& json) const {
+    const std::string path = dir.path() + "/config.json";
+    std::ofstream(path) << json;
+    return path;
+  }
+  std::shared_ptr<MLContext> Context(const std::string& executor = "service") const {
+    MLContextOptions o;
+    o.executor = executor;
+    o.endpoint = endpoint();
+    return ML().createContext(o);
+  }
+};
+
+// A graph: out = a + b over float32 [n].
+MLGraph AddGraph(const std::shared_ptr<MLContext>& context, uint32_t n) {
+  MLGraphBuilder b(context);
+  auto a = b.input("a", {DataType::kFloat32, {n}});
+  auto c = b.input("b", {DataType::kFloat32, {n}});
+  return b.build({{"out", b.add(a, c)}});
+}
+
+HostTensors LeNetInput(int digit) {
+  // The digit images come through the CLI's decoder; here a deterministic pattern stands in,
+  // the comparison is between executors.
+  HostTensors in;
+  std::vector<float> v(28 * 28);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>((i * (digit + 3)) % 256);
+  in["input"] = HostTensor::FromFloats({1, 1, 28, 28}, v);
+  return in;
+}
+
+std::string ExpectThrows(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Exception& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected an exception";
+  return {};
+}
+
+TEST(Service, SameResultsAsDirectAndWorker) {
+  Daemon d;
+  auto service = d.Context();
+  auto direct = d.Context("direct");
+  auto worker = d.Context("worker");
+  const std::string lenet = Models() + "/lenet/lenet.json";
+  MLGraph gs = service->loadGraph(lenet), gd = direct->loadGraph(lenet),
+          gw = worker->loadGraph(lenet);
+  for (int digit = 0; digit < 3; ++digit) {
+    auto in = LeNetInput(digit);
+    auto rd = direct->compute(gd, in);
+    EXPECT_EQ(service->compute(gs, in).at("probabilities").bytes, rd.at("probabilities").bytes);
+    EXPECT_EQ(worker->compute(gw, in).at("probabilities").bytes, rd.at("probabilities").bytes);
+  }
+}
+
+TEST(Service, DispatchIsOrderedWithReadsAndWrites) {
+  Daemon d;
+  auto ctx = d.Context();
+  const uint32_t n = 1 << 16;
+  MLGraph g = AddGraph(ctx, n);
+  MLTensor a = ctx->createTensor({DataType::kFloat32, {n}, false, true});
+  MLTensor acc = ctx->createTensor({DataType::kFloat32, {n}, true, true});
+  MLTensor tmp = ctx->createTensor({DataType::kFloat32, {n}, true, true});
+  std::vector<float> ones(n, 1.0f), zeros(n, 0.0f);
+  ctx->writeTensor(a, std::as_bytes(std::span(ones)));
+  ctx->writeTensor(acc, std::as_bytes(std::span(zeros)));
+  // acc += 1 ten times, ping-ponging through tmp: each dispatch reads what the previous wrote.
+  for (int i = 0; i < 5; ++i) {
+    ctx->dispatch(g, {{"a", a}, {"b", acc}}, {{"out", tmp}});
+    ctx->dispatch(g, {{"a", a}, {"b", tmp}}, {{"out", acc}});
+  }
+  std::vector<float> out(n);
+  ctx->readTensor(acc, std::as_writable_bytes(std::span(out)));
+  EXPECT_EQ(out.front(), 10.0f);
+  EXPECT_EQ(out.back(), 10.0f);
+  // A write after dispatches lands after them.
+  ctx->dispatch(g, {{"a", a}, {"b", acc}}, {{"out", tmp}});
+  ctx->writeTensor(acc, std::as_bytes(std::span(zeros)));
+  ctx->readTensor(tmp, std::as_writable_bytes(std::span(out)));
+  EXPECT_EQ(out[7], 11.0f);
+  ctx->readTensor(acc, std::as_writable_bytes(std::span(out)));
+  EXPECT_EQ(out[7], 0.0f);
+}
+
+TEST(Service, ManyClientsAtOnce) {
+  Daemon d;
+  const std::string lenet = Models() + "/lenet/lenet.json";
+  auto direct = d.Context("direct");
+  MLGraph gd = direct->loadGraph(lenet);
+  std::vector<std::vector<std::byte>> want;
+  for (int i = 0; i < 4; ++i)
+    want.push_back(direct->compute(gd, LeNetInput(i)).at("probabilities").bytes);
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      auto ctx = d.Context();
+      MLGraph g = ctx->loadGraph(lenet);
+      for (int r = 0; r < 3; ++r) {
+        if (ctx->compute(g, LeNetInput(t)).at("probabilities").bytes == want[t]) ++ok;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 12);
+  auto ping = service::Ping(d.endpoint(), "", 1);
+  ASSERT_TRUE(ping.ok()) << ping.error().ToString();
+  EXPECT_NE(ping->client_id.find("uid " + std::to_string(getuid())), std::string::npos);
+}
+
+// The child of KilledClientIsCleanedUp: takes resources, reports, and waits to be killed.
+int HoldResources(const std::string& endpoint, int ready_fd) {
+  MLContextOptions o;
+  o.executor = "service";
+  o.endpoint = endpoint;
+  auto ctx = ML().createContext(o);
+  MLGraph g = ctx->loadGraph(Models() + "/lenet/lenet.json");
+  MLTensor t = ctx->createTensor({DataType::kFloat32, {1 << 20}, true, true});
+  (void)!write(ready_fd, "r", 1);
+  for (;;) pause();
+}
+
+service::PingResult WaitForStats(const Daemon& d,
+                                 const std::function<bool(const service::PingResult&)>& ok) {
+  service::PingResult last;
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (Clock::now() < deadline) {
+    auto p = service::Ping(d.endpoint(), "", 1);
+    if (p.ok()) {
+      last = p.value();
+      if (ok(last)) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return last;
+}
+
+TEST(Service, KilledClientIsCleanedUp) {
+  Daemon d;
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(fds[0]);
+    const std::string fd = std::to_string(fds[1]);
+    execl(g_self.c_str(), g_self.c_str(), "--hold-resources", d.endpoint().c_str(), fd.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(fds[1]);
+  char c = 0;
+  ASSERT_EQ(read(fds[0], &c, 1), 1) << "the child did not get its resources";
+  close(fds[0]);
+  auto held = service::Ping(d.endpoint(), "", 1);
+  ASSERT_TRUE(held.ok());
+  EXPECT_GE(held->tensors, 1u);
+  EXPECT_GE(held->graphs, 1u);
+  EXPECT_GE(held->tensor_bytes, 4u << 20);
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  // Everything the child held is freed (the pinging client itself holds nothing).
+  auto after = WaitForStats(d, [](const auto& p) { return p.tensors == 0 && p.graphs == 0; });
+  EXPECT_EQ(after.tensors, 0u);
+  EXPECT_EQ(after.graphs, 0u);
+  EXPECT_EQ(after.tensor_bytes, 0u);
+  EXPECT_EQ(after.constant_bytes, 0u);
+  EXPECT_EQ(after.contexts, 0u);
+  EXPECT_NE(ReadFile(d.log).find("disconnected"), std::string::npos);
+}
+
+TEST(Service, KilledServiceLosesTheContextPromptlyAndANewOneReconnects) {
+  Daemon d;
+  auto ctx = d.Context();
+  const uint32_t n = 1024;
+  MLGraph g = AddGraph(ctx, n);
+  MLTensor a = ctx->createTensor({DataType::kFloat32, {n}, true, true});
+  MLTensor out = ctx->createTensor({DataType::kFloat32, {n}, true, true});
+  ctx->dispatch(g, {{"a", a}, {"b", a}}, {{"out", out}});
+  (void)ctx->readTensor(out);
+  d.process->Kill();
+  const auto start = Clock::now();
+  std::string message = ExpectThrows([&] {
+    // The first calls after the kill may still be answered from local state; within a
+    // moment every call fails.
+    for (int i = 0; i < 1000; ++i) {
+      ctx->dispatch(g, {{"a", a}, {"b", a}}, {{"out", out}});
+      (void)ctx->readTensor(out);
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 5.0);
+  EXPECT_NE(message.find("lost"), std::string::npos) << message;
+  ASSERT_TRUE(ctx->lost().has_value());
+  EXPECT_FALSE(ctx->lost()->message.empty());
+  // Calls on a lost context fail at once with InvalidStateError.
+  try {
+    ctx->createTensor({DataType::kFloat32, {4}, true, true});
+    ADD_FAILURE() << "createTensor on a lost context succeeded";
+  } catch (const Exception& e) {
+    EXPECT_EQ(e.error().code(), ErrorCode::kInvalidStateError);
+  }
+  // A new service on the same socket; a new context reconnects.
+  d.Start();
+  auto again = d.Context();
+  MLGraph g2 = AddGraph(again, 4);
+  HostTensors in{{"a", HostTensor::FromFloats({4}, std::vector<float>{1, 2, 3, 4})},
+                 {"b", HostTensor::FromFloats({4}, std::vector<float>{1, 1, 1, 1})}};
+  EXPECT_EQ(again->compute(g2, in).at("out").ToFloats(), (std::vector<float>{2, 3, 4, 5}));
+}
+
+TEST(Service, WrongUidIsRefused) {
+  Daemon d({"--allow-uid", std::to_string(getuid() + 12345)});
+  const std::string m = ExpectThrows([&] { d.Context(); });
+  EXPECT_NE(m.find("not allowed"), std::string::npos) << m;
+  EXPECT_NE(ReadFile(d.log).find("refused: uid not allowed"), std::string::npos);
+}
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+TEST(Service, TcpNeedsTheToken) {
+  service::TempDir tokens;
+  const std::string good = tokens.path() + "/good", bad = tokens.path() + "/bad",
+                    open_file = tokens.path() + "/open";
+  std::ofstream(good) << "s3cret-token\n";
+  std::ofstream(bad) << "wrong-token\n";
+  std::ofstream(open_file) << "s3cret-token\n";
+  chmod(good.c_str(), 0600);
+  chmod(bad.c_str(), 0600);
+  chmod(open_file.c_str(), 0644);
+  const std::string tcp = "tcp:127.0.0.1:" + std::to_string(FreePort());
+  Daemon d({"--listen", tcp, "--token-file", good});
+  MLContextOptions o;
+  o.executor = "service";
+  o.endpoint = tcp;
+  o.tokenFile = bad;
+  std::string m = ExpectThrows([&] { ML().createContext(o); });
+  EXPECT_NE(m.find("bad token"), std::string::npos) << m;
+  o.tokenFile = open_file;
+  m = ExpectThrows([&] { ML().createContext(o); });
+  EXPECT_NE(m.find("chmod 600"), std::string::npos) << m;
+  // The right token works, and tensors go inline (no shared memory over TCP).
+  o.tokenFile = good;
+  auto ctx = ML().createContext(o);
+  MLGraph g = AddGraph(ctx, 3);
+  HostTensors in{{"a", HostTensor::FromFloats({3}, std::vector<float>{1, 2, 3})},
+                 {"b", HostTensor::FromFloats({3}, std::vector<float>{10, 20, 30})}};
+  EXPECT_EQ(ctx->compute(g, in).at("out").ToFloats(), (std::vector<float>{11, 22, 33}));
+  EXPECT_NE(ReadFile(d.log).find("refused: bad token"), std::string::npos);
+}
+
+TEST(Service, LimitsAreEnforced) {
+  service::TempDir tmp;
+  const std::string config = tmp.path() + "/limits.json";
+  std::ofstream(config) << R"({"limits": {"maxTensorBytes": 1048576, "maxGraphs": 2,
+      "maxConstantBytes": 100000, "maxContexts": 2}})";
+  Daemon d({"--config", config});
+  auto ctx = d.Context();
+  // Tensor bytes: 1 MiB in all.
+  MLTensor t1 = ctx->createTensor({DataType::kFloat32, {200000}, true, true});  // 800 KB
+  std::string m = ExpectThrows([&] {
+    ctx->createTensor({DataType::kFloat32, {100000}, true, true});
+  });
+  EXPECT_NE(m.find("quota exceeded: tensor bytes"), std::string::npos) << m;
+  t1.destroy();  // freed on the service: the same request now fits
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_NO_THROW(ctx->createTensor({DataType::kFloat32, {100000}, true, true}));
+  // Constant bytes: LeNet's weights are over 100 KB.
+  m = ExpectThrows([&] { ctx->loadGraph(Models() + "/lenet/lenet.json"); });
+  EXPECT_NE(m.find("quota exceeded: constant bytes"), std::string::npos) << m;
+  // Graphs: two at most.
+  MLGraph g1 = AddGraph(ctx, 4), g2 = AddGraph(ctx, 4);
+  m = ExpectThrows([&] { AddGraph(ctx, 4); });
+  EXPECT_NE(m.find("quota exceeded: graphs"), std::string::npos) << m;
+  // Contexts: two per client (uid), across connections.
+  auto second = d.Context();
+  m = ExpectThrows([&] { d.Context(); });
+  EXPECT_NE(m.find("quota exceeded: contexts"), std::string::npos) << m;
+}
+
+TEST(Service, InflightAndRateLimits) {
+  service::TempDir tmp;
+  const std::string config = tmp.path() + "/limits.json";
+  std::ofstream(config) << R"({"limits": {"maxInflightDispatches": 1}})";
+  Daemon d({"--config", config});
+  auto ctx = d.Context();
+  // A slow graph: a 256x256 matmul chain; many dispatches queued at once exceed the limit,
+  // and the failure shows when the outputs are read.
+  MLGraphBuilder b(ctx);
+  auto x = b.input("x", {DataType::kFloat32, {256, 256}});
+  auto y = x;
+  for (int i = 0; i < 8; ++i) y = b.matmul(y, x);
+  MLGraph g = b.build({{"y", y}});
+  MLTensor in = ctx->createTensor({DataType::kFloat32, {256, 256}, true, true});
+  std::vector<MLTensor> outs;
+  for (int i = 0; i < 8; ++i)
+    outs.push_back(ctx->createTensor({DataType::kFloat32, {256, 256}, true, true}));
+  for (auto& o : outs) ctx->dispatch(g, {{"x", in}}, {{"y", o}});
+  int refused = 0;
+  for (auto& o : outs) {
+    try {
+      (void)ctx->readTensor(o);
+    } catch (const Exception& e) {
+      EXPECT_NE(std::string(e.what()).find("in-flight dispatches"), std::string::npos) << e.what();
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, 0);
+  EXPECT_LT(refused, 8);
+
+  Daemon slow({"--config", d.Config(R"({"limits": {"requestsPerSecond": 2, "requestBurst": 5}})")});
+  auto c2 = slow.Context();  // connect + createContext take two tokens
+  std::string m = ExpectThrows([&] {
+    for (int i = 0; i < 20; ++i) c2->createTensor({DataType::kFloat32, {4}, true, true});
+  });
+  EXPECT_NE(m.find("rate limit exceeded"), std::string::npos) << m;
+}
+
+TEST(Service, CorruptMessageDropsOnlyThatConnection) {
+  Daemon d;
+  auto ctx = d.Context();
+  MLGraph g = AddGraph(ctx, 2);
+  // A raw peer sends a message whose segment table claims a huge segment, then garbage.
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const std::string path = d.dir.path() + "/s.sock";
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  const uint32_t header[2] = {0, 0x7fffffff};
+  ASSERT_EQ(write(fd, header, sizeof(header)), static_cast<ssize_t>(sizeof(header)));
+  std::vector<char> junk(4096, '\x5a');
+  (void)!write(fd, junk.data(), junk.size());
+  // The service closes the connection.
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  char buf[256];
+  ssize_t r;
+  while ((r = read(fd, buf, sizeof(buf))) > 0) {
+  }
+  // End of stream, or a reset because the service closed with our junk still unread; a
+  // timeout (EAGAIN) would mean it kept the connection.
+  const int err = errno;
+  EXPECT_TRUE(r == 0 || (r < 0 && err == ECONNRESET))
+      << "the service kept the corrupt connection open: " << std::strerror(err);
+  close(fd);
+  // Garbage that is not even a message: a second raw peer.
+  fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  std::vector<char> noise(65536);
+  for (size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<char>(i * 131 + 7);
+  (void)!write(fd, noise.data(), noise.size());
+  close(fd);
+  // The other client did not notice.
+  HostTensors in{{"a", HostTensor::FromFloats({2}, std::vector<float>{1, 2})},
+                 {"b", HostTensor::FromFloats({2}, std::vector<float>{3, 4})}};
+  EXPECT_EQ(ctx->compute(g, in).at("out").ToFloats(), (std::vector<float>{4, 6}));
+  EXPECT_NE(ReadFile(d.log).find("#3: disconnected"), std::string::npos) << ReadFile(d.log);
+}
+
+TEST(Service, InvalidGraphIsRejectedByTheService) {
+  Daemon d;
+  MLContextOptions o;
+  o.executor = "service";
+  o.endpoint = d.endpoint();
+  auto executor = service::Connect(o);
+  ASSERT_TRUE(executor.ok()) << executor.error().ToString();
+  // A graph whose declared output descriptor disagrees with inference (relu keeps [2, 2]).
+  GraphInfo g;
+  g.operands.push_back({OperandKind::kInput, {DataType::kFloat32, {2, 2}}, "x"});
+  g.operands.push_back({OperandKind::kOutput, {DataType::kFloat32, {4}}, ""});
+  g.inputs = {0};
+  Operation relu;
+  relu.kind = OpKind::kRelu;
+  relu.inputs = {0};
+  relu.outputs = {1};
+  relu.attrs = NoAttrs{};
+  g.operations.push_back(relu);
+  g.outputs.push_back({"y", 1});
+  auto compiled = executor.value()->Compile(g);
+  ASSERT_FALSE(compiled.ok());
+  EXPECT_NE(compiled.error().message().find("buildGraph"), std::string::npos)
+      << compiled.error().message();
+  EXPECT_NE(ReadFile(d.log).find("rejected a graph"), std::string::npos) << ReadFile(d.log);
+}
+
+}  // namespace
+}  // namespace webnn
+
+int main(int argc, char** argv) {
+  webnn::g_self = std::filesystem::canonical("/proc/self/exe").string();
+  if (argc == 4 && std::string(argv[1]) == "--hold-resources") {
+    return webnn::HoldResources(argv[2], std::atoi(argv[3]));
+  }
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
