@@ -48,7 +48,11 @@ interface Service {
 }
 
 interface ContextProvider {
-  createContext @0 (maxTensorByteLength :UInt64) -> (context :Context, error :ServiceError);
+  createContext @0 (maxTensorByteLength :UInt64, channel :SharedMemory)
+      -> (context :Context, error :ServiceError, fastDispatch :Bool);
+  # `channel` (Unix sockets): a memfd holding a DispatchChannel (src/service/channel.h), the
+  # dispatch fast path. `fastDispatch` says whether the service serves it; then the client
+  # sends every dispatch of this context through the channel, the others over RPC.
   ping @1 (payload :Data) -> (payload :Data, serverVersion :Text, clientId :Text,
                               stats :ServiceStats);
 }

@@ -9,7 +9,6 @@ PKGS=(
   libpng-dev libjpeg62-turbo-dev # PNG/JPEG inputs for the CLI and the demo
   capnproto libcapnp-dev        # binary IR and service RPC
   protobuf-compiler libprotobuf-dev # bench/: the protobuf peer of the serialization benchmark
-  libseccomp-dev                # webnnd: system-call filter for the service process
   python3 python3-dev python3-numpy python3-pytest pybind11-dev # Python bindings and tests
 )
 missing=()

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "api/internal.h"
 #include "backend/cpu/tensor_util.h"
 #include "format/json/attrs_json.h"
 #include "ops/op_info.h"
@@ -182,9 +183,14 @@ std::string CompareElement(DataType t, const std::byte* actual, size_t i, const 
   return why.str();
 }
 
-// Builds, runs and checks one case; returns the failure reason or "" for a pass.
-std::string RunCase(MLContext& ctx_ref, const std::shared_ptr<MLContext>& context,
-                    const Json& c) {
+struct BuiltCase {
+  MLGraph graph;
+  HostTensors feeds;
+};
+
+// Builds one case's graph through MLGraphBuilder; returns why it could not be built, or "".
+// The builder's errors are thrown (webnn::Exception).
+std::string BuildCase(const std::shared_ptr<MLContext>& context, const Json& c, BuiltCase& built) {
   const Json& graph = c.at("graph");
   MLGraphBuilder builder(context);
   std::map<std::string, MLOperand> operands;
@@ -298,9 +304,14 @@ std::string RunCase(MLContext& ctx_ref, const std::shared_ptr<MLContext>& contex
     }
     outputs[name] = it->second;
   }
-  MLGraph g = builder.build(outputs);
-  HostTensors results = ctx_ref.compute(g, feeds);
+  built.graph = builder.build(outputs);
+  built.feeds = std::move(feeds);
+  return "";
+}
 
+// Compares a case's results with its expectations; returns the failure reason or "".
+std::string CheckResults(const Json& c, const HostTensors& results) {
+  const Json& graph = c.at("graph");
   const Json& tol = c.at("tolerance");
   const std::string metric = tol.value("metric", "ULP");
   const double value = tol.contains("value") ? tol.at("value").get<double>() : 0.0;
@@ -320,6 +331,49 @@ std::string RunCase(MLContext& ctx_ref, const std::shared_ptr<MLContext>& contex
     }
   }
   return "";
+}
+
+// Builds, runs and checks one case; returns the failure reason or "" for a pass.
+std::string RunCase(MLContext& ctx_ref, const std::shared_ptr<MLContext>& context, const Json& c) {
+  BuiltCase built;
+  std::string why = BuildCase(context, c, built);
+  if (!why.empty()) return why;
+  return CheckResults(c, ctx_ref.compute(built.graph, built.feeds));
+}
+
+// The conformance files named by `paths` (a folder means each *.json in it, sorted).
+Result<std::vector<std::filesystem::path>> ListFiles(
+    const std::vector<std::filesystem::path>& paths) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(p, ec)) {
+      std::vector<std::filesystem::path> found;
+      for (const auto& entry : std::filesystem::directory_iterator(p)) {
+        if (entry.path().extension() == ".json") found.push_back(entry.path());
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (std::filesystem::exists(p, ec)) {
+      files.push_back(p);
+    } else {
+      return MakeError(ErrorCode::kUnknownError, "no such file or folder: ", p.string());
+    }
+  }
+  return files;
+}
+
+// A file's document; null when it is JSON but not a conformance file (a stray JSON in the folder).
+Result<Json> ReadCases(const std::filesystem::path& file) {
+  Json doc;
+  std::ifstream in(file);
+  try {
+    doc = Json::parse(in);
+  } catch (const std::exception& e) {
+    return MakeError(ErrorCode::kDataError, file.string(), ": ", e.what());
+  }
+  if (!doc.is_object() || !doc.contains("cases")) return Json();
+  return doc;
 }
 
 }  // namespace
@@ -345,38 +399,12 @@ Result<Expectations> LoadExpectations(const std::filesystem::path& path) {
 
 Result<Summary> Run(const std::vector<std::filesystem::path>& paths, const RunOptions& options,
                     std::ostream& log) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& p : paths) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(p, ec)) {
-      std::vector<std::filesystem::path> found;
-      for (const auto& entry : std::filesystem::directory_iterator(p)) {
-        if (entry.path().extension() == ".json") found.push_back(entry.path());
-      }
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
-    } else if (std::filesystem::exists(p, ec)) {
-      files.push_back(p);
-    } else {
-      return MakeError(ErrorCode::kUnknownError, "no such file or folder: ", p.string());
-    }
-  }
+  WEBNN_ASSIGN_OR_RETURN(std::vector<std::filesystem::path> files, ListFiles(paths));
   std::shared_ptr<MLContext> context = ML().createContext(options.context);
   Summary summary;
   for (const auto& file : files) {
-    Json doc;
-    {
-      std::ifstream in(file);
-      try {
-        doc = Json::parse(in);
-      } catch (const std::exception& e) {
-        return MakeError(ErrorCode::kDataError, file.string(), ": ", e.what());
-      }
-    }
-    if (!doc.is_object() || !doc.contains("cases")) {
-      // Not a conformance file (e.g. a stray JSON in the folder).
-      continue;
-    }
+    WEBNN_ASSIGN_OR_RETURN(Json doc, ReadCases(file));
+    if (doc.is_null()) continue;
     const std::string fname = file.filename().string();
     for (const Json& c : doc["cases"]) {
       CaseResult r;
@@ -411,6 +439,40 @@ Result<Summary> Run(const std::vector<std::filesystem::path>& paths, const RunOp
     }
   }
   return summary;
+}
+
+Result<std::vector<CaseGraph>> BuildCaseGraphs(const std::vector<std::filesystem::path>& paths,
+                                               const std::string& filter,
+                                               std::vector<CaseResult>* not_built) {
+  WEBNN_ASSIGN_OR_RETURN(std::vector<std::filesystem::path> files, ListFiles(paths));
+  // The graphs are taken out of the compiled MLGraph, so they are built in-process.
+  std::shared_ptr<MLContext> context = ML().createContext();
+  std::vector<CaseGraph> graphs;
+  for (const auto& file : files) {
+    WEBNN_ASSIGN_OR_RETURN(Json doc, ReadCases(file));
+    if (doc.is_null()) continue;
+    for (const Json& c : doc["cases"]) {
+      CaseResult r;
+      r.file = file.filename().string();
+      r.name = c.value("name", "?");
+      if (!filter.empty() && r.Key().find(filter) == std::string::npos) continue;
+      BuiltCase built;
+      try {
+        r.reason = BuildCase(context, c, built);
+      } catch (const Exception& e) {
+        r.reason = e.error().ToString();
+      } catch (const std::exception& e) {
+        r.reason = std::string("malformed case: ") + e.what();
+      }
+      if (!r.reason.empty()) {
+        r.outcome = Outcome::kSkip;
+        if (not_built) not_built->push_back(std::move(r));
+        continue;
+      }
+      graphs.push_back({r.file, r.name, built.graph.state()->graph(), std::move(built.feeds)});
+    }
+  }
+  return graphs;
 }
 
 std::vector<std::string> CheckExpectations(const Summary& summary,

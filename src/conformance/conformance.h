@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ir/graph_info.h"
 #include "webnn/error.h"
 #include "webnn/webnn.h"
 
@@ -45,6 +46,23 @@ struct Summary {
 // failing case to `log` ("FAIL <file>::<name>: <reason>"); the caller prints the summary line.
 Result<Summary> Run(const std::vector<std::filesystem::path>& paths, const RunOptions& options,
                     std::ostream& log);
+
+// One case's graph, built through MLGraphBuilder exactly as Run builds it, but not run: for
+// tests that need the graphs themselves (src/format/roundtrip_test.cc).
+struct CaseGraph {
+  std::string file;
+  std::string name;
+  GraphInfo graph;     // as MLGraphBuilder::build made it
+  HostTensors inputs;  // the case's input values by input name
+  std::string Key() const { return file + "::" + name; }
+};
+
+// Builds the graph of every case of every file (read as Run reads them) whose
+// "<file>::<name>" contains `filter`. A case the builder rejects (an expected failure, an
+// unsupported data type) is not returned; it goes to `not_built`, if given, with the reason.
+Result<std::vector<CaseGraph>> BuildCaseGraphs(const std::vector<std::filesystem::path>& paths,
+                                               const std::string& filter = "",
+                                               std::vector<CaseResult>* not_built = nullptr);
 
 // Compares results with expectations: returns the unexpected ones (a failure not listed, or a
 // listed case that passed or was not found), one message each.

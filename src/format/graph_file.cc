@@ -53,9 +53,8 @@ Result<GraphInfo> LoadGraphFile(const std::filesystem::path& path, const Context
     case FileKind::kCapnp: {
       DecodeOptions options;
       options.limits = limits;
-      auto graph = LoadGraphCapnp(path, options);
-      if (!graph.ok()) return std::move(graph.error().Prefix(path.string()));
-      return graph;
+      // LoadGraphCapnp's errors already start with the path.
+      return LoadGraphCapnp(path, options);
     }
     case FileKind::kUnknown:
       break;

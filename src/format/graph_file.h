@@ -9,10 +9,12 @@
 
 namespace webnn::format {
 
-// Loads a graph file: webnn-graph-json (with sidecar weights). The result has passed
-// ValidateGraph with `limits`.
+// Loads a graph file: webnn-graph-json (with sidecar weights) or a `.webnn` Cap'n Proto file,
+// told apart by the first bytes (not the name). The result has passed ValidateGraph with
+// `limits`. Errors start with the path.
 Result<GraphInfo> LoadGraphFile(const std::filesystem::path& path, const ContextLimits& limits);
-// Saves by extension: ".json" writes webnn-graph-json with external weights beside it.
+// Saves by extension: ".json" writes webnn-graph-json with external weights beside it,
+// ".webnn" one self-contained Cap'n Proto file; any other extension is a NotSupportedError.
 Status SaveGraphFile(const GraphInfo& graph, const std::filesystem::path& path);
 
 }  // namespace webnn::format

@@ -3,6 +3,8 @@
 #include <capnp/message.h>
 #include <capnp/rpc-twoparty.h>
 #include <kj/async-io.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +16,7 @@
 #include <unordered_map>
 
 #include "format/capnp/codec.h"
+#include "service/channel.h"
 #include "service/common.h"
 #include "service/shm.h"
 
@@ -213,6 +216,12 @@ Result<std::shared_ptr<Connection>> Connection::Open(const Endpoint& endpoint, s
 
 void Connection::ThreadMain(int fd, std::string token, std::promise<Status>* ready) {
   loop_thread_id_ = std::this_thread::get_id();
+  // A write to a connection the service closed must fail with EPIPE, not raise SIGPIPE and
+  // kill the application: SIGPIPE goes to the writing thread, so blocking it here suffices.
+  sigset_t pipe_set;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_set, nullptr);
   kj::Maybe<kj::AsyncIoContext> io_storage;
   try {
     io_storage = kj::setupAsyncIo();
@@ -300,7 +309,10 @@ ServiceGraph::~ServiceGraph() {
 
 class ServiceExecutor final : public runtime::Executor {
  public:
-  explicit ServiceExecutor(std::shared_ptr<Connection> c) : c_(std::move(c)) {}
+  ServiceExecutor(std::shared_ptr<Connection> c, std::shared_ptr<SharedRegion> channel)
+      : c_(std::move(c)), channel_region_(std::move(channel)) {
+    if (channel_region_) channel_ = reinterpret_cast<DispatchChannel*>(channel_region_->data());
+  }
   ~ServiceExecutor() override {
     (void)Flush();
     (void)c_->Run([c = c_.get()] { c->context = nullptr; });
@@ -365,6 +377,7 @@ class ServiceExecutor final : public runtime::Executor {
 
   Status Write(const runtime::TensorRef& tensor, std::span<const std::byte> data) override {
     auto& t = static_cast<ServiceTensor&>(*tensor);
+    if (Status s = CompleteChannelDispatch(); !s.ok()) return s;
     if (t.shared()) {
       std::unique_lock lock(c_->mu_);
       Status s = WaitLocked(lock, [&] { return t.readers == 0 && t.writers == 0; });
@@ -391,6 +404,7 @@ class ServiceExecutor final : public runtime::Executor {
 
   Status Read(const runtime::TensorRef& tensor, std::span<std::byte> out) override {
     auto& t = static_cast<ServiceTensor&>(*tensor);
+    if (Status s = CompleteChannelDispatch(); !s.ok()) return s;
     if (t.shared()) {
       std::unique_lock lock(c_->mu_);
       Status s = WaitLocked(lock, [&] { return t.writers == 0; });
@@ -432,6 +446,7 @@ class ServiceExecutor final : public runtime::Executor {
   Status Dispatch(const runtime::GraphRef& graph, std::vector<runtime::TensorRef> inputs,
                   std::vector<runtime::TensorRef> outputs) override {
     auto& g = static_cast<ServiceGraph&>(*graph);
+    if (channel_) return ChannelDispatch(graph, std::move(inputs), std::move(outputs));
     {
       std::lock_guard lock(c_->mu_);
       for (auto& t : inputs) ++static_cast<ServiceTensor&>(*t).readers;
@@ -498,6 +513,7 @@ class ServiceExecutor final : public runtime::Executor {
   }
 
   Status Flush() override {
+    (void)CompleteChannelDispatch();
     std::unique_lock lock(c_->mu_);
     c_->cv_.wait(lock, [&] { return c_->in_flight == 0; });
     return {};
@@ -506,6 +522,80 @@ class ServiceExecutor final : public runtime::Executor {
   std::optional<std::string> Lost() const override { return c_->lost(); }
 
  private:
+  // The fast path (channel.h): one dispatch in flight; the next one, and any read or write,
+  // first collects its response.
+  Status ChannelDispatch(const runtime::GraphRef& graph, std::vector<runtime::TensorRef> inputs,
+                         std::vector<runtime::TensorRef> outputs) {
+    if (inputs.size() + outputs.size() > DispatchChannel::kMaxTensors) {
+      return MakeError(ErrorCode::kNotSupportedError, "dispatch: more than ",
+                       DispatchChannel::kMaxTensors, " tensors");
+    }
+    std::lock_guard lock(channel_mu_);
+    if (Status s = CompleteLocked(); !s.ok()) return s;
+    if (auto reason = c_->lost()) return LostError(*reason);
+    DispatchChannel& ch = *channel_;
+    ch.graph = static_cast<ServiceGraph&>(*graph).id;
+    ch.num_inputs = static_cast<uint32_t>(inputs.size());
+    ch.num_outputs = static_cast<uint32_t>(outputs.size());
+    size_t k = 0;
+    for (auto& t : inputs) ch.tensors[k++] = static_cast<ServiceTensor&>(*t).id;
+    for (auto& t : outputs) ch.tensors[k++] = static_cast<ServiceTensor&>(*t).id;
+    ch.request.store(++seq_);
+    if (ch.server_sleeping.load()) FutexWake(&ch.request);
+    pending_graph_ = graph;
+    pending_inputs_ = std::move(inputs);
+    pending_outputs_ = std::move(outputs);
+    return {};
+  }
+
+  Status CompleteChannelDispatch() {
+    if (!channel_) return {};
+    std::lock_guard lock(channel_mu_);
+    return CompleteLocked();
+  }
+
+  // Waits for the response of the dispatch in flight, if any; records its outcome on its
+  // outputs. Spins briefly, then sleeps on the futex, waking every 50 ms to notice a lost
+  // connection.
+  Status CompleteLocked() {
+    if (!pending_graph_) return {};
+    DispatchChannel& ch = *channel_;
+    using std::chrono::microseconds;
+    while (ch.response.load(std::memory_order_acquire) != seq_) {
+      if (SpinWhileEqual(ch.response, seq_ - 1, microseconds(200))) continue;
+      if (auto reason = c_->lost()) {
+        Error e = LostError(*reason);
+        for (auto& t : pending_outputs_) t->error = e;
+        Release();
+        return e;
+      }
+      ch.client_sleeping.store(1);
+      if (ch.response.load() == seq_ - 1) FutexWait(&ch.response, seq_ - 1, microseconds(50000));
+      ch.client_sleeping.store(0);
+    }
+    std::optional<Error> error;
+    if (ch.error_code != 0) {
+      const uint32_t code = std::min<uint32_t>(ch.error_code - 1, 5);
+      const size_t n = std::min<size_t>(ch.message_length, DispatchChannel::kMaxMessage);
+      error = Error(static_cast<ErrorCode>(code), std::string(ch.message, n));
+    }
+    for (auto& t : pending_outputs_) {
+      if (error) {
+        t->error = *error;
+      } else {
+        t->error.reset();
+      }
+    }
+    Release();
+    return {};
+  }
+
+  void Release() {
+    pending_graph_.reset();
+    pending_inputs_.clear();
+    pending_outputs_.clear();
+  }
+
   rpc::Context::Client Context() { return KJ_ASSERT_NONNULL(c_->context); }
 
   // Waits for `ready` (under c_->mu_); fails at once when the connection is lost and the
@@ -518,6 +608,12 @@ class ServiceExecutor final : public runtime::Executor {
   }
 
   std::shared_ptr<Connection> c_;
+  std::shared_ptr<SharedRegion> channel_region_;
+  DispatchChannel* channel_ = nullptr;
+  std::mutex channel_mu_;
+  uint32_t seq_ = 0;
+  runtime::GraphRef pending_graph_;
+  std::vector<runtime::TensorRef> pending_inputs_, pending_outputs_;
 };
 
 std::string TokenFor(const Endpoint& endpoint, const std::string& token_file, Status* error) {
@@ -546,17 +642,28 @@ Result<std::shared_ptr<runtime::Executor>> Connect(const MLContextOptions& optio
   auto c = Connection::Open(endpoint.value(), std::move(token));
   if (!c.ok()) return std::move(c.error().Prefix(endpoint.value().ToString()));
   std::shared_ptr<Connection> conn = std::move(c).value();
+  std::shared_ptr<SharedRegion> channel;
+  if (conn->unix_socket()) {
+    auto r = SharedRegion::Create(sizeof(DispatchChannel), "webnn-channel");
+    if (!r.ok()) return std::move(r.error());
+    channel = std::move(r).value();
+  }
+  bool fast = false;
   auto created = conn->Run([&]() -> kj::Promise<Status> {
     auto req = conn->provider().createContextRequest();
     req.setMaxTensorByteLength(options.maxTensorByteLength);
-    return req.send().then([c = conn.get()](auto response) -> Status {
+    if (channel) req.setChannel(kj::heap<SharedMemoryServer>(channel));
+    return req.send().then([c = conn.get(), &fast](auto response) -> Status {
       if (response.hasError()) return FromWire(response.getError());
       c->context = response.getContext();
+      fast = response.getFastDispatch();
       return {};
     });
   });
   if (!created.ok()) return std::move(created.error());
-  return std::shared_ptr<runtime::Executor>(std::make_shared<ServiceExecutor>(std::move(conn)));
+  if (!fast) channel = nullptr;
+  return std::shared_ptr<runtime::Executor>(
+      std::make_shared<ServiceExecutor>(std::move(conn), std::move(channel)));
 }
 
 Result<PingResult> Ping(const std::string& endpoint_text, const std::string& token_file,

@@ -19,11 +19,14 @@
 #include <iostream>
 #include <list>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "format/capnp/codec.h"
 #include "runtime/executor.h"
+#include "service/channel.h"
 #include "service/common.h"
 #include "service/shm.h"
 
@@ -65,7 +68,7 @@ struct Account {
   uint32_t graphs = 0;
   uint32_t tensors = 0;
   uint32_t contexts = 0;
-  uint32_t inflight = 0;
+  std::atomic<uint32_t> inflight{0};  // also counted by the dispatch channel threads
   double tokens = 0;
   std::chrono::steady_clock::time_point last_refill = std::chrono::steady_clock::now();
 };
@@ -93,7 +96,7 @@ struct ClientState {
   uint32_t& graphs;
   uint32_t& tensors;
   uint32_t& contexts;
-  uint32_t& inflight;
+  std::atomic<uint32_t>& inflight;
   double& tokens;
   std::chrono::steady_clock::time_point& last_refill;
 
@@ -161,21 +164,159 @@ struct ContextCore {
         executor(std::make_shared<runtime::WorkerExecutor>(std::move(pool))),
         limits(limits) {}
   ~ContextCore() {
+    StopChannel();
     // The executor's destructor waits for this context's running tasks.
     --client->contexts;
   }
   std::shared_ptr<ClientState> client;
   std::shared_ptr<runtime::WorkerExecutor> executor;
   ContextLimits limits;
+  // Guards next_id, tensors and graphs: the event loop and the channel thread both use them.
+  std::mutex mu;
   uint64_t next_id = 1;
   std::map<uint64_t, TensorEntry> tensors;
   std::map<uint64_t, GraphEntry> graphs;
+
+  // The dispatch fast path (channel.h): a thread serving the channel the client mapped.
+  void StartChannel(std::shared_ptr<SharedRegion> region);
+  void StopChannel();
+
+ private:
+  void ChannelLoop();
+  Status ChannelDispatch(uint64_t graph_id, std::span<const uint64_t> ids, uint32_t num_inputs);
+  std::shared_ptr<SharedRegion> channel_region_;
+  DispatchChannel* channel_ = nullptr;
+  std::atomic<bool> stop_{false};
+  std::thread channel_thread_;
 };
+
+void ContextCore::StartChannel(std::shared_ptr<SharedRegion> region) {
+  channel_region_ = std::move(region);
+  channel_ = reinterpret_cast<DispatchChannel*>(channel_region_->data());
+  channel_thread_ = std::thread([this] { ChannelLoop(); });
+}
+
+void ContextCore::StopChannel() {
+  if (!channel_thread_.joinable()) return;
+  stop_.store(true);
+  FutexWake(&channel_->request);
+  channel_thread_.join();
+}
+
+void ContextCore::ChannelLoop() {
+  using std::chrono::microseconds;
+  DispatchChannel& ch = *channel_;
+  // Requests are numbered from 1: start from 0, not from what the word holds now, or a
+  // request the client wrote before this thread first ran would be taken as already served.
+  uint32_t seen = 0;
+  while (!stop_.load()) {
+    if (!SpinWhileEqual(ch.request, seen, microseconds(200))) {
+      ch.server_sleeping.store(1);
+      if (ch.request.load() == seen && !stop_.load()) {
+        FutexWait(&ch.request, seen, microseconds(100000));
+      }
+      ch.server_sleeping.store(0);
+      continue;
+    }
+    if (stop_.load()) break;
+    const uint32_t seq = ch.request.load(std::memory_order_acquire);
+    seen = seq;
+    // Copy the request out before looking at it: the client may still be writing.
+    const uint64_t graph = ch.graph;
+    const uint32_t ni = ch.num_inputs, no = ch.num_outputs;
+    Status s;
+    if (ni > DispatchChannel::kMaxTensors || no > DispatchChannel::kMaxTensors - ni) {
+      s = MakeError(ErrorCode::kTypeError, "dispatch: ", ni, " inputs and ", no,
+                    " outputs exceed the channel's ", DispatchChannel::kMaxTensors);
+    } else {
+      std::vector<uint64_t> ids(ch.tensors, ch.tensors + ni + no);
+      s = ChannelDispatch(graph, ids, ni);
+    }
+    if (s.ok()) {
+      ch.error_code = 0;
+      ch.message_length = 0;
+    } else {
+      const std::string& m = s.error().message();
+      const size_t n = std::min<size_t>(m.size(), DispatchChannel::kMaxMessage);
+      std::memcpy(ch.message, m.data(), n);
+      ch.message_length = static_cast<uint32_t>(n);
+      ch.error_code = static_cast<uint32_t>(s.error().code()) + 1;
+      Log(3, client->id, ": dispatch failed: ", m);
+    }
+    ch.response.store(seq);
+    if (ch.client_sleeping.load()) FutexWake(&ch.response);
+  }
+}
+
+// The RPC path's dispatch checks, by position: the tensors exist in this context, have the
+// graph's descriptors, and no tensor is written twice or both read and written.
+Status ContextCore::ChannelDispatch(uint64_t graph_id, std::span<const uint64_t> ids,
+                                    uint32_t num_inputs) {
+  runtime::GraphRef graph;
+  std::vector<runtime::ExecTensor*> ins, outs;
+  std::vector<runtime::TensorRef> keep;
+  const uint32_t limit = client->limits.max_inflight_dispatches;
+  if (client->inflight.fetch_add(1) >= limit) {
+    --client->inflight;
+    return MakeError(ErrorCode::kNotSupportedError,
+                     "quota exceeded: in-flight dispatches: the limit is ", limit);
+  }
+  struct Done {
+    std::atomic<uint32_t>& n;
+    ~Done() { --n; }
+  } done{client->inflight};
+  {
+    std::lock_guard lock(mu);
+    auto g = graphs.find(graph_id);
+    if (g == graphs.end()) {
+      return MakeError(ErrorCode::kTypeError, "dispatch: no graph with id ", graph_id,
+                       " in this context");
+    }
+    graph = g->second.graph;
+    const GraphInfo& info = graph->graph();
+    if (num_inputs != info.inputs.size() || ids.size() - num_inputs != info.outputs.size()) {
+      return MakeError(ErrorCode::kTypeError, "dispatch: ", num_inputs, " inputs and ",
+                       ids.size() - num_inputs, " outputs given, the graph has ",
+                       info.inputs.size(), " and ", info.outputs.size());
+    }
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const bool is_input = i < num_inputs;
+      auto t = tensors.find(ids[i]);
+      const std::string what = is_input ? "input '" + info.operands[info.inputs[i]].name + "'"
+                                        : "output '" + info.outputs[i - num_inputs].name + "'";
+      if (t == tensors.end()) {
+        return MakeError(ErrorCode::kTypeError, "dispatch: ", what, ": no tensor with id ", ids[i],
+                         " in this context");
+      }
+      const OperandDescriptor& want =
+          is_input ? info.operands[info.inputs[i]].desc
+                   : info.operands[info.outputs[i - num_inputs].operand].desc;
+      runtime::ExecTensor* p = t->second.tensor.get();
+      if (!(p->desc() == want)) {
+        return MakeError(ErrorCode::kTypeError, "dispatch: ", what, " is ",
+                         DescriptorToString(p->desc()), ", the graph has ",
+                         DescriptorToString(want));
+      }
+      if (!is_input) {
+        for (size_t j = 0; j < i; ++j) {
+          if (ids[j] == ids[i]) {
+            return MakeError(ErrorCode::kTypeError, "dispatch: ", what,
+                             " is also used as another input or output");
+          }
+        }
+      }
+      (is_input ? ins : outs).push_back(p);
+      keep.push_back(t->second.tensor);
+    }
+  }
+  return graph->Run(ins, outs);
+}
 
 class TensorImpl final : public rpc::Tensor::Server {
  public:
   TensorImpl(std::shared_ptr<ContextCore> core, uint64_t id) : core_(std::move(core)), id_(id) {}
   ~TensorImpl() {
+    std::lock_guard lock(core_->mu);
     auto it = core_->tensors.find(id_);
     if (it == core_->tensors.end()) return;
     core_->client->tensor_bytes -= it->second.tensor->desc().ByteLength();
@@ -192,6 +333,7 @@ class GraphImpl final : public rpc::Graph::Server {
  public:
   GraphImpl(std::shared_ptr<ContextCore> core, uint64_t id) : core_(std::move(core)), id_(id) {}
   ~GraphImpl() {
+    std::lock_guard lock(core_->mu);
     auto it = core_->graphs.find(id_);
     if (it == core_->graphs.end()) return;
     core_->client->constant_bytes -= it->second.constant_bytes;
@@ -274,8 +416,10 @@ class ContextImpl final : public rpc::Context::Server {
     entry.readable = params.getReadable();
     entry.writable = params.getWritable();
     auto finish = [this, call, bytes](TensorEntry entry) mutable {
+      std::unique_lock lock(core_->mu);
       const uint64_t id = core_->next_id++;
       core_->tensors.emplace(id, std::move(entry));
+      lock.unlock();
       auto results = call.getResults();
       results.setId(id);
       results.setTensor(kj::heap<TensorImpl>(core_, id));
@@ -313,6 +457,7 @@ class ContextImpl final : public rpc::Context::Server {
   kj::Promise<void> writeTensor(WriteTensorContext call) override {
     auto params = call.getParams();
     if (Status s = core_->client->Admit("writeTensor"); !s.ok()) return Fail(call, s.error());
+    std::unique_lock lock(core_->mu);
     auto entry = Lookup(core_->tensors, params.getTensor(), "writeTensor");
     if (!entry.ok()) return Fail(call, entry.error());
     if (!entry.value()->writable) {
@@ -337,6 +482,7 @@ class ContextImpl final : public rpc::Context::Server {
   kj::Promise<void> readTensor(ReadTensorContext call) override {
     auto params = call.getParams();
     if (Status s = core_->client->Admit("readTensor"); !s.ok()) return Fail(call, s.error());
+    std::unique_lock lock(core_->mu);
     auto entry = Lookup(core_->tensors, params.getTensor(), "readTensor");
     if (!entry.ok()) return Fail(call, entry.error());
     if (!entry.value()->readable) {
@@ -358,6 +504,7 @@ class ContextImpl final : public rpc::Context::Server {
     auto params = call.getParams();
     ClientState& client = *core_->client;
     if (Status s = client.Admit("dispatch"); !s.ok()) return Fail(call, s.error());
+    std::unique_lock lock(core_->mu);
     auto graph_entry = Lookup(core_->graphs, params.getGraph(), "dispatch");
     if (!graph_entry.ok()) return Fail(call, graph_entry.error());
     runtime::GraphRef graph = graph_entry.value()->graph;
@@ -419,12 +566,13 @@ class ContextImpl final : public rpc::Context::Server {
     };
     if (Status s = bind(params.getInputs(), true); !s.ok()) return Fail(call, s.error());
     if (Status s = bind(params.getOutputs(), false); !s.ok()) return Fail(call, s.error());
-    if (client.inflight >= client.limits.max_inflight_dispatches) {
+    lock.unlock();
+    if (client.inflight.fetch_add(1) >= client.limits.max_inflight_dispatches) {
+      --client.inflight;
       return Fail(call, MakeError(ErrorCode::kNotSupportedError,
-                                  "quota exceeded: in-flight dispatches: ", client.inflight,
-                                  ", the limit is ", client.limits.max_inflight_dispatches));
+                                  "quota exceeded: in-flight dispatches: the limit is ",
+                                  client.limits.max_inflight_dispatches));
     }
-    ++client.inflight;
     auto paf = kj::newPromiseAndCrossThreadFulfiller<Status>();
     core_->executor->DispatchAsync(graph, std::move(inputs), std::move(outputs),
                                    Fulfill(kj::mv(paf.fulfiller)));
@@ -487,8 +635,10 @@ class ContextImpl final : public rpc::Context::Server {
       return;
     }
     ++client.graphs;
+    std::unique_lock lock(core_->mu);
     const uint64_t id = core_->next_id++;
     core_->graphs.emplace(id, GraphEntry{std::move(compiled).value(), constant_bytes});
+    lock.unlock();
     auto results = call.getResults();
     results.setId(id);
     results.setGraph(kj::heap<GraphImpl>(core_, id));
@@ -528,9 +678,21 @@ class ProviderImpl final : public rpc::ContextProvider::Server {
     auto core = std::make_shared<ContextCore>(client_, pool_, limits);
     // The largest graph message: its constants plus the operations around them.
     const uint64_t max_message = client.limits.max_constant_bytes + (uint64_t{64} << 20);
-    results.setContext(kj::heap<ContextImpl>(std::move(core), max_message));
-    Log(3, client.id, ": context created");
-    return kj::READY_NOW;
+    results.setContext(kj::heap<ContextImpl>(core, max_message));
+    if (!call.getParams().hasChannel()) {
+      Log(3, client.id, ": context created");
+      return kj::READY_NOW;
+    }
+    return MapShared(call.getParams().getChannel(), sizeof(DispatchChannel))
+        .then([call, core, id = client.id](Result<std::shared_ptr<SharedRegion>> region) mutable {
+          if (!region.ok()) {
+            Log(1, id, ": no dispatch channel: ", region.error().message());
+            return;
+          }
+          core->StartChannel(std::move(region).value());
+          call.getResults().setFastDispatch(true);
+          Log(3, id, ": context created (dispatch channel)");
+        });
   }
 
   kj::Promise<void> ping(PingContext call) override {

@@ -36,7 +36,7 @@ contains() {  # contains NAME PATTERN: the last output matches PATTERN
 lenet=$repo/models/lenet/lenet.json
 check "help" 0 "$webnn" --help
 contains "help lists commands" "conformance DIR"
-for cmd in info validate run dot conformance demo; do
+for cmd in info validate run dot convert conformance demo; do
   check "$cmd --help" 0 "$webnn" "$cmd" --help
 done
 check "unknown command" 1 "$webnn" frobnicate
@@ -83,6 +83,108 @@ done
 cp "$lenet" "$tmp/lenet.json"
 head -c 100000 "$repo/models/lenet/lenet.weights" >"$tmp/lenet.weights"
 check "validate with truncated weights" 1 "$webnn" validate "$tmp/lenet.json"
+
+# ---- convert: webnn-graph-json <-> Cap'n Proto (.webnn) ------------------------------------
+conv=$tmp/convert
+mkdir -p "$conv/back"
+check "convert lenet to .webnn" 0 "$webnn" convert "$lenet" "$conv/lenet.webnn"
+contains "convert names the format" "(Cap'n Proto, 9 operations"
+check "validate .webnn" 0 "$webnn" validate "$conv/lenet.webnn"
+contains "validate .webnn counts the operations" "valid (9 operations)"
+check "info .webnn" 0 "$webnn" info "$conv/lenet.webnn"
+contains "info .webnn counts conv2d" "conv2d: 2"
+contains "info .webnn lists the output" "probabilities: float32 \[1, 10\]"
+check "dot .webnn" 0 "$webnn" dot "$conv/lenet.webnn"
+check "convert .webnn back to json" 0 "$webnn" convert "$conv/lenet.webnn" "$conv/back/lenet.json"
+contains "convert to json names the sidecar" "+ lenet.weights + lenet.manifest.json"
+# json -> .webnn -> json writes the same three files as json -> json (the writer is canonical;
+# the model's own files come from models/wgjson.py, which inlines nothing, so they differ).
+mkdir -p "$conv/direct"
+check "convert json to json" 0 "$webnn" convert "$lenet" "$conv/direct/lenet.json"
+for f in lenet.json lenet.weights lenet.manifest.json; do
+  if [ -s "$conv/direct/$f" ] && cmp -s "$conv/direct/$f" "$conv/back/$f"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); echo "FAIL json -> .webnn -> json differs from json -> json in $f"
+  fi
+done
+# The three files compute the same outputs, byte for byte.
+check "run .json" 0 "$webnn" run "$lenet" --input input="$repo/models/lenet/digit_3.png" \
+  --output-dir "$conv/out_json" --top 1
+contains "run .json classifies 3" "top 1: \[3\]"
+check "run .webnn" 0 "$webnn" run "$conv/lenet.webnn" --input input="$repo/models/lenet/digit_3.png" \
+  --output-dir "$conv/out_webnn" --top 1
+contains "run .webnn classifies 3" "top 1: \[3\]"
+check "run converted-back .json" 0 "$webnn" run "$conv/back/lenet.json" \
+  --input input="$repo/models/lenet/digit_3.png" --output-dir "$conv/out_back"
+for d in out_webnn out_back; do
+  if [ -s "$conv/out_json/probabilities.npy" ] &&
+    cmp -s "$conv/out_json/probabilities.npy" "$conv/$d/probabilities.npy"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); echo "FAIL $d/probabilities.npy differs from the .json run's"
+  fi
+done
+# --to overrides the extension; the format of IN is told by content, not by name.
+check "convert --to capnp" 0 "$webnn" convert "$lenet" "$conv/lenet.bin" --to capnp
+check "validate a capnp file named .bin" 0 "$webnn" validate "$conv/lenet.bin"
+check "convert --to json" 0 "$webnn" convert "$conv/lenet.bin" "$conv/lenet2.txt" --to json
+check "validate a json file named .txt" 0 "$webnn" validate "$conv/lenet2.txt"
+cp "$conv/lenet.webnn" "$conv/disguised.json"
+check "validate a capnp file named .json" 0 "$webnn" validate "$conv/disguised.json"
+# Usage and bad input.
+check "convert without OUT" 2 "$webnn" convert "$lenet"
+check "convert to an unknown extension" 1 "$webnn" convert "$lenet" "$conv/lenet.onnx"
+contains "unknown extension message" "name it .json or .webnn, or pass --to"
+check "convert --to bogus" 1 "$webnn" convert "$lenet" "$conv/x.webnn" --to onnx
+contains "bad --to message" "--to must be json or capnp"
+check "convert a missing file" 1 "$webnn" convert "$tmp/nope.json" "$conv/x.webnn"
+check "convert garbage" 1 "$webnn" convert "$tmp/garbage.json" "$conv/x.webnn"
+[ ! -e "$conv/x.webnn" ] && passed=$((passed + 1)) || {
+  failed=$((failed + 1)); echo "FAIL a failed convert left $conv/x.webnn behind"; }
+check "convert into a missing folder" 1 "$webnn" convert "$lenet" "$tmp/no/such/dir/x.webnn"
+
+# ---- Malformed .webnn files: exit 1 with a message, never a signal or a hang ----------------
+webnn_file=$conv/lenet.webnn
+wsize=$(stat -c %s "$webnn_file")
+for cut in 0 1 4 7 8 9 16 100 1000 4096 $((wsize / 2)) $((wsize - 8)) $((wsize - 1)); do
+  head -c "$cut" "$webnn_file" >"$conv/cut.webnn"
+  check "validate .webnn truncated at $cut" 1 "$webnn" validate "$conv/cut.webnn"
+done
+head -c 100 "$webnn_file" >"$conv/cut.webnn"
+check "validate .webnn truncated at 100" 1 "$webnn" validate "$conv/cut.webnn"
+contains "truncation message" "truncated"
+flip() {  # flip FILE OFFSET: XOR the byte at OFFSET with 0xff
+  local b
+  b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+  printf "$(printf '\\%03o' $((b ^ 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+# The segment table (bytes 0-7) and the graph's structure: a flip there must be rejected or be
+# harmless; a flip inside a weight tensor's bytes leaves a valid graph (exit 0 is right then).
+rejected=0
+for off in 0 1 2 3 4 5 6 7 8 12 16 20 24 32 40 48 64 80 96 128 160 200 256 300 400 512 600 \
+  800 1024 1500 2048 3000 4096 $((wsize / 3)) $((wsize / 2)) $((wsize - 8)) $((wsize - 1)); do
+  cp "$webnn_file" "$conv/flip.webnn"
+  flip "$conv/flip.webnn" "$off"
+  if cmp -s "$webnn_file" "$conv/flip.webnn"; then
+    failed=$((failed + 1)); echo "FAIL flip at $off did not change the file"; continue; fi
+  timeout 60 "$webnn" validate "$conv/flip.webnn" >"$tmp/out" 2>&1
+  st=$?
+  if [ "$st" -eq 0 ] || [ "$st" -eq 1 ]; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL byte $off flipped: exit $st"; sed 's/^/  | /' "$tmp/out"; fi
+  if [ "$st" -eq 1 ]; then rejected=$((rejected + 1)); fi
+  if [ "$off" -lt 8 ] && [ "$st" -ne 1 ]; then
+    failed=$((failed + 1)); echo "FAIL segment table byte $off flipped: exit $st, expected 1"; fi
+done
+if [ "$rejected" -ge 10 ]; then passed=$((passed + 1)); else
+  failed=$((failed + 1)); echo "FAIL only $rejected byte flips were rejected"; fi
+head -c 200000 /dev/urandom >"$conv/random.webnn"
+check "validate random bytes named .webnn" 1 "$webnn" validate "$conv/random.webnn"
+# Random bytes behind a plausible segment table (one segment): read as Cap'n Proto, rejected.
+{ printf '\000\000\000\000\000\100\000\000'; head -c 131072 /dev/urandom; } >"$conv/random2.webnn"
+check "validate random segment named .webnn" 1 "$webnn" validate "$conv/random2.webnn"
+check "run random bytes named .webnn" 1 "$webnn" run "$conv/random2.webnn" --input x=y.npy
+check "convert random bytes named .webnn" 1 "$webnn" convert "$conv/random2.webnn" "$conv/r.json"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

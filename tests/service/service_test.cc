@@ -353,8 +353,18 @@ TEST(Service, InflightAndRateLimits) {
   service::TempDir tmp;
   const std::string config = tmp.path() + "/limits.json";
   std::ofstream(config) << R"({"limits": {"maxInflightDispatches": 1}})";
-  Daemon d({"--config", config});
-  auto ctx = d.Context();
+  // Over TCP dispatches are RPC calls, pipelined without waiting (on a Unix socket each
+  // context has one dispatch in flight on its channel, see channel.h).
+  const std::string token = tmp.path() + "/token";
+  std::ofstream(token) << "t0ken";
+  chmod(token.c_str(), 0600);
+  const std::string tcp = "tcp:127.0.0.1:" + std::to_string(FreePort());
+  Daemon d({"--config", config, "--listen", tcp, "--token-file", token});
+  MLContextOptions o;
+  o.executor = "service";
+  o.endpoint = tcp;
+  o.tokenFile = token;
+  auto ctx = ML().createContext(o);
   // A slow graph: a 256x256 matmul chain; many dispatches queued at once exceed the limit,
   // and the failure shows when the outputs are read.
   MLGraphBuilder b(ctx);

@@ -18,11 +18,11 @@
 #include "format/capnp/codec.h"
 #include "format/graph_file.h"
 #include "format/json/graph_json.h"
-#include "util/image.h"
-#include "util/npy.h"
 #include "service/client.h"
 #include "service/server.h"
 #include "service/spawn.h"
+#include "util/image.h"
+#include "util/npy.h"
 #include "webnn/webnn.h"
 
 namespace fs = std::filesystem;
@@ -219,9 +219,10 @@ int CmdConvert(const std::vector<std::string>& args) {
             << (to == "json" ? "webnn-graph-json" : "Cap'n Proto") << ", "
             << graph->operations.size() << " operations, " << (ec ? 0 : bytes) << " bytes";
   const size_t inline_threshold = JsonSaveOptions{}.inline_threshold;
-  const bool sidecar =
-      to == "json" && std::any_of(graph->constants.begin(), graph->constants.end(),
-                                  [&](const auto& c) { return c.second.size() > inline_threshold; });
+  const bool sidecar = to == "json" && std::any_of(graph->constants.begin(), graph->constants.end(),
+                                                   [&](const auto& c) {
+                                                     return c.second.size() > inline_threshold;
+                                                   });
   if (sidecar) {
     fs::path weights = out, manifest = out;
     weights.replace_extension(".weights");
@@ -540,10 +541,10 @@ int CmdDemo(const std::vector<std::string>& args) {
   service::TempDir dir;
   const std::string socket = dir.path() + "/webnnd.sock";
   const std::string webnnd = service::ExecutableDir() + "/webnnd";
-  std::vector<std::string> command = fs::exists(webnnd)
-                                         ? std::vector<std::string>{webnnd, "--log-level", "warning"}
-                                         : std::vector<std::string>{"/proc/self/exe", "serve",
-                                                                    "--log-level", "warning"};
+  std::vector<std::string> command =
+      fs::exists(webnnd)
+          ? std::vector<std::string>{webnnd, "--log-level", "warning"}
+          : std::vector<std::string>{"/proc/self/exe", "serve", "--log-level", "warning"};
   auto t0 = std::chrono::steady_clock::now();
   auto daemon = service::SpawnedService::Start(command, socket);
   if (!daemon.ok()) return Fail(daemon.error().ToString());
@@ -608,12 +609,13 @@ int CmdPing(const std::vector<std::string>& args) {
   }
   auto r = service::Ping(endpoint, token_file, count);
   if (!r.ok()) return Fail(r.error().ToString());
-  std::cout << std::fixed << std::setprecision(1) << r->server_version << "; this client: "
-            << r->client_id << "\nconnect " << r->connect_ms << " ms, round trip (median of "
-            << count << ") " << r->round_trip_us << " us\nservice holds: " << r->clients
-            << " clients, " << r->contexts << " contexts, " << r->graphs << " graphs, "
-            << r->tensors << " tensors (" << r->tensor_bytes << " bytes), " << r->constant_bytes
-            << " constant bytes, " << r->inflight_dispatches << " dispatches in flight\n";
+  std::cout << std::fixed << std::setprecision(1) << r->server_version
+            << "; this client: " << r->client_id << "\nconnect " << r->connect_ms
+            << " ms, round trip (median of " << count << ") " << r->round_trip_us
+            << " us\nservice holds: " << r->clients << " clients, " << r->contexts << " contexts, "
+            << r->graphs << " graphs, " << r->tensors << " tensors (" << r->tensor_bytes
+            << " bytes), " << r->constant_bytes << " constant bytes, " << r->inflight_dispatches
+            << " dispatches in flight\n";
   return 0;
 }
 

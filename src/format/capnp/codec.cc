@@ -643,6 +643,16 @@ Result<GraphInfo> DecodeGraphFrom(wire::GraphInfo::Reader in, std::shared_ptr<co
   }
 }
 
+Result<GraphInfo> DecodeGraphFromUnvalidated(wire::GraphInfo::Reader in,
+                                             std::shared_ptr<const void> owner,
+                                             const DecodeOptions& options) {
+  try {
+    return DecodeGraphFields(in, owner, options);
+  } catch (const kj::Exception& e) {
+    return FromKjException(e, "malformed message");
+  }
+}
+
 Result<std::vector<std::byte>> EncodeGraph(const GraphInfo& graph) {
   EncodeOptions options;
   options.reference_constants_from_bytes = kReferenceConstantsFromBytes;

@@ -35,6 +35,13 @@ Status EncodeGraphInto(const GraphInfo& graph, wire::GraphInfo::Builder out,
 Result<GraphInfo> DecodeGraphFrom(wire::GraphInfo::Reader in, std::shared_ptr<const void> owner,
                                   const DecodeOptions& options);
 
+// DecodeGraphFrom without its final ValidateGraph: only what decoding itself checks (enum
+// values, attribute union members, constant operand ids). For bench/, to time the decoder and
+// the validator apart; a graph from it must never be compiled or run.
+Result<GraphInfo> DecodeGraphFromUnvalidated(wire::GraphInfo::Reader in,
+                                             std::shared_ptr<const void> owner,
+                                             const DecodeOptions& options);
+
 // One operation's attributes <-> the Operation.attrs union. The union member is the attribute
 // type's name with a lower-case first letter (Conv2dAttrs -> conv2dAttrs); fields are mapped by
 // name through VisitFields. Decoding rejects unknown union members and enum values and null

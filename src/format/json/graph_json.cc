@@ -783,21 +783,26 @@ Result<GraphInfo> LoadGraphJson(const std::filesystem::path& path, const JsonLoa
   return LoadDocument(doc, weights.get(), options.limits);
 }
 
+Result<JsonFiles> GraphToJsonFiles(const GraphInfo& graph, const JsonSaveOptions& options) {
+  std::vector<WgwtTensor> external;
+  JsonFiles files;
+  WEBNN_ASSIGN_OR_RETURN(files.graph, WriteDocument(graph, options.inline_threshold, &external));
+  if (!external.empty()) files.weights = WriteWgwt(external);
+  return files;
+}
+
 Status SaveGraphJson(const GraphInfo& graph, const std::filesystem::path& path,
                      const JsonSaveOptions& options) {
-  std::vector<WgwtTensor> external;
-  WEBNN_ASSIGN_OR_RETURN(std::string text,
-                         WriteDocument(graph, options.inline_threshold, &external));
-  if (!external.empty()) {
-    const WgwtFiles files = WriteWgwt(external);
+  WEBNN_ASSIGN_OR_RETURN(JsonFiles files, GraphToJsonFiles(graph, options));
+  if (!files.weights.blob.empty()) {
     std::filesystem::path blob = path;
     blob.replace_extension(".weights");
     std::filesystem::path manifest = path;
     manifest.replace_extension(".manifest.json");
-    WEBNN_RETURN_IF_ERROR(WriteFileBytes(blob, files.blob));
-    WEBNN_RETURN_IF_ERROR(WriteFileBytes(manifest, files.manifest));
+    WEBNN_RETURN_IF_ERROR(WriteFileBytes(blob, files.weights.blob));
+    WEBNN_RETURN_IF_ERROR(WriteFileBytes(manifest, files.weights.manifest));
   }
-  return WriteFileBytes(path, text);
+  return WriteFileBytes(path, files.graph);
 }
 
 Result<std::string> GraphToJsonText(const GraphInfo& graph) {

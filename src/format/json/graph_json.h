@@ -80,6 +80,14 @@ struct JsonSaveOptions {
 Status SaveGraphJson(const GraphInfo& graph, const std::filesystem::path& path,
                      const JsonSaveOptions& options = {});
 
+// What SaveGraphJson writes, in memory: the document and, when a constant is larger than
+// options.inline_threshold, the WGWT blob and manifest it refers to (empty otherwise).
+struct JsonFiles {
+  std::string graph;
+  WgwtFiles weights;
+};
+Result<JsonFiles> GraphToJsonFiles(const GraphInfo& graph, const JsonSaveOptions& options = {});
+
 // The graph as one self-contained document (every constant inline).
 Result<std::string> GraphToJsonText(const GraphInfo& graph);
 
