@@ -150,8 +150,8 @@ std::string CompareElement(DataType t, const std::byte* actual, size_t i, const 
     }
     int64_t distance;
     if (t == DataType::kFloat32) {
-      distance = std::llabs(Float32UlpBits(static_cast<float>(a)) -
-                            Float32UlpBits(static_cast<float>(e)));
+      distance =
+          std::llabs(Float32UlpBits(static_cast<float>(a)) - Float32UlpBits(static_cast<float>(e)));
     } else {
       const uint16_t ab = cpu::LoadRaw<uint16_t>(actual, i);
       const uint16_t eb = FloatToHalf(static_cast<float>(e));
@@ -176,7 +176,8 @@ std::string CompareElement(DataType t, const std::byte* actual, size_t i, const 
     e = static_cast<__int128>(expected.d);
   }
   const __int128 d = a > e ? a - e : e - a;
-  if (metric == "ATOL" ? static_cast<double>(d) <= tolerance : static_cast<double>(d) <= tolerance) {
+  if (metric == "ATOL" ? static_cast<double>(d) <= tolerance
+                       : static_cast<double>(d) <= tolerance) {
     return "";
   }
   why << "got " << static_cast<long long>(a) << ", expected " << static_cast<long long>(e);
@@ -219,7 +220,8 @@ std::string BuildCase(const std::shared_ptr<MLContext>& context, const Json& c, 
     std::string label;
     auto operand_of = [&](const Json& n) -> MLOperand {
       auto it = operands.find(n.get<std::string>());
-      if (it == operands.end()) throw Exception(MakeError(ErrorCode::kDataError, "unknown operand ", n.dump()));
+      if (it == operands.end())
+        throw Exception(MakeError(ErrorCode::kDataError, "unknown operand ", n.dump()));
       return it->second;
     };
     size_t positional = 0;
@@ -273,8 +275,8 @@ std::string BuildCase(const std::shared_ptr<MLContext>& context, const Json& c, 
         auto constant = constants.find(slots[s].id());
         if (constant != constants.end()) {
           // A constant is re-created with the new shape: int4/uint4 cannot be reshaped.
-          slots[s] = builder.constant({constant->second.desc.dataType, shape},
-                                      constant->second.bytes);
+          slots[s] =
+              builder.constant({constant->second.desc.dataType, shape}, constant->second.bytes);
         } else {
           slots[s] = builder.reshape(slots[s], shape);
         }
@@ -333,12 +335,27 @@ std::string CheckResults(const Json& c, const HostTensors& results) {
   return "";
 }
 
-// Builds, runs and checks one case; returns the failure reason or "" for a pass.
-std::string RunCase(MLContext& ctx_ref, const std::shared_ptr<MLContext>& context, const Json& c) {
+// Builds, runs and checks one case; returns the failure reason or "" for a pass. With
+// `direct`, the case also runs there and every output must be bit-identical.
+std::string RunCase(MLContext& ctx_ref, const std::shared_ptr<MLContext>& context, const Json& c,
+                    const std::shared_ptr<MLContext>& direct = nullptr) {
   BuiltCase built;
   std::string why = BuildCase(context, c, built);
   if (!why.empty()) return why;
-  return CheckResults(c, ctx_ref.compute(built.graph, built.feeds));
+  HostTensors results = ctx_ref.compute(built.graph, built.feeds);
+  if (direct) {
+    BuiltCase reference;
+    why = BuildCase(direct, c, reference);
+    if (!why.empty()) return why;
+    HostTensors expected = direct->compute(reference.graph, reference.feeds);
+    for (const auto& [name, tensor] : expected) {
+      auto it = results.find(name);
+      if (it == results.end() || it->second.bytes != tensor.bytes) {
+        return "output '" + name + "' is not bit-identical to the direct executor's";
+      }
+    }
+  }
+  return CheckResults(c, results);
 }
 
 // The conformance files named by `paths` (a folder means each *.json in it, sorted).
@@ -401,6 +418,10 @@ Result<Summary> Run(const std::vector<std::filesystem::path>& paths, const RunOp
                     std::ostream& log) {
   WEBNN_ASSIGN_OR_RETURN(std::vector<std::filesystem::path> files, ListFiles(paths));
   std::shared_ptr<MLContext> context = ML().createContext(options.context);
+  std::shared_ptr<MLContext> direct;
+  if (options.compare_with_direct && options.context.executor != "direct") {
+    direct = ML().createContext();
+  }
   Summary summary;
   for (const auto& file : files) {
     WEBNN_ASSIGN_OR_RETURN(Json doc, ReadCases(file));
@@ -412,12 +433,12 @@ Result<Summary> Run(const std::vector<std::filesystem::path>& paths, const RunOp
       r.name = c.value("name", "?");
       if (!options.filter.empty() && r.Key().find(options.filter) == std::string::npos) continue;
       try {
-        r.reason = RunCase(*context, context, c);
+        r.reason = RunCase(*context, context, c, direct);
         r.outcome = r.reason.empty() ? Outcome::kPass : Outcome::kFail;
       } catch (const Exception& e) {
         r.reason = e.error().ToString();
-        r.outcome = e.error().code() == ErrorCode::kNotSupportedError ? Outcome::kSkip
-                                                                      : Outcome::kFail;
+        r.outcome =
+            e.error().code() == ErrorCode::kNotSupportedError ? Outcome::kSkip : Outcome::kFail;
       } catch (const std::exception& e) {
         r.reason = std::string("malformed case: ") + e.what();
         r.outcome = Outcome::kFail;

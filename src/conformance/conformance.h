@@ -33,6 +33,9 @@ Result<Expectations> LoadExpectations(const std::filesystem::path& path);
 struct RunOptions {
   MLContextOptions context;  // which executor runs the graphs
   std::string filter;        // run only cases whose "<file>::<name>" contains this
+  // Also run every case in-process ("direct") and fail it unless every output is
+  // bit-identical to the chosen executor's (the executors must agree bit for bit).
+  bool compare_with_direct = false;
 };
 
 struct Summary {

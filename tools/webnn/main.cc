@@ -97,6 +97,8 @@ Options:
   --endpoint EP       the service for --executor service (unix:PATH or tcp:HOST:PORT)
   --token-file F      the access token file for a tcp: endpoint
   --threads N         worker threads for --executor worker
+  --compare-direct    also run each case in-process and fail it unless the executor's outputs
+                      are bit-identical
 Without --expectations the exit code is 1 if any case failed.
 )";
 
@@ -437,6 +439,8 @@ int CmdConformance(const std::vector<std::string>& args) {
       expectations_path = value();
     } else if (a == "--filter") {
       options.filter = value();
+    } else if (a == "--compare-direct") {
+      options.compare_with_direct = true;
     } else if (a.starts_with("--")) {
       return Fail("unknown option " + a + " (see webnn conformance --help)");
     } else {
