@@ -140,6 +140,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   };
 
   void ThreadMain(int fd, std::string token, std::promise<Status>* ready);
+  void TearDown();
 
   bool unix_ = true;
   std::thread thread_;
@@ -266,19 +267,18 @@ void Connection::ThreadMain(int fd, std::string token, std::promise<Status>* rea
     tasks_->add(
         network_->onDisconnect().then([this] { SetLost("the service closed the connection"); }));
   } catch (const kj::Exception& e) {
-    provider_ = nullptr;
-    provider_storage_ = nullptr;
-    tasks_ = nullptr;
-    rpc_ = nullptr;
-    network_ = nullptr;
-    stream_ = nullptr;
+    TearDown();
     ready->set_value(
         MakeError(ErrorCode::kUnknownError, "cannot connect to the service: ", Describe(e)));
     return;
   }
   ready->set_value(Status());
   paf.promise.wait(io.waitScope);
-  // Teardown on this thread, in dependency order.
+  TearDown();
+}
+
+// Destroys the Cap'n Proto objects on the loop thread, users before what they use.
+void Connection::TearDown() {
   tensors.clear();
   graphs.clear();
   context = nullptr;
