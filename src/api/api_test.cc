@@ -236,3 +236,18 @@ TEST(Api, MultiOutputSplit) {
 
 }  // namespace
 }  // namespace webnn
+
+namespace webnn {
+namespace {
+// An operand's descriptor stays readable after the builder built its graph.
+TEST(ApiBuilder, OperandDescriptorAfterBuild) {
+  auto context = ML().createContext();
+  MLGraphBuilder b(context);
+  auto x = b.input("x", {DataType::kFloat32, {2, 3}});
+  auto y = b.relu(x);
+  MLGraph g = b.build({{"y", y}});
+  EXPECT_EQ(y.shape(), (std::vector<uint32_t>{2, 3}));
+  EXPECT_EQ(x.dataType(), DataType::kFloat32);
+}
+}  // namespace
+}  // namespace webnn

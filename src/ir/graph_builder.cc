@@ -136,7 +136,10 @@ Result<GraphInfo> GraphBuilderCore::Build(
   }
   for (const auto& [name, id] : outputs) g.outputs.push_back({name, remap[id]});
   built_ = true;
-  graph_ = {};
+  // The operands stay: MLOperand::descriptor() of a built graph's operands must keep working.
+  // The operations and constant references go (the graph owns its share of the bytes).
+  graph_.operations = {};
+  graph_.constants = {};
   return g;
 }
 
