@@ -277,18 +277,40 @@ void EncodeStruct(const A& a, DynamicStruct::Builder s) {
   });
 }
 
+// The schema fields of attribute struct A in VisitFields order, looked up by name once (the
+// first time A is decoded) instead of once per field per operation. `schema` is always
+// capnp::Schema::from<wire::A>(), so one table per A serves every message.
+struct CachedField {
+  Field field;
+  bool required_pointer;  // FieldKind::kRequired and a pointer field: must be present
+};
+template <typename A>
+const std::vector<CachedField>& DecodeFieldTable(capnp::StructSchema schema) {
+  static const std::vector<CachedField> table = [schema] {
+    std::vector<CachedField> fields;
+    const A a{};
+    A::VisitFields(a, [&](std::string_view name, const auto&, FieldKind kind) {
+      const Field f = FieldByName(schema, name);
+      fields.push_back(CachedField{f, kind == FieldKind::kRequired && IsPointerField(f)});
+    });
+    return fields;
+  }();
+  return table;
+}
+
 template <typename A>
 Status DecodeStruct(DynamicStruct::Reader s, A& a) {
-  const capnp::StructSchema schema = s.getSchema();
+  const std::vector<CachedField>& fields = DecodeFieldTable<A>(s.getSchema());
   Status status;
-  A::VisitFields(a, [&](std::string_view name, auto& value, FieldKind kind) {
+  size_t i = 0;
+  A::VisitFields(a, [&](std::string_view name, auto& value, FieldKind) {
     if (!status.ok()) return;
-    const Field f = FieldByName(schema, name);
-    if (kind == FieldKind::kRequired && IsPointerField(f) && !s.has(f)) {
+    const CachedField& cached = fields[i++];
+    if (cached.required_pointer && !s.has(cached.field)) {
       status = DataError(name, ": required, but missing");
       return;
     }
-    status = DecodeField(s, f, value);
+    status = DecodeField(s, cached.field, value);
     if (!status.ok()) status.error().Prefix(name);
   });
   return status;
@@ -347,16 +369,17 @@ Result<Operation> DecodeOperation(wire::Operation::Reader in, size_t index) {
   }
   op.kind = static_cast<OpKind>(kind);
   op.label = ToString(in.getLabel());
-  const std::string where = OperationWhere(index, op.kind, op.label);
+  // The location is built only for an error: most operations never need it.
+  const auto where = [&] { return OperationWhere(index, op.kind, op.label); };
   op.inputs = DecodeIds(in.getInputs());
   op.outputs = DecodeIds(in.getOutputs());
   auto attrs = DecodeAttrs(in.getAttrs());
-  if (!attrs.ok()) return std::move(attrs.error().Prefix(where + ": attrs"));
+  if (!attrs.ok()) return std::move(attrs.error().Prefix(where() + ": attrs"));
   op.attrs = std::move(*attrs);
   const size_t expected = GetOpInfo(op.kind).attrs_index;
   if (op.attrs.index() != expected) {
-    return DataError(where, ": attrs is ", AttrsMemberName(op.attrs.index()), ", ", OpName(op.kind),
-                     " takes ", AttrsMemberName(expected));
+    return DataError(where(), ": attrs is ", AttrsMemberName(op.attrs.index()), ", ",
+                     OpName(op.kind), " takes ", AttrsMemberName(expected));
   }
   return op;
 }
@@ -409,13 +432,16 @@ Result<GraphInfo> DecodeGraphFields(wire::GraphInfo::Reader in,
   for (capnp::uint i = 0; i < constants.size(); ++i) {
     const auto c = constants[i];
     const uint32_t id = c.getOperand();
-    const std::string where = Indexed("constants", i) + " (operand " + std::to_string(id) + ")";
+    // The location is built only for an error.
+    const auto where = [&] {
+      return Indexed("constants", i) + " (operand " + std::to_string(id) + ")";
+    };
     if (id >= graph.operands.size()) {
-      return DataError(where, ": operand id out of range (the graph has ", graph.operands.size(),
+      return DataError(where(), ": operand id out of range (the graph has ", graph.operands.size(),
                        " operands)");
     }
     if (graph.operands[id].kind != OperandKind::kConstant) {
-      return DataError(where, ": not a constant operand");
+      return DataError(where(), ": not a constant operand");
     }
     ByteBuffer bytes;
     const auto data = c.getData();
@@ -427,22 +453,22 @@ Result<GraphInfo> DecodeGraphFields(wire::GraphInfo::Reader in,
       }
       case wire::Constant::Data::SHARED_MEMORY: {
         if (!options.shared_memory) {
-          return DataError(where,
+          return DataError(where(),
                            ": shared-memory constants are only accepted by the service (no "
                            "resolver given)");
         }
         const auto shm = data.getSharedMemory();
         auto resolved = options.shared_memory(shm.getRegion(), shm.getOffset(), shm.getLength());
-        if (!resolved.ok()) return std::move(resolved.error().Prefix(where));
+        if (!resolved.ok()) return std::move(resolved.error().Prefix(where()));
         bytes = std::move(*resolved);
         break;
       }
       default:
-        return DataError(where, ": unknown constant data kind ",
+        return DataError(where(), ": unknown constant data kind ",
                          static_cast<uint16_t>(data.which()), " (written by a newer version?)");
     }
     if (!graph.constants.emplace(id, std::move(bytes)).second) {
-      return DataError(where, ": the operand has data twice");
+      return DataError(where(), ": the operand has data twice");
     }
   }
   return graph;
