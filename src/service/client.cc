@@ -405,7 +405,8 @@ class ServiceExecutor final : public runtime::Executor {
   Status Read(const runtime::TensorRef& tensor, std::span<std::byte> out) override {
     auto& t = static_cast<ServiceTensor&>(*tensor);
     if (Status s = CompleteChannelDispatch(); !s.ok()) return s;
-    if (t.shared()) {
+    {
+      // Wait for the dispatches writing it; a failed one's error is the read's.
       std::unique_lock lock(c_->mu_);
       Status s = WaitLocked(lock, [&] { return t.writers == 0; });
       if (!s.ok()) return s;
@@ -413,18 +414,10 @@ class ServiceExecutor final : public runtime::Executor {
         Error e = *t.error;
         return std::move(e.Prefix("the dispatch that wrote this tensor failed"));
       }
-      lock.unlock();
+    }
+    if (t.shared()) {
       std::memcpy(out.data(), t.storage().data, out.size());
       return {};
-    }
-    {
-      std::unique_lock lock(c_->mu_);
-      Status s = WaitLocked(lock, [&] { return t.writers == 0; });
-      if (!s.ok()) return s;
-      if (t.error) {
-        Error e = *t.error;
-        return std::move(e.Prefix("the dispatch that wrote this tensor failed"));
-      }
     }
     auto r = c_->Run([&]() -> kj::Promise<Status> {
       auto req = Context().readTensorRequest();

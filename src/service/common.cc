@@ -135,6 +135,36 @@ std::string Describe(const kj::Exception& e) {
 
 namespace webnn::service {
 
+Result<int> OpenTcpSocket(const Endpoint& endpoint, bool listening,
+                          const std::function<bool(int fd, const addrinfo& address)>& use) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = listening ? AI_PASSIVE : 0;
+  addrinfo* list = nullptr;
+  const std::string port = std::to_string(endpoint.port);
+  if (int rc = getaddrinfo(endpoint.host.c_str(), port.c_str(), &hints, &list); rc != 0) {
+    return MakeError(ErrorCode::kUnknownError, "cannot resolve ", endpoint.host, ": ",
+                     gai_strerror(rc));
+  }
+  std::string last = "no address";
+  for (addrinfo* a = list; a; a = a->ai_next) {
+    const int flags = SOCK_CLOEXEC | (listening ? SOCK_NONBLOCK : 0);
+    int fd = socket(a->ai_family, a->ai_socktype | flags, a->ai_protocol);
+    if (fd < 0) continue;
+    if (use(fd, *a)) {
+      freeaddrinfo(list);
+      return fd;
+    }
+    last = std::strerror(errno);
+    close(fd);
+  }
+  freeaddrinfo(list);
+  return MakeError(ErrorCode::kUnknownError, "cannot ", listening ? "listen on " : "connect to ",
+                   endpoint.ToString(), ": ", last,
+                   listening ? "" : " (is webnnd listening there?)");
+}
+
 Result<int> ConnectSocket(const Endpoint& endpoint) {
   if (endpoint.kind == Endpoint::Kind::kUnix) {
     sockaddr_un addr{};
@@ -153,31 +183,12 @@ Result<int> ConnectSocket(const Endpoint& endpoint) {
     }
     return fd;
   }
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* list = nullptr;
-  const std::string port = std::to_string(endpoint.port);
-  if (int rc = getaddrinfo(endpoint.host.c_str(), port.c_str(), &hints, &list); rc != 0) {
-    return MakeError(ErrorCode::kUnknownError, "cannot resolve ", endpoint.host, ": ",
-                     gai_strerror(rc));
-  }
-  std::string last = "no address";
-  for (addrinfo* a = list; a; a = a->ai_next) {
-    int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
-    if (fd < 0) continue;
-    if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
-      int one = 1;
-      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-      freeaddrinfo(list);
-      return fd;
-    }
-    last = std::strerror(errno);
-    close(fd);
-  }
-  freeaddrinfo(list);
-  return MakeError(ErrorCode::kUnknownError, "cannot connect to ", endpoint.ToString(), ": ", last,
-                   " (is webnnd listening there?)");
+  return OpenTcpSocket(endpoint, /*listening=*/false, [](int fd, const addrinfo& a) {
+    if (connect(fd, a.ai_addr, a.ai_addrlen) != 0) return false;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return true;
+  });
 }
 
 }  // namespace webnn::service

@@ -2,7 +2,10 @@
 // descriptor conversion to and from the RPC schema (schema/webnn_service.capnp).
 #pragma once
 
+#include <netdb.h>
+
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +27,11 @@ Result<Endpoint> ParseEndpoint(std::string_view text);
 
 // A connected, blocking, close-on-exec stream socket (the caller owns it).
 Result<int> ConnectSocket(const Endpoint& endpoint);
+
+// A TCP socket for the first address of endpoint's host:port for which `use` (connect, or
+// bind + listen) returns true; listening sockets are non-blocking. Close-on-exec.
+Result<int> OpenTcpSocket(const Endpoint& endpoint, bool listening,
+                          const std::function<bool(int fd, const addrinfo& address)>& use);
 
 // $XDG_RUNTIME_DIR/webnn/webnnd.sock, or /tmp/webnn-<uid>/webnnd.sock without XDG_RUNTIME_DIR.
 std::string DefaultSocketPath();

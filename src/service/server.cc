@@ -837,31 +837,11 @@ Result<int> ListenUnix(const std::string& path, bool only_owner) {
 }
 
 Result<int> ListenTcp(const Endpoint& endpoint) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE;
-  addrinfo* list = nullptr;
-  const std::string port = std::to_string(endpoint.port);
-  if (int rc = getaddrinfo(endpoint.host.c_str(), port.c_str(), &hints, &list); rc != 0) {
-    return MakeError(ErrorCode::kUnknownError, "cannot resolve ", endpoint.host, ": ",
-                     gai_strerror(rc));
-  }
-  std::string last = "no address";
-  for (addrinfo* a = list; a; a = a->ai_next) {
-    int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
-    if (fd < 0) continue;
+  return OpenTcpSocket(endpoint, /*listening=*/true, [](int fd, const addrinfo& a) {
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (bind(fd, a->ai_addr, a->ai_addrlen) == 0 && listen(fd, 128) == 0) {
-      freeaddrinfo(list);
-      return fd;
-    }
-    last = std::strerror(errno);
-    close(fd);
-  }
-  freeaddrinfo(list);
-  return MakeError(ErrorCode::kUnknownError, "cannot listen on ", endpoint.ToString(), ": ", last);
+    return bind(fd, a.ai_addr, a.ai_addrlen) == 0 && listen(fd, 128) == 0;
+  });
 }
 
 class Server {
