@@ -160,8 +160,9 @@ Result<int> OpenTcpSocket(const Endpoint& endpoint, bool listening,
     close(fd);
   }
   freeaddrinfo(list);
-  return MakeError(ErrorCode::kUnknownError, "cannot ", listening ? "listen on " : "connect to ",
-                   endpoint.ToString(), ": ", last,
+  // The caller names the endpoint.
+  return MakeError(ErrorCode::kUnknownError,
+                   listening ? "cannot listen: " : "cannot connect: ", last,
                    listening ? "" : " (is webnnd listening there?)");
 }
 
@@ -176,8 +177,8 @@ Result<int> ConnectSocket(const Endpoint& endpoint) {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return MakeError(ErrorCode::kUnknownError, "socket: ", std::strerror(errno));
     if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-      Error e = MakeError(ErrorCode::kUnknownError, "cannot connect to ", endpoint.path, ": ",
-                          std::strerror(errno), " (is webnnd running?)");
+      Error e = MakeError(ErrorCode::kUnknownError, "cannot connect: ", std::strerror(errno),
+                          " (is webnnd running?)");
       close(fd);
       return e;
     }

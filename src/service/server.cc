@@ -865,7 +865,7 @@ class Server {
       unix_paths_.push_back(endpoint.path);
     } else {
       auto fd = ListenTcp(endpoint);
-      if (!fd.ok()) return std::move(fd.error());
+      if (!fd.ok()) return std::move(fd.error().Prefix(endpoint.ToString()));
       l.fd = fd.value();
     }
     l.observer = kj::heap<kj::UnixEventPort::FdObserver>(
