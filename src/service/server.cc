@@ -71,6 +71,7 @@ struct Account {
   std::atomic<uint32_t> inflight{0};  // also counted by the dispatch channel threads
   double tokens = 0;
   std::chrono::steady_clock::time_point last_refill = std::chrono::steady_clock::now();
+  std::mutex bucket_mu;  // tokens and last_refill: the event loop and channel threads admit
 };
 
 // One connection. The counters are its account's.
@@ -103,6 +104,7 @@ struct ClientState {
   // The rate limit: every request takes a token from a bucket refilled at
   // requests_per_second, holding at most request_burst.
   Status Admit(std::string_view method) {
+    std::lock_guard lock(account->bucket_mu);
     const auto now = std::chrono::steady_clock::now();
     const double dt = std::chrono::duration<double>(now - last_refill).count();
     last_refill = now;
@@ -255,6 +257,7 @@ Status ContextCore::ChannelDispatch(uint64_t graph_id, std::span<const uint64_t>
   runtime::GraphRef graph;
   std::vector<runtime::ExecTensor*> ins, outs;
   std::vector<runtime::TensorRef> keep;
+  if (Status s = client->Admit("dispatch"); !s.ok()) return s;
   const uint32_t limit = client->limits.max_inflight_dispatches;
   if (client->inflight.fetch_add(1) >= limit) {
     --client->inflight;

@@ -349,6 +349,12 @@ TEST(Service, LimitsAreEnforced) {
   EXPECT_NE(m.find("quota exceeded: contexts"), std::string::npos) << m;
 }
 
+std::string fast_config(const service::TempDir& tmp) {
+  const std::string path = tmp.path() + "/rate.json";
+  std::ofstream(path) << R"({"limits": {"requestsPerSecond": 2, "requestBurst": 12}})";
+  return path;
+}
+
 TEST(Service, InflightAndRateLimits) {
   service::TempDir tmp;
   const std::string config = tmp.path() + "/limits.json";
@@ -393,6 +399,20 @@ TEST(Service, InflightAndRateLimits) {
   auto c2 = slow.Context();  // connect + createContext take two tokens
   std::string m = ExpectThrows([&] {
     for (int i = 0; i < 20; ++i) c2->createTensor({DataType::kFloat32, {4}, true, true});
+  });
+  EXPECT_NE(m.find("rate limit exceeded"), std::string::npos) << m;
+
+  // Dispatches through the shared-memory channel count against the same rate.
+  Daemon fast({"--config", fast_config(tmp)});
+  auto c3 = fast.Context();
+  MLGraph g3 = AddGraph(c3, 4);
+  MLTensor t3 = c3->createTensor({DataType::kFloat32, {4}, true, true});
+  MLTensor o3 = c3->createTensor({DataType::kFloat32, {4}, true, true});
+  m = ExpectThrows([&] {
+    for (int i = 0; i < 40; ++i) {
+      c3->dispatch(g3, {{"a", t3}, {"b", t3}}, {{"out", o3}});
+      (void)c3->readTensor(o3);
+    }
   });
   EXPECT_NE(m.find("rate limit exceeded"), std::string::npos) << m;
 }
