@@ -6,14 +6,6 @@
 
 namespace webnn {
 
-namespace {
-[[noreturn]] void Throw(Error e) { throw Exception(std::move(e)); }
-template <typename... Args>
-[[noreturn]] void Throw(ErrorCode code, const Args&... args) {
-  throw Exception(MakeError(code, args...));
-}
-}  // namespace
-
 ContextLimits LimitsOf(const MLContextOptions& options) {
   ContextLimits limits;
   limits.max_tensor_byte_length = options.maxTensorByteLength;
@@ -43,17 +35,6 @@ void MLContext::CheckNotLost() const {
     Throw(ErrorCode::kInvalidStateError, "the context is lost: ", *reason);
   }
 }
-
-namespace {
-template <typename T>
-T Unwrap(Result<T> r) {
-  if (!r.ok()) Throw(std::move(r.error()));
-  return std::move(r).value();
-}
-void Check(Status s) {
-  if (!s.ok()) Throw(std::move(s.error()));
-}
-}  // namespace
 
 void MLContext::CheckOwned(const MLTensor& tensor, std::string_view what) const {
   if (!tensor.valid()) Throw(ErrorCode::kTypeError, what, ": not a tensor");

@@ -11,7 +11,7 @@ std::shared_ptr<runtime::Executor> MakeExecutor(const MLContextOptions& options)
   }
   if (options.executor == "service") {
     auto executor = service::Connect(options);
-    if (!executor.ok()) throw Exception(std::move(executor.error().Prefix("createContext")));
+    if (!executor.ok()) Throw(std::move(executor.error().Prefix("createContext")));
     return std::move(executor).value();
   }
   return std::make_shared<runtime::DirectExecutor>();

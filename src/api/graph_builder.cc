@@ -6,19 +6,6 @@
 
 namespace webnn {
 
-namespace {
-[[noreturn]] void Throw(Error e) { throw Exception(std::move(e)); }
-template <typename... Args>
-[[noreturn]] void Throw(ErrorCode code, const Args&... args) {
-  throw Exception(MakeError(code, args...));
-}
-template <typename T>
-T Unwrap(Result<T> r) {
-  if (!r.ok()) Throw(std::move(r.error()));
-  return std::move(r).value();
-}
-}  // namespace
-
 DataType MLOperand::dataType() const { return descriptor().dataType; }
 const std::vector<uint32_t>& MLOperand::shape() const { return descriptor().shape; }
 const OperandDescriptor& MLOperand::descriptor() const {

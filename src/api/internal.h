@@ -41,6 +41,21 @@ struct TensorState {
 // The executor chosen by the context options ("direct", "worker", "service").
 std::shared_ptr<runtime::Executor> MakeExecutor(const MLContextOptions& options);
 
+// The API reports errors by throwing them (webnn::Exception).
+[[noreturn]] inline void Throw(Error e) { throw Exception(std::move(e)); }
+template <typename... Args>
+[[noreturn]] void Throw(ErrorCode code, const Args&... args) {
+  throw Exception(MakeError(code, args...));
+}
+template <typename T>
+T Unwrap(Result<T> r) {
+  if (!r.ok()) Throw(std::move(r.error()));
+  return std::move(r).value();
+}
+inline void Check(Status s) {
+  if (!s.ok()) Throw(std::move(s.error()));
+}
+
 // Compiles a validated graph for `context` (the executor chosen in its options).
 MLGraph CompileGraph(const MLContext& context, GraphInfo graph);
 ContextLimits LimitsOf(const MLContextOptions& options);

@@ -20,8 +20,7 @@ Storage Storage::Allocate(size_t size) {
   return s;
 }
 
-Status ExecGraph::Run(std::span<ExecTensor* const> inputs,
-                      std::span<ExecTensor* const> outputs) const {
+Status ExecGraph::Run(std::span<const TensorRef> inputs, std::span<const TensorRef> outputs) const {
   std::vector<const std::byte*> in(inputs.size());
   std::vector<std::byte*> out(outputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) in[i] = inputs[i]->storage().data;
@@ -31,49 +30,40 @@ Status ExecGraph::Run(std::span<ExecTensor* const> inputs,
 
 namespace {
 
-std::vector<ExecTensor*> Raw(const std::vector<TensorRef>& v) {
-  std::vector<ExecTensor*> r;
-  r.reserve(v.size());
-  for (const TensorRef& t : v) r.push_back(t.get());
-  return r;
-}
-
 // Outputs of a failed dispatch carry its error; a successful one clears theirs.
 void MarkOutputs(const std::vector<TensorRef>& outputs, const Status& s) {
-  for (const TensorRef& t : outputs) {
-    if (s.ok()) {
-      t->error.reset();
-    } else {
-      t->error = s.error();
-    }
-  }
+  for (const TensorRef& t : outputs) t->RecordWrite(s);
+}
+
+// A write replaces the tensor's bytes and clears the error of a failed dispatch.
+Status CopyIn(ExecTensor& t, std::span<const std::byte> data) {
+  std::memcpy(t.storage().data, data.data(), data.size());
+  t.RecordWrite({});
+  return {};
 }
 
 Status ReadChecked(const ExecTensor& t, std::span<std::byte> out) {
-  if (t.error) {
-    Error e = *t.error;
-    return std::move(e.Prefix("the dispatch that wrote this tensor failed"));
-  }
+  WEBNN_RETURN_IF_ERROR(t.LastWrite());
   std::memcpy(out.data(), t.storage().data, t.storage().size);
   return {};
 }
 
 }  // namespace
 
-// ---- DirectExecutor ----------------------------------------------------------------------------
+// ---- HostExecutor ------------------------------------------------------------------------------
 
-Result<GraphRef> DirectExecutor::Compile(GraphInfo graph) {
+Result<GraphRef> HostExecutor::Compile(GraphInfo graph) {
   return std::make_shared<ExecGraph>(std::move(graph));
 }
 
-Result<TensorRef> DirectExecutor::CreateTensor(const OperandDescriptor& desc, bool, bool) {
+Result<TensorRef> HostExecutor::CreateTensor(const OperandDescriptor& desc, bool, bool) {
   return std::make_shared<ExecTensor>(desc, Storage::Allocate(desc.ByteLength()));
 }
 
+// ---- DirectExecutor ----------------------------------------------------------------------------
+
 Status DirectExecutor::Write(const TensorRef& tensor, std::span<const std::byte> data) {
-  std::memcpy(tensor->storage().data, data.data(), data.size());
-  tensor->error.reset();
-  return {};
+  return CopyIn(*tensor, data);
 }
 
 Status DirectExecutor::Read(const TensorRef& tensor, std::span<std::byte> out) {
@@ -82,7 +72,7 @@ Status DirectExecutor::Read(const TensorRef& tensor, std::span<std::byte> out) {
 
 Status DirectExecutor::Dispatch(const GraphRef& graph, std::vector<TensorRef> inputs,
                                 std::vector<TensorRef> outputs) {
-  Status s = graph->Run(Raw(inputs), Raw(outputs));
+  Status s = graph->Run(inputs, outputs);
   MarkOutputs(outputs, s);
   return s;
 }
@@ -131,14 +121,6 @@ WorkerExecutor::WorkerExecutor(std::shared_ptr<ThreadPool> pool) : pool_(std::mo
 WorkerExecutor::~WorkerExecutor() {
   std::unique_lock lock(mu_);
   idle_cv_.wait(lock, [this] { return tasks_.empty() && callbacks_running_ == 0; });
-}
-
-Result<GraphRef> WorkerExecutor::Compile(GraphInfo graph) {
-  return std::make_shared<ExecGraph>(std::move(graph));
-}
-
-Result<TensorRef> WorkerExecutor::CreateTensor(const OperandDescriptor& desc, bool, bool) {
-  return std::make_shared<ExecTensor>(desc, Storage::Allocate(desc.ByteLength()));
 }
 
 size_t WorkerExecutor::pending() const {
@@ -205,7 +187,7 @@ void WorkerExecutor::DispatchAsync(const GraphRef& graph, std::vector<TensorRef>
                                    std::vector<TensorRef> outputs,
                                    std::function<void(Status)> done) {
   auto run = [graph, inputs, outputs]() -> Status {
-    Status s = graph->Run(Raw(inputs), Raw(outputs));
+    Status s = graph->Run(inputs, outputs);
     MarkOutputs(outputs, s);  // no lock: the ordering gives this task the outputs alone
     return s;
   };
@@ -215,18 +197,14 @@ void WorkerExecutor::DispatchAsync(const GraphRef& graph, std::vector<TensorRef>
 void WorkerExecutor::WriteAsync(const TensorRef& tensor, std::vector<std::byte> data,
                                 std::function<void(Status)> done) {
   auto bytes = std::make_shared<std::vector<std::byte>>(std::move(data));
-  auto run = [tensor, bytes]() -> Status {
-    std::memcpy(tensor->storage().data, bytes->data(), bytes->size());
-    tensor->error.reset();
-    return {};
-  };
+  auto run = [tensor, bytes]() -> Status { return CopyIn(*tensor, *bytes); };
   Submit({}, {tensor}, std::move(run), std::move(done));
 }
 
 void WorkerExecutor::ReadAsync(const TensorRef& tensor,
                                std::function<void(Result<std::vector<std::byte>>)> done) {
   auto out = std::make_shared<std::vector<std::byte>>();
-  auto run = [tensor, out, this]() -> Status {
+  auto run = [tensor, out]() -> Status {
     out->resize(tensor->storage().size);
     return ReadChecked(*tensor, *out);
   };
@@ -246,26 +224,23 @@ Status WorkerExecutor::Dispatch(const GraphRef& graph, std::vector<TensorRef> in
   return {};
 }
 
-Status WorkerExecutor::Write(const TensorRef& tensor, std::span<const std::byte> data) {
-  // The copy happens in the calling thread once the conflicting tasks before it have finished;
-  // the task only marks the point in the order.
+Status WorkerExecutor::SubmitAndWait(std::vector<TensorRef> reads, std::vector<TensorRef> writes,
+                                     std::function<Status()> run) {
   std::promise<Status> p;
   auto f = p.get_future();
-  auto run = [tensor, data]() -> Status {
-    std::memcpy(tensor->storage().data, data.data(), data.size());
-    tensor->error.reset();
-    return {};
-  };
-  Submit({}, {tensor}, std::move(run), [&p](Status s) { p.set_value(std::move(s)); });
+  Submit(std::move(reads), std::move(writes), std::move(run),
+         [&p](Status s) { p.set_value(std::move(s)); });
   return f.get();
 }
 
+// The copy runs as a task once the conflicting tasks before it have finished; the caller's
+// bytes stay valid because the caller waits.
+Status WorkerExecutor::Write(const TensorRef& tensor, std::span<const std::byte> data) {
+  return SubmitAndWait({}, {tensor}, [tensor, data] { return CopyIn(*tensor, data); });
+}
+
 Status WorkerExecutor::Read(const TensorRef& tensor, std::span<std::byte> out) {
-  std::promise<Status> p;
-  auto f = p.get_future();
-  auto run = [tensor, out]() -> Status { return ReadChecked(*tensor, out); };
-  Submit({tensor}, {}, std::move(run), [&p](Status s) { p.set_value(std::move(s)); });
-  return f.get();
+  return SubmitAndWait({tensor}, {}, [tensor, out] { return ReadChecked(*tensor, out); });
 }
 
 Status WorkerExecutor::Flush() {

@@ -38,8 +38,8 @@ struct Storage {
   static Storage Allocate(size_t size);
 };
 
-// An executor's tensor. The executor decides the storage; `error` is set when the dispatch
-// that last wrote the tensor failed (a read reports it; a later successful write clears it).
+// An executor's tensor. The executor decides the storage; it remembers whether the dispatch
+// that last wrote it failed (a read reports it; a later successful write clears it).
 class ExecTensor {
  public:
   ExecTensor(OperandDescriptor desc, Storage storage)
@@ -47,12 +47,27 @@ class ExecTensor {
   virtual ~ExecTensor() = default;
   const OperandDescriptor& desc() const { return desc_; }
   const Storage& storage() const { return storage_; }
-  // Only touched by the task that writes the tensor (the ordering makes it exclusive).
-  std::optional<Error> error;
+  // What the last write of the tensor left: a dispatch that failed marks its outputs with its
+  // error, a successful dispatch or writeTensor clears it. Only touched by whoever writes the
+  // tensor (the executor's ordering makes that exclusive).
+  void RecordWrite(const Status& status) {
+    if (status.ok()) {
+      error_.reset();
+    } else {
+      error_ = status.error();
+    }
+  }
+  // OK, or the error of the failed dispatch that wrote the tensor last.
+  Status LastWrite() const {
+    if (!error_) return {};
+    Error e = *error_;
+    return std::move(e.Prefix("the dispatch that wrote this tensor failed"));
+  }
 
  private:
   OperandDescriptor desc_;
   Storage storage_;
+  std::optional<Error> error_;
 };
 
 // An executor's compiled graph; graph() is the validated IR it was compiled from.
@@ -62,7 +77,8 @@ class ExecGraph {
   virtual ~ExecGraph() = default;
   const GraphInfo& graph() const { return reference_.graph(); }
   // Runs the graph on the reference kernels: inputs/outputs in graph().inputs/outputs order.
-  Status Run(std::span<ExecTensor* const> inputs, std::span<ExecTensor* const> outputs) const;
+  Status Run(std::span<const std::shared_ptr<ExecTensor>> inputs,
+             std::span<const std::shared_ptr<ExecTensor>> outputs) const;
 
  private:
   cpu::ReferenceGraph reference_;
@@ -91,11 +107,17 @@ class Executor {
   virtual std::optional<std::string> Lost() const { return std::nullopt; }
 };
 
-class DirectExecutor final : public Executor {
+// The executors of this process: graphs run on the reference kernels, tensors live in heap
+// memory.
+class HostExecutor : public Executor {
  public:
   Result<GraphRef> Compile(GraphInfo graph) override;
   Result<TensorRef> CreateTensor(const OperandDescriptor& desc, bool readable,
                                  bool writable) override;
+};
+
+class DirectExecutor final : public HostExecutor {
+ public:
   Status Write(const TensorRef& tensor, std::span<const std::byte> data) override;
   Status Read(const TensorRef& tensor, std::span<std::byte> out) override;
   Status Dispatch(const GraphRef& graph, std::vector<TensorRef> inputs,
@@ -121,14 +143,11 @@ class ThreadPool {
   std::vector<std::thread> threads_;
 };
 
-class WorkerExecutor final : public Executor {
+class WorkerExecutor final : public HostExecutor {
  public:
   explicit WorkerExecutor(std::shared_ptr<ThreadPool> pool);
   ~WorkerExecutor() override;  // waits for this context's tasks
 
-  Result<GraphRef> Compile(GraphInfo graph) override;
-  Result<TensorRef> CreateTensor(const OperandDescriptor& desc, bool readable,
-                                 bool writable) override;
   Status Write(const TensorRef& tensor, std::span<const std::byte> data) override;
   Status Read(const TensorRef& tensor, std::span<std::byte> out) override;
   Status Dispatch(const GraphRef& graph, std::vector<TensorRef> inputs,
@@ -156,6 +175,8 @@ class WorkerExecutor final : public Executor {
   };
   void Submit(std::vector<TensorRef> reads, std::vector<TensorRef> writes,
               std::function<Status()> run, std::function<void(Status)> done);
+  Status SubmitAndWait(std::vector<TensorRef> reads, std::vector<TensorRef> writes,
+                       std::function<Status()> run);
   void ScheduleLocked();
   void Finish(std::list<Task>::iterator task, Status status);
 

@@ -383,7 +383,7 @@ class ServiceExecutor final : public runtime::Executor {
       Status s = WaitLocked(lock, [&] { return t.readers == 0 && t.writers == 0; });
       if (!s.ok()) return s;
       std::memcpy(t.storage().data, data.data(), data.size());
-      t.error.reset();
+      t.RecordWrite({});
       return {};
     }
     auto r = c_->Run([&]() -> kj::Promise<Status> {
@@ -397,7 +397,7 @@ class ServiceExecutor final : public runtime::Executor {
     });
     if (r.ok()) {
       std::lock_guard lock(c_->mu_);
-      t.error.reset();
+      t.RecordWrite({});
     }
     return r;
   }
@@ -410,10 +410,7 @@ class ServiceExecutor final : public runtime::Executor {
       std::unique_lock lock(c_->mu_);
       Status s = WaitLocked(lock, [&] { return t.writers == 0; });
       if (!s.ok()) return s;
-      if (t.error) {
-        Error e = *t.error;
-        return std::move(e.Prefix("the dispatch that wrote this tensor failed"));
-      }
+      WEBNN_RETURN_IF_ERROR(t.LastWrite());
     }
     if (t.shared()) {
       std::memcpy(out.data(), t.storage().data, out.size());
@@ -455,11 +452,7 @@ class ServiceExecutor final : public runtime::Executor {
         for (auto& t : inputs) --static_cast<ServiceTensor&>(*t).readers;
         for (auto& t : outputs) {
           --static_cast<ServiceTensor&>(*t).writers;
-          if (s.ok()) {
-            t->error.reset();
-          } else {
-            t->error = s.error();
-          }
+          t->RecordWrite(s);
         }
         --c->in_flight;
       }
@@ -558,7 +551,7 @@ class ServiceExecutor final : public runtime::Executor {
       if (SpinWhileEqual(ch.response, seq_ - 1, microseconds(200))) continue;
       if (auto reason = c_->lost()) {
         Error e = LostError(*reason);
-        for (auto& t : pending_outputs_) t->error = e;
+        for (auto& t : pending_outputs_) t->RecordWrite(e);
         Release();
         return e;
       }
@@ -566,19 +559,13 @@ class ServiceExecutor final : public runtime::Executor {
       if (ch.response.load() == seq_ - 1) FutexWait(&ch.response, seq_ - 1, microseconds(50000));
       ch.client_sleeping.store(0);
     }
-    std::optional<Error> error;
+    Status outcome;
     if (ch.error_code != 0) {
       const uint32_t code = std::min<uint32_t>(ch.error_code - 1, 5);
       const size_t n = std::min<size_t>(ch.message_length, DispatchChannel::kMaxMessage);
-      error = Error(static_cast<ErrorCode>(code), std::string(ch.message, n));
+      outcome = Error(static_cast<ErrorCode>(code), std::string(ch.message, n));
     }
-    for (auto& t : pending_outputs_) {
-      if (error) {
-        t->error = *error;
-      } else {
-        t->error.reset();
-      }
-    }
+    for (auto& t : pending_outputs_) t->RecordWrite(outcome);
     Release();
     return {};
   }
@@ -609,32 +596,30 @@ class ServiceExecutor final : public runtime::Executor {
   std::vector<runtime::TensorRef> pending_inputs_, pending_outputs_;
 };
 
-std::string TokenFor(const Endpoint& endpoint, const std::string& token_file, Status* error) {
-  if (endpoint.kind != Endpoint::Kind::kTcp) return {};
-  if (token_file.empty()) {
-    *error = MakeError(ErrorCode::kTypeError, "a tcp: endpoint needs a token file (tokenFile)");
-    return {};
+// Connects to `endpoint_text` (empty: the default socket) with the token from `token_file`,
+// which a tcp: endpoint needs.
+Result<std::shared_ptr<Connection>> OpenEndpoint(const std::string& endpoint_text,
+                                                 const std::string& token_file) {
+  auto endpoint =
+      ParseEndpoint(endpoint_text.empty() ? "unix:" + DefaultSocketPath() : endpoint_text);
+  if (!endpoint.ok()) return std::move(endpoint.error());
+  std::string token;
+  if (endpoint->kind == Endpoint::Kind::kTcp) {
+    if (token_file.empty()) {
+      return MakeError(ErrorCode::kTypeError, "a tcp: endpoint needs a token file (tokenFile)");
+    }
+    WEBNN_ASSIGN_OR_RETURN(token, ReadTokenFile(token_file));
   }
-  auto token = ReadTokenFile(token_file);
-  if (!token.ok()) {
-    *error = std::move(token.error());
-    return {};
-  }
-  return std::move(token).value();
+  auto c = Connection::Open(endpoint.value(), std::move(token));
+  if (!c.ok()) return std::move(c.error().Prefix(endpoint->ToString()));
+  return c;
 }
 
 }  // namespace
 
 Result<std::shared_ptr<runtime::Executor>> Connect(const MLContextOptions& options) {
-  auto endpoint =
-      ParseEndpoint(options.endpoint.empty() ? "unix:" + DefaultSocketPath() : options.endpoint);
-  if (!endpoint.ok()) return std::move(endpoint.error());
-  Status token_error;
-  std::string token = TokenFor(endpoint.value(), options.tokenFile, &token_error);
-  if (!token_error.ok()) return std::move(token_error.error());
-  auto c = Connection::Open(endpoint.value(), std::move(token));
-  if (!c.ok()) return std::move(c.error().Prefix(endpoint.value().ToString()));
-  std::shared_ptr<Connection> conn = std::move(c).value();
+  WEBNN_ASSIGN_OR_RETURN(std::shared_ptr<Connection> conn,
+                         OpenEndpoint(options.endpoint, options.tokenFile));
   std::shared_ptr<SharedRegion> channel;
   if (conn->unix_socket()) {
     auto r = SharedRegion::Create(sizeof(DispatchChannel), "webnn-channel");
@@ -661,15 +646,9 @@ Result<std::shared_ptr<runtime::Executor>> Connect(const MLContextOptions& optio
 
 Result<PingResult> Ping(const std::string& endpoint_text, const std::string& token_file,
                         int count) {
-  auto endpoint =
-      ParseEndpoint(endpoint_text.empty() ? "unix:" + DefaultSocketPath() : endpoint_text);
-  if (!endpoint.ok()) return std::move(endpoint.error());
-  Status token_error;
-  std::string token = TokenFor(endpoint.value(), token_file, &token_error);
-  if (!token_error.ok()) return std::move(token_error.error());
   const auto t0 = std::chrono::steady_clock::now();
-  auto c = Connection::Open(endpoint.value(), std::move(token));
-  if (!c.ok()) return std::move(c.error().Prefix(endpoint.value().ToString()));
+  auto c = OpenEndpoint(endpoint_text, token_file);
+  if (!c.ok()) return std::move(c.error());
   PingResult result;
   result.connect_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -678,8 +657,18 @@ Result<PingResult> Ping(const std::string& endpoint_text, const std::string& tok
   std::vector<double> times;
   for (int i = 0; i < std::max(1, count); ++i) {
     const auto s = std::chrono::steady_clock::now();
+    // Each answer carries the service's statistics; the last one is reported.
     auto r = c.value()->Run([&]() -> kj::Promise<void> {
-      return c.value()->provider().pingRequest().send().ignoreResult();
+      return c.value()->provider().pingRequest().send().then([&result](auto response) {
+        auto stats = response.getStats();
+        result.clients = stats.getClients();
+        result.contexts = stats.getContexts();
+        result.graphs = stats.getGraphs();
+        result.tensors = stats.getTensors();
+        result.inflight_dispatches = stats.getInflightDispatches();
+        result.tensor_bytes = stats.getTensorBytes();
+        result.constant_bytes = stats.getConstantBytes();
+      });
     });
     if (!r.ok()) return std::move(r.error());
     times.push_back(
@@ -687,19 +676,6 @@ Result<PingResult> Ping(const std::string& endpoint_text, const std::string& tok
   }
   std::sort(times.begin(), times.end());
   result.round_trip_us = times[times.size() / 2];
-  auto stats = c.value()->Run([&]() -> kj::Promise<void> {
-    return c.value()->provider().pingRequest().send().then([&result](auto response) {
-      auto s = response.getStats();
-      result.clients = s.getClients();
-      result.contexts = s.getContexts();
-      result.graphs = s.getGraphs();
-      result.tensors = s.getTensors();
-      result.inflight_dispatches = s.getInflightDispatches();
-      result.tensor_bytes = s.getTensorBytes();
-      result.constant_bytes = s.getConstantBytes();
-    });
-  });
-  if (!stats.ok()) return std::move(stats.error());
   return result;
 }
 

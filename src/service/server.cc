@@ -21,6 +21,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -39,18 +40,26 @@ constexpr const char* kServerVersion = "webnnd 0.1 (protocol 1)";
 // ---- Logging -----------------------------------------------------------------------------------
 
 int g_log_level = 2;
+// Log levels by number: --log-level and "logLevel" take these names.
+constexpr const char* kLogLevelNames[] = {"error", "warning", "info", "debug"};
+
+std::optional<int> ParseLogLevel(std::string_view name) {
+  for (int i = 0; i < 4; ++i) {
+    if (name == kLogLevelNames[i]) return i;
+  }
+  return std::nullopt;
+}
 
 template <typename... Args>
 void Log(int level, const Args&... args) {
   if (level > g_log_level) return;
-  static const char* const kNames[] = {"error", "warning", "info", "debug"};
   char when[32];
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&now, &tm);
   std::strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
   std::ostringstream line;
-  line << when << " webnnd " << kNames[level] << ": ";
+  line << when << " webnnd " << kLogLevelNames[level] << ": ";
   (line << ... << args);
   line << '\n';
   std::cerr << line.str() << std::flush;
@@ -119,6 +128,18 @@ struct ClientState {
     return {};
   }
 
+  // Counts a dispatch in flight (the caller decrements `inflight` when it has finished), or
+  // refuses it over the limit. Both dispatch paths, on any thread.
+  Status StartDispatch() {
+    if (inflight.fetch_add(1) >= limits.max_inflight_dispatches) {
+      --inflight;
+      return MakeError(ErrorCode::kNotSupportedError,
+                       "quota exceeded: in-flight dispatches: the limit is ",
+                       limits.max_inflight_dispatches);
+    }
+    return {};
+  }
+
   template <typename T>
   Status Charge(T& used, uint64_t amount, uint64_t limit, std::string_view what) {
     if (amount > limit || used > limit - amount) {
@@ -157,6 +178,12 @@ struct GraphEntry {
   uint64_t constant_bytes = 0;
 };
 
+// A dispatch whose graph and tensors were looked up and checked (ContextCore::Bind).
+struct BoundDispatch {
+  runtime::GraphRef graph;
+  std::vector<runtime::TensorRef> inputs, outputs;
+};
+
 // A context's state; shared by its capability and the Graph/Tensor capabilities it handed out
 // (which may outlive the Context capability).
 struct ContextCore {
@@ -182,6 +209,7 @@ struct ContextCore {
   // The dispatch fast path (channel.h): a thread serving the channel the client mapped.
   void StartChannel(std::shared_ptr<SharedRegion> region);
   void StopChannel();
+  Result<BoundDispatch> Bind(uint64_t graph_id, std::span<const uint64_t> ids, size_t num_inputs);
 
  private:
   void ChannelLoop();
@@ -250,69 +278,69 @@ void ContextCore::ChannelLoop() {
   }
 }
 
-// The RPC path's dispatch checks, by position: the tensors exist in this context, have the
-// graph's descriptors, and no tensor is written twice or both read and written.
-Status ContextCore::ChannelDispatch(uint64_t graph_id, std::span<const uint64_t> ids,
-                                    uint32_t num_inputs) {
-  runtime::GraphRef graph;
-  std::vector<runtime::ExecTensor*> ins, outs;
-  std::vector<runtime::TensorRef> keep;
-  if (Status s = client->Admit("dispatch"); !s.ok()) return s;
-  const uint32_t limit = client->limits.max_inflight_dispatches;
-  if (client->inflight.fetch_add(1) >= limit) {
-    --client->inflight;
-    return MakeError(ErrorCode::kNotSupportedError,
-                     "quota exceeded: in-flight dispatches: the limit is ", limit);
+// The dispatch checks both paths share (MLContext::dispatch makes the same ones in the
+// client): the graph and every tensor exist in this context, each tensor has the graph's
+// descriptor, and no tensor is written twice or both read and written. `ids` are tensor ids,
+// the inputs then the outputs, in the graph's declaration order.
+Result<BoundDispatch> ContextCore::Bind(uint64_t graph_id, std::span<const uint64_t> ids,
+                                        size_t num_inputs) {
+  std::lock_guard lock(mu);
+  auto g = graphs.find(graph_id);
+  if (g == graphs.end()) {
+    return MakeError(ErrorCode::kTypeError, "dispatch: no graph with id ", graph_id,
+                     " in this context (destroyed, or never created)");
   }
-  struct Done {
-    std::atomic<uint32_t>& n;
-    ~Done() { --n; }
-  } done{client->inflight};
-  {
-    std::lock_guard lock(mu);
-    auto g = graphs.find(graph_id);
-    if (g == graphs.end()) {
-      return MakeError(ErrorCode::kTypeError, "dispatch: no graph with id ", graph_id,
-                       " in this context");
+  BoundDispatch bound;
+  bound.graph = g->second.graph;
+  const GraphInfo& info = bound.graph->graph();
+  if (num_inputs != info.inputs.size() || ids.size() - num_inputs != info.outputs.size()) {
+    return MakeError(ErrorCode::kTypeError, "dispatch: ", num_inputs, " inputs and ",
+                     ids.size() - num_inputs, " outputs given, the graph has ", info.inputs.size(),
+                     " and ", info.outputs.size());
+  }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const bool is_input = i < num_inputs;
+    // Named only for an error: this runs on every dispatch.
+    auto what = [&] {
+      return is_input ? "input '" + info.operands[info.inputs[i]].name + "'"
+                      : "output '" + info.outputs[i - num_inputs].name + "'";
+    };
+    auto t = tensors.find(ids[i]);
+    if (t == tensors.end()) {
+      return MakeError(ErrorCode::kTypeError, "dispatch: ", what(), ": no tensor with id ", ids[i],
+                       " in this context (destroyed, or never created)");
     }
-    graph = g->second.graph;
-    const GraphInfo& info = graph->graph();
-    if (num_inputs != info.inputs.size() || ids.size() - num_inputs != info.outputs.size()) {
-      return MakeError(ErrorCode::kTypeError, "dispatch: ", num_inputs, " inputs and ",
-                       ids.size() - num_inputs, " outputs given, the graph has ",
-                       info.inputs.size(), " and ", info.outputs.size());
+    const OperandDescriptor& want = is_input
+                                        ? info.operands[info.inputs[i]].desc
+                                        : info.operands[info.outputs[i - num_inputs].operand].desc;
+    const runtime::TensorRef& tensor = t->second.tensor;
+    if (!(tensor->desc() == want)) {
+      return MakeError(ErrorCode::kTypeError, "dispatch: ", what(), " is ",
+                       DescriptorToString(tensor->desc()), ", the graph has ",
+                       DescriptorToString(want));
     }
-    for (size_t i = 0; i < ids.size(); ++i) {
-      const bool is_input = i < num_inputs;
-      auto t = tensors.find(ids[i]);
-      const std::string what = is_input ? "input '" + info.operands[info.inputs[i]].name + "'"
-                                        : "output '" + info.outputs[i - num_inputs].name + "'";
-      if (t == tensors.end()) {
-        return MakeError(ErrorCode::kTypeError, "dispatch: ", what, ": no tensor with id ", ids[i],
-                         " in this context");
-      }
-      const OperandDescriptor& want =
-          is_input ? info.operands[info.inputs[i]].desc
-                   : info.operands[info.outputs[i - num_inputs].operand].desc;
-      runtime::ExecTensor* p = t->second.tensor.get();
-      if (!(p->desc() == want)) {
-        return MakeError(ErrorCode::kTypeError, "dispatch: ", what, " is ",
-                         DescriptorToString(p->desc()), ", the graph has ",
-                         DescriptorToString(want));
-      }
-      if (!is_input) {
-        for (size_t j = 0; j < i; ++j) {
-          if (ids[j] == ids[i]) {
-            return MakeError(ErrorCode::kTypeError, "dispatch: ", what,
-                             " is also used as another input or output");
-          }
+    if (!is_input) {
+      for (size_t j = 0; j < i; ++j) {
+        if (ids[j] == ids[i]) {
+          return MakeError(ErrorCode::kTypeError, "dispatch: ", what(),
+                           " is also used as another input or output");
         }
       }
-      (is_input ? ins : outs).push_back(p);
-      keep.push_back(t->second.tensor);
     }
+    (is_input ? bound.inputs : bound.outputs).push_back(tensor);
   }
-  return graph->Run(ins, outs);
+  return bound;
+}
+
+Status ContextCore::ChannelDispatch(uint64_t graph_id, std::span<const uint64_t> ids,
+                                    uint32_t num_inputs) {
+  if (Status s = client->Admit("dispatch"); !s.ok()) return s;
+  auto bound = Bind(graph_id, ids, num_inputs);
+  if (!bound.ok()) return std::move(bound.error());
+  WEBNN_RETURN_IF_ERROR(client->StartDispatch());
+  Status s = bound->graph->Run(bound->inputs, bound->outputs);
+  --client->inflight;
+  return s;
 }
 
 class TensorImpl final : public rpc::Tensor::Server {
@@ -507,78 +535,14 @@ class ContextImpl final : public rpc::Context::Server {
     auto params = call.getParams();
     ClientState& client = *core_->client;
     if (Status s = client.Admit("dispatch"); !s.ok()) return Fail(call, s.error());
-    std::unique_lock lock(core_->mu);
-    auto graph_entry = Lookup(core_->graphs, params.getGraph(), "dispatch");
-    if (!graph_entry.ok()) return Fail(call, graph_entry.error());
-    runtime::GraphRef graph = graph_entry.value()->graph;
-    const GraphInfo& info = graph->graph();
-
-    // The same checks as MLContext::dispatch: every input and output named exactly once, with
-    // the graph's descriptor, and no tensor written twice or both read and written.
-    std::vector<runtime::TensorRef> inputs(info.inputs.size()), outputs(info.outputs.size());
-    std::set<const runtime::ExecTensor*> written, read;
-    auto bind = [&](auto list, bool is_input) -> Status {
-      const size_t want = is_input ? info.inputs.size() : info.outputs.size();
-      if (list.size() != want) {
-        return MakeError(
-            ErrorCode::kTypeError, "dispatch: ", list.size(),
-            is_input ? " inputs given, the graph has " : " outputs given, the graph has ", want);
-      }
-      for (auto named : list) {
-        const std::string name = named.getName().cStr();
-        size_t index = want;
-        for (size_t i = 0; i < want; ++i) {
-          const std::string& n =
-              is_input ? info.operands[info.inputs[i]].name : info.outputs[i].name;
-          if (n == name) index = i;
-        }
-        const char* kind = is_input ? "input" : "output";
-        if (index == want) {
-          return MakeError(ErrorCode::kTypeError, "dispatch: the graph has no ", kind, " named '",
-                           name, "'");
-        }
-        auto& slot = is_input ? inputs[index] : outputs[index];
-        if (slot)
-          return MakeError(ErrorCode::kTypeError, "dispatch: ", kind, " '", name, "' given twice");
-        auto entry = Lookup(core_->tensors, named.getTensor(), "dispatch");
-        if (!entry.ok())
-          return std::move(entry.error().Prefix(std::string(kind) + " '" + name + "'"));
-        const runtime::TensorRef& t = entry.value()->tensor;
-        const OperandDescriptor& expected =
-            info.operands[is_input ? info.inputs[index] : info.outputs[index].operand].desc;
-        if (!(t->desc() == expected)) {
-          return MakeError(ErrorCode::kTypeError, "dispatch: ", kind, " '", name, "' is ",
-                           DescriptorToString(t->desc()), ", the graph has ",
-                           DescriptorToString(expected));
-        }
-        if (is_input) {
-          if (written.count(t.get()))
-            return MakeError(ErrorCode::kTypeError, "dispatch: input '", name,
-                             "' is also an output");
-          read.insert(t.get());
-        } else {
-          if (written.count(t.get()) || read.count(t.get())) {
-            return MakeError(ErrorCode::kTypeError, "dispatch: output '", name,
-                             "' is also used as another input or output");
-          }
-          written.insert(t.get());
-        }
-        slot = t;
-      }
-      return {};
-    };
-    if (Status s = bind(params.getInputs(), true); !s.ok()) return Fail(call, s.error());
-    if (Status s = bind(params.getOutputs(), false); !s.ok()) return Fail(call, s.error());
-    lock.unlock();
-    if (client.inflight.fetch_add(1) >= client.limits.max_inflight_dispatches) {
-      --client.inflight;
-      return Fail(call, MakeError(ErrorCode::kNotSupportedError,
-                                  "quota exceeded: in-flight dispatches: the limit is ",
-                                  client.limits.max_inflight_dispatches));
-    }
+    auto ids = OrderByName(params.getGraph(), params.getInputs(), params.getOutputs());
+    if (!ids.ok()) return Fail(call, ids.error());
+    auto bound = core_->Bind(params.getGraph(), ids.value(), params.getInputs().size());
+    if (!bound.ok()) return Fail(call, bound.error());
+    if (Status s = client.StartDispatch(); !s.ok()) return Fail(call, s.error());
     auto paf = kj::newPromiseAndCrossThreadFulfiller<Status>();
-    core_->executor->DispatchAsync(graph, std::move(inputs), std::move(outputs),
-                                   Fulfill(kj::mv(paf.fulfiller)));
+    core_->executor->DispatchAsync(bound->graph, std::move(bound->inputs),
+                                   std::move(bound->outputs), Fulfill(kj::mv(paf.fulfiller)));
     return paf.promise.then([call, core = core_](Status s) mutable {
       --core->client->inflight;
       if (!s.ok()) {
@@ -589,6 +553,50 @@ class ContextImpl final : public rpc::Context::Server {
   }
 
  private:
+  // The tensor ids of a dispatch by name, in the graph's input then output order: every input
+  // and output named exactly once.
+  Result<std::vector<uint64_t>> OrderByName(uint64_t graph_id,
+                                            capnp::List<rpc::NamedTensor>::Reader inputs,
+                                            capnp::List<rpc::NamedTensor>::Reader outputs) {
+    std::lock_guard lock(core_->mu);
+    auto graph = Lookup(core_->graphs, graph_id, "dispatch");
+    if (!graph.ok()) return std::move(graph.error());
+    const GraphInfo& info = graph.value()->graph->graph();
+    std::vector<uint64_t> ids(info.inputs.size() + info.outputs.size());
+    std::vector<bool> given(ids.size(), false);
+    auto order = [&](capnp::List<rpc::NamedTensor>::Reader list, bool is_input) -> Status {
+      const size_t count = is_input ? info.inputs.size() : info.outputs.size();
+      const size_t base = is_input ? 0 : info.inputs.size();
+      const char* kind = is_input ? "input" : "output";
+      if (list.size() != count) {
+        return MakeError(ErrorCode::kTypeError, "dispatch: ", list.size(), " ", kind,
+                         "s given, the graph has ", count);
+      }
+      for (auto named : list) {
+        const std::string_view name = named.getName().cStr();
+        size_t index = count;
+        for (size_t i = 0; i < count && index == count; ++i) {
+          if ((is_input ? info.operands[info.inputs[i]].name : info.outputs[i].name) == name) {
+            index = i;
+          }
+        }
+        if (index == count) {
+          return MakeError(ErrorCode::kTypeError, "dispatch: the graph has no ", kind, " named '",
+                           name, "'");
+        }
+        if (given[base + index]) {
+          return MakeError(ErrorCode::kTypeError, "dispatch: ", kind, " '", name, "' given twice");
+        }
+        given[base + index] = true;
+        ids[base + index] = named.getTensor();
+      }
+      return {};
+    };
+    WEBNN_RETURN_IF_ERROR(order(inputs, true));
+    WEBNN_RETURN_IF_ERROR(order(outputs, false));
+    return ids;
+  }
+
   template <typename Map>
   static Result<typename Map::mapped_type*> Lookup(Map& map, uint64_t id, std::string_view what) {
     auto it = map.find(id);
@@ -1076,12 +1084,9 @@ Status LoadServerConfig(const std::string& path, ServerConfig& config) {
         if (!n.ok()) return std::move(n.error());
         config.max_connections = static_cast<uint32_t>(n.value());
       } else if (key == "logLevel") {
-        static const std::map<std::string, int> kLevels = {
-            {"error", 0}, {"warning", 1}, {"info", 2}, {"debug", 3}};
-        if (!v.is_string() || !kLevels.count(v.get<std::string>())) {
-          return fail(key, "expected error, warning, info or debug");
-        }
-        config.log_level = kLevels.at(v.get<std::string>());
+        const auto level = v.is_string() ? ParseLogLevel(v.get<std::string>()) : std::nullopt;
+        if (!level) return fail(key, "expected error, warning, info or debug");
+        config.log_level = *level;
       } else if (key == "limits") {
         if (!v.is_object()) return fail(key, "expected an object");
         ClientLimits& l = config.limits;
@@ -1244,14 +1249,12 @@ int ServeMain(int argc, char** argv) {
       config.allowed_uids.push_back(
           static_cast<uint32_t>(std::strtoul(value.c_str(), nullptr, 10)));
     } else if (flag == "--log-level") {
-      static const std::map<std::string, int> kLevels = {
-          {"error", 0}, {"warning", 1}, {"info", 2}, {"debug", 3}};
-      auto it = kLevels.find(value);
-      if (it == kLevels.end()) {
+      const auto level = ParseLogLevel(value);
+      if (!level) {
         std::cerr << "webnnd: --log-level: expected error, warning, info or debug\n";
         return 2;
       }
-      config.log_level = it->second;
+      config.log_level = *level;
     }
   }
   try {
