@@ -22,8 +22,12 @@ struct ClientLimits {
   uint32_t max_tensors = 4096;                          // live tensors
   uint32_t max_contexts = 16;                           // live contexts
   uint32_t max_inflight_dispatches = 64;                // dispatches queued or running
-  double requests_per_second = 20000;                   // sustained request rate (token bucket)
-  double request_burst = 5000;                          // bucket size
+  // Sustained request rate (token bucket) and bucket size. Every RPC call and every dispatch
+  // through the shared-memory channel takes a token; the channel runs a tiny graph about a
+  // million times a second, so the default must stay above that or it would throttle an
+  // honest client. Lower it in the config to bound a client.
+  double requests_per_second = 5e6;
+  double request_burst = 5e5;
 };
 
 struct ServerConfig {

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,6 +28,8 @@ Result<SpawnedService> SpawnedService::Start(std::vector<std::string> command,
   const pid_t pid = fork();
   if (pid < 0) return MakeError(ErrorCode::kUnknownError, "fork: ", std::strerror(errno));
   if (pid == 0) {
+    // The service goes when its starter does, even if the starter crashes.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (!log_file.empty()) {
       int fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
       if (fd >= 0) dup2(fd, 2);

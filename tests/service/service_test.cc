@@ -142,6 +142,22 @@ TEST(Service, DispatchIsOrderedWithReadsAndWrites) {
   EXPECT_EQ(out[7], 0.0f);
 }
 
+// The default request rate must not throttle an honest client: back-to-back dispatches of a
+// tiny graph through the shared-memory channel, well beyond the burst a small default would
+// allow, all succeed.
+TEST(Service, DefaultRateLimitAllowsBackToBackDispatches) {
+  Daemon d;
+  auto ctx = d.Context();
+  MLGraph g = AddGraph(ctx, 4);
+  MLTensor a = ctx->createTensor({DataType::kFloat32, {4}, true, true});
+  MLTensor out = ctx->createTensor({DataType::kFloat32, {4}, true, true});
+  for (int i = 0; i < 30000; ++i) {
+    ctx->dispatch(g, {{"a", a}, {"b", a}}, {{"out", out}});
+    (void)ctx->readTensor(out);
+  }
+  EXPECT_EQ(ReadFile(d.log).find("rate limit exceeded"), std::string::npos) << ReadFile(d.log);
+}
+
 TEST(Service, ManyClientsAtOnce) {
   Daemon d;
   const std::string lenet = Models() + "/lenet/lenet.json";
