@@ -1,5 +1,6 @@
 // webnn: the command-line tool. `webnn --help` lists the commands.
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -102,6 +103,17 @@ Options:
 Without --expectations the exit code is 1 if any case failed.
 )";
 
+// A non-negative whole number given to `flag`, or a TypeError naming the flag and the value.
+uint32_t ParseCount(std::string_view flag, const std::string& value) {
+  uint32_t n = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || end != value.data() + value.size()) {
+    throw Exception(
+        MakeError(ErrorCode::kTypeError, flag, ": expected a whole number, got '", value, "'"));
+  }
+  return n;
+}
+
 // --executor/--endpoint/--token-file/--threads, shared by run and conformance. Returns true
 // when args[i] was one of them (and consumes its value).
 bool ParseExecutorOption(const std::vector<std::string>& args, size_t& i, MLContextOptions& o) {
@@ -114,7 +126,7 @@ bool ParseExecutorOption(const std::vector<std::string>& args, size_t& i, MLCont
   if (a == "--executor") o.executor = v;
   if (a == "--endpoint") o.endpoint = v;
   if (a == "--token-file") o.tokenFile = v;
-  if (a == "--threads") o.workerThreads = static_cast<uint32_t>(std::stoul(v));
+  if (a == "--threads") o.workerThreads = ParseCount(a, v);
   return true;
 }
 
@@ -365,10 +377,10 @@ int CmdRun(const std::vector<std::string>& args) {
     } else if (a == "--output-dir") {
       output_dir = value();
     } else if (a == "--repeat") {
-      repeat = std::stoi(value());
+      repeat = static_cast<int>(ParseCount(a, value()));
       if (repeat < 1) return Fail("--repeat must be at least 1");
     } else if (a == "--top") {
-      top = std::stoi(value());
+      top = static_cast<int>(ParseCount(a, value()));
     } else if (a == "--normalize") {
       normalize = value();
       if (normalize != "none" && normalize != "imagenet") {
@@ -606,7 +618,7 @@ int CmdPing(const std::vector<std::string>& args) {
     } else if (a == "--token-file") {
       token_file = args[++i];
     } else if (a == "--count") {
-      count = std::stoi(args[++i]);
+      count = static_cast<int>(ParseCount(a, args[++i]));
     } else {
       return Fail("unknown argument " + a + " (see webnn ping --help)");
     }
