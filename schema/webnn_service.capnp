@@ -48,8 +48,12 @@ interface Service {
 }
 
 interface ContextProvider {
-  createContext @0 (maxTensorByteLength :UInt64, channel :SharedMemory)
+  createContext @0 (maxTensorByteLength :UInt64, channel :SharedMemory, backend :Text,
+                    threads :UInt32)
       -> (context :Context, error :ServiceError, fastDispatch :Bool);
+  # `backend`: what computes the context's graphs ("onednn", "reference"); empty picks the
+  # service's default; one outside the service's allow-list is refused. `threads`: intra-op
+  # threads a dispatch may use, 0 for the service's default; capped by the service.
   # `channel` (Unix sockets): a memfd holding a DispatchChannel (src/service/channel.h), the
   # dispatch fast path. `fastDispatch` says whether the service serves it; then the client
   # sends every dispatch of this context through the channel, the others over RPC.

@@ -7,6 +7,7 @@ PKGS=(
   libgtest-dev libgmock-dev     # unit and integration tests
   libbenchmark-dev              # bench/
   libpng-dev libjpeg62-turbo-dev # PNG/JPEG inputs for the CLI and the demo
+  libdnnl-dev                   # oneDNN: the fast CPU backend (OpenMP runtime)
   capnproto libcapnp-dev        # binary IR and service RPC
   protobuf-compiler libprotobuf-dev # bench/: the protobuf peer of the serialization benchmark
   python3 python3-dev python3-numpy python3-pytest pybind11-dev # Python bindings and tests

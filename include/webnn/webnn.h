@@ -55,6 +55,12 @@ struct MLContextOptions {
   std::string endpoint;
   // For a tcp: endpoint, a file (mode 0600) holding the access token.
   std::string tokenFile;
+  // What computes the graphs: "onednn" (compiled plans on oneDNN primitives; the default when
+  // empty) or "reference" (the plain-loop reference kernels, the oracle). For "service", the
+  // backend the service runs this context's graphs on (it must be on its allow-list).
+  std::string backend;
+  // Intra-op threads one dispatch may use; 0 picks one per hardware thread.
+  uint32_t threads = 0;
   // Context limits: maximum tensor byte length (default 2 GiB).
   uint64_t maxTensorByteLength = uint64_t{1} << 31;
 };

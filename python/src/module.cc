@@ -268,7 +268,8 @@ void RegisterContext(py::module_& m) {
           "create_context",
           [](PyML&, const std::string& power_preference, bool accelerated,
              const std::string& executor, uint32_t worker_threads, py::handle endpoint,
-             py::handle token_file, uint64_t max_tensor_byte_length) {
+             py::handle token_file, uint64_t max_tensor_byte_length, const std::string& backend,
+             uint32_t threads) {
             MLContextOptions o;
             o.powerPreference = ToPowerPreference(power_preference);
             o.accelerated = accelerated;
@@ -278,13 +279,18 @@ void RegisterContext(py::module_& m) {
             if (!token_file.is_none())
               o.tokenFile = ToPath(token_file, "create_context: token_file");
             o.maxTensorByteLength = max_tensor_byte_length;
+            o.backend = backend;
+            o.threads = threads;
             return CreateContext(o);
           },
           py::kw_only(), py::arg("power_preference") = "default", py::arg("accelerated") = true,
           py::arg("executor") = "direct", py::arg("worker_threads") = 0,
           py::arg("endpoint") = py::none(), py::arg("token_file") = py::none(),
           py::arg("max_tensor_byte_length") = MLContextOptions{}.maxTensorByteLength,
-          "https://www.w3.org/TR/webnn/#api-ml-createcontext. executor: 'direct' (in the calling "
+          py::arg("backend") = "", py::arg("threads") = 0,
+          "https://www.w3.org/TR/webnn/#api-ml-createcontext. backend: 'onednn' (the default) or "
+          "'reference' (the plain-loop oracle); threads: intra-op threads a dispatch may use (0: "
+          "one per core). executor: 'direct' (in the calling "
           "thread), 'worker' (a pool of worker_threads threads) or 'service' (the webnnd daemon "
           "at endpoint, 'unix:PATH' or 'tcp:HOST:PORT'; token_file holds the access token for "
           "tcp).");

@@ -6,7 +6,7 @@ source tree around this file:
     WEBNN_SOURCE_DIR                 the repository
     WEBNN_MODELS_DIR                 models/ (LeNet, MobileNetV2)
     WEBNN_CONFORMANCE_DIR            tests/conformance/data
-    WEBNN_CONFORMANCE_EXPECTATIONS   tests/conformance/expectations.txt
+    WEBNN_CONFORMANCE_EXPECTATIONS   tests/conformance/expectations-onednn.txt
     WEBNN_WEBNND                     the webnnd daemon binary (service tests)
 
 Executors: tests that take the `executor` fixture run once per executor ("direct", "worker",
@@ -32,7 +32,7 @@ CONFORMANCE_DIR = pathlib.Path(
 )
 EXPECTATIONS = pathlib.Path(
     os.environ.get(
-        "WEBNN_CONFORMANCE_EXPECTATIONS", SOURCE_DIR / "tests" / "conformance" / "expectations.txt"
+        "WEBNN_CONFORMANCE_EXPECTATIONS", SOURCE_DIR / "tests" / "conformance" / "expectations-onednn.txt"
     )
 )
 WEBNND = os.environ.get("WEBNN_WEBNND", "")

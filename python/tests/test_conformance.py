@@ -1,5 +1,5 @@
 """The WebNN web-platform-tests conformance vectors, replayed through the Python API on every
-executor, with the known failures of tests/conformance/expectations.txt (a listed case must fail,
+executor, with the known failures of tests/conformance/expectations-onednn.txt (a listed case must fail,
 any other must pass or be skipped as not supported)."""
 
 import pytest

@@ -5,16 +5,22 @@
 namespace webnn {
 
 std::shared_ptr<runtime::Executor> MakeExecutor(const MLContextOptions& options) {
+  auto make_backend = [&] {
+    return Unwrap(
+        backend::MakeBackend(options.backend.empty() ? backend::kDefaultBackend : options.backend));
+  };
+  backend::CompileOptions compile;
+  compile.threads = options.threads;
   if (options.executor == "worker") {
     return std::make_shared<runtime::WorkerExecutor>(
-        std::make_shared<runtime::ThreadPool>(options.workerThreads));
+        std::make_shared<runtime::ThreadPool>(options.workerThreads), make_backend(), compile);
   }
   if (options.executor == "service") {
     auto executor = service::Connect(options);
     if (!executor.ok()) Throw(std::move(executor.error().Prefix("createContext")));
     return std::move(executor).value();
   }
-  return std::make_shared<runtime::DirectExecutor>();
+  return std::make_shared<runtime::DirectExecutor>(make_backend(), compile);
 }
 
 }  // namespace webnn

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "api/internal.h"
-#include "backend/cpu/tensor_util.h"
+#include "backend/reference/tensor_util.h"
 #include "format/json/attrs_json.h"
 #include "ops/op_info.h"
 
@@ -84,13 +84,13 @@ Result<Number> ParseNumber(const Json& v) {
 void StoreNumber(DataType t, std::byte* base, size_t i, const Number& n) {
   if (n.is_int && !IsFloatingPoint(t)) {
     if (t == DataType::kUint64) {
-      cpu::StoreRaw<uint64_t>(base, i, n.negative ? 0 - n.magnitude : n.magnitude);
+      reference::StoreRaw<uint64_t>(base, i, n.negative ? 0 - n.magnitude : n.magnitude);
     } else {
-      cpu::StoreFromInt64(t, base, i, n.AsInt64());
+      reference::StoreFromInt64(t, base, i, n.AsInt64());
     }
     return;
   }
-  cpu::StoreFromDouble(t, base, i, n.d);
+  reference::StoreFromDouble(t, base, i, n.d);
 }
 
 Result<OperandDescriptor> ParseDescriptor(const Json& d) {
@@ -135,7 +135,7 @@ std::string CompareElement(DataType t, const std::byte* actual, size_t i, const 
                            const std::string& metric, double tolerance) {
   std::ostringstream why;
   if (IsFloatingPoint(t)) {
-    const double a = cpu::LoadAsDouble(t, actual, i);
+    const double a = reference::LoadAsDouble(t, actual, i);
     const double e = expected.d;
     if (a == e) return "";
     if (std::isnan(e)) {
@@ -153,7 +153,7 @@ std::string CompareElement(DataType t, const std::byte* actual, size_t i, const 
       distance =
           std::llabs(Float32UlpBits(static_cast<float>(a)) - Float32UlpBits(static_cast<float>(e)));
     } else {
-      const uint16_t ab = cpu::LoadRaw<uint16_t>(actual, i);
+      const uint16_t ab = reference::LoadRaw<uint16_t>(actual, i);
       const uint16_t eb = FloatToHalf(static_cast<float>(e));
       distance = ((ab & 0x7FFF) == 0 && (eb & 0x7FFF) == 0) ? 0 : std::abs(ab - eb);
     }
@@ -165,9 +165,9 @@ std::string CompareElement(DataType t, const std::byte* actual, size_t i, const 
   // Integers: exact 64-bit distance.
   __int128 a, e;
   if (t == DataType::kUint64) {
-    a = cpu::LoadAsUint64(t, actual, i);
+    a = reference::LoadAsUint64(t, actual, i);
   } else {
-    a = cpu::LoadAsInt64(t, actual, i);
+    a = reference::LoadAsInt64(t, actual, i);
   }
   if (expected.is_int) {
     e = expected.negative ? -static_cast<__int128>(expected.magnitude)
@@ -420,7 +420,11 @@ Result<Summary> Run(const std::vector<std::filesystem::path>& paths, const RunOp
   std::shared_ptr<MLContext> context = ML().createContext(options.context);
   std::shared_ptr<MLContext> direct;
   if (options.compare_with_direct && options.context.executor != "direct") {
-    direct = ML().createContext();
+    // The same backend and thread count in-process: results must be bit-identical.
+    MLContextOptions in_process;
+    in_process.backend = options.context.backend;
+    in_process.threads = options.context.threads;
+    direct = ML().createContext(in_process);
   }
   Summary summary;
   for (const auto& file : files) {

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "backend/cpu/reference_graph.h"
+#include "backend/reference/reference_graph.h"
 #include "conformance/conformance.h"
 #include "format/capnp/codec.h"
 #include "format/graph_file.h"
@@ -49,7 +49,7 @@ std::vector<std::vector<std::byte>> Compute(const GraphInfo& graph, const HostTe
     out.emplace_back(graph.operands[o.operand].desc.ByteLength());
   }
   for (auto& o : out) out_ptrs.push_back(o.data());
-  cpu::ReferenceGraph compiled(graph);
+  reference::ReferenceGraph compiled(graph);
   Status s = compiled.Execute(in, out_ptrs);
   EXPECT_TRUE(s.ok()) << s.error().ToString();
   return out;

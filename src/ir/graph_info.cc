@@ -20,3 +20,18 @@ bool operator==(const ByteBuffer& a, const ByteBuffer& b) {
 }
 
 }  // namespace webnn
+
+namespace webnn {
+
+GraphSignature GraphSignature::Of(const GraphInfo& graph) {
+  GraphSignature s;
+  for (OperandId id : graph.inputs) {
+    s.inputs.push_back({graph.operands[id].name, graph.operands[id].desc});
+  }
+  for (const GraphOutput& out : graph.outputs) {
+    s.outputs.push_back({out.name, graph.operands[out.operand].desc});
+  }
+  return s;
+}
+
+}  // namespace webnn

@@ -87,4 +87,18 @@ struct GraphInfo {
   }
 };
 
+// What a caller of a compiled graph needs: the graph's inputs and outputs by name, in
+// declaration order, with their descriptors.
+struct GraphSignature {
+  struct Entry {
+    std::string name;
+    OperandDescriptor desc;
+    friend bool operator==(const Entry&, const Entry&) = default;
+  };
+  std::vector<Entry> inputs;
+  std::vector<Entry> outputs;
+  static GraphSignature Of(const GraphInfo& graph);
+  friend bool operator==(const GraphSignature&, const GraphSignature&) = default;
+};
+
 }  // namespace webnn

@@ -25,7 +25,11 @@ Status ExecGraph::Run(std::span<const TensorRef> inputs, std::span<const TensorR
   std::vector<std::byte*> out(outputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) in[i] = inputs[i]->storage().data;
   for (size_t i = 0; i < outputs.size(); ++i) out[i] = outputs[i]->storage().data;
-  return reference_.Execute(in, out);
+  if (!compiled_) {
+    return MakeError(ErrorCode::kOperationError,
+                     "dispatch: the graph is not compiled in this process");
+  }
+  return compiled_->Execute(in, out);
 }
 
 namespace {
@@ -53,7 +57,10 @@ Status ReadChecked(const ExecTensor& t, std::span<std::byte> out) {
 // ---- HostExecutor ------------------------------------------------------------------------------
 
 Result<GraphRef> HostExecutor::Compile(GraphInfo graph) {
-  return std::make_shared<ExecGraph>(std::move(graph));
+  GraphSignature signature = GraphSignature::Of(graph);
+  WEBNN_ASSIGN_OR_RETURN(std::unique_ptr<backend::CompiledGraph> compiled,
+                         backend_->Compile(std::move(graph), options_));
+  return std::make_shared<ExecGraph>(std::move(signature), std::move(compiled));
 }
 
 Result<TensorRef> HostExecutor::CreateTensor(const OperandDescriptor& desc, bool, bool) {
@@ -116,7 +123,10 @@ void ThreadPool::Post(std::function<void()> job) {
 
 // ---- WorkerExecutor ----------------------------------------------------------------------------
 
-WorkerExecutor::WorkerExecutor(std::shared_ptr<ThreadPool> pool) : pool_(std::move(pool)) {}
+WorkerExecutor::WorkerExecutor(std::shared_ptr<ThreadPool> pool,
+                               std::shared_ptr<const backend::Backend> backend,
+                               backend::CompileOptions options)
+    : HostExecutor(std::move(backend), options), pool_(std::move(pool)) {}
 
 WorkerExecutor::~WorkerExecutor() {
   std::unique_lock lock(mu_);

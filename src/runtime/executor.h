@@ -22,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-#include "backend/cpu/reference_graph.h"
+#include "backend/backend.h"
 #include "ir/graph_info.h"
 #include "webnn/error.h"
 
@@ -70,18 +70,24 @@ class ExecTensor {
   std::optional<Error> error_;
 };
 
-// An executor's compiled graph; graph() is the validated IR it was compiled from.
+// An executor's graph: the io signature every dispatch is checked against and, for the
+// executors of this process, the backend's compiled graph (the IR itself is not kept here: once
+// a backend has prepacked the weights, nothing pins the original constant bytes).
 class ExecGraph {
  public:
-  explicit ExecGraph(GraphInfo graph) : reference_(std::move(graph)) {}
+  ExecGraph(GraphSignature signature, std::shared_ptr<const backend::CompiledGraph> compiled)
+      : signature_(std::move(signature)), compiled_(std::move(compiled)) {}
   virtual ~ExecGraph() = default;
-  const GraphInfo& graph() const { return reference_.graph(); }
-  // Runs the graph on the reference kernels: inputs/outputs in graph().inputs/outputs order.
+  const GraphSignature& signature() const { return signature_; }
+  // Runs the compiled graph: inputs/outputs in signature order. Only for graphs with a compiled
+  // graph in this process.
   Status Run(std::span<const std::shared_ptr<ExecTensor>> inputs,
              std::span<const std::shared_ptr<ExecTensor>> outputs) const;
+  const backend::CompiledGraph* compiled() const { return compiled_.get(); }
 
  private:
-  cpu::ReferenceGraph reference_;
+  GraphSignature signature_;
+  std::shared_ptr<const backend::CompiledGraph> compiled_;
 };
 
 using TensorRef = std::shared_ptr<ExecTensor>;
@@ -107,17 +113,25 @@ class Executor {
   virtual std::optional<std::string> Lost() const { return std::nullopt; }
 };
 
-// The executors of this process: graphs run on the reference kernels, tensors live in heap
+// The executors of this process: graphs run on a backend (src/backend), tensors live in heap
 // memory.
 class HostExecutor : public Executor {
  public:
+  HostExecutor(std::shared_ptr<const backend::Backend> backend, backend::CompileOptions options)
+      : backend_(std::move(backend)), options_(options) {}
   Result<GraphRef> Compile(GraphInfo graph) override;
   Result<TensorRef> CreateTensor(const OperandDescriptor& desc, bool readable,
                                  bool writable) override;
+  const backend::Backend& backend() const { return *backend_; }
+
+ private:
+  std::shared_ptr<const backend::Backend> backend_;
+  backend::CompileOptions options_;
 };
 
 class DirectExecutor final : public HostExecutor {
  public:
+  using HostExecutor::HostExecutor;
   Status Write(const TensorRef& tensor, std::span<const std::byte> data) override;
   Status Read(const TensorRef& tensor, std::span<std::byte> out) override;
   Status Dispatch(const GraphRef& graph, std::vector<TensorRef> inputs,
@@ -145,7 +159,8 @@ class ThreadPool {
 
 class WorkerExecutor final : public HostExecutor {
  public:
-  explicit WorkerExecutor(std::shared_ptr<ThreadPool> pool);
+  WorkerExecutor(std::shared_ptr<ThreadPool> pool, std::shared_ptr<const backend::Backend> backend,
+                 backend::CompileOptions options);
   ~WorkerExecutor() override;  // waits for this context's tasks
 
   Status Write(const TensorRef& tensor, std::span<const std::byte> data) override;

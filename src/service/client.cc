@@ -88,8 +88,8 @@ class ServiceTensor final : public runtime::ExecTensor {
 
 class ServiceGraph final : public runtime::ExecGraph {
  public:
-  ServiceGraph(std::shared_ptr<Connection> connection, GraphInfo graph, uint64_t id)
-      : ExecGraph(std::move(graph)), id(id), connection_(std::move(connection)) {}
+  ServiceGraph(std::shared_ptr<Connection> connection, GraphSignature signature, uint64_t id)
+      : ExecGraph(std::move(signature), nullptr), id(id), connection_(std::move(connection)) {}
   ~ServiceGraph() override;
   const uint64_t id;
 
@@ -344,7 +344,7 @@ class ServiceExecutor final : public runtime::Executor {
       });
     });
     if (!id.ok()) return std::move(id.error());
-    return runtime::GraphRef(std::make_shared<ServiceGraph>(c_, std::move(graph), id.value()));
+    return runtime::GraphRef(std::make_shared<ServiceGraph>(c_, GraphSignature::Of(graph), id.value()));
   }
 
   Result<runtime::TensorRef> CreateTensor(const OperandDescriptor& desc, bool readable,
@@ -464,15 +464,15 @@ class ServiceExecutor final : public runtime::Executor {
     auto sent = c_->Run([&] {
       auto req = Context().dispatchRequest();
       req.setGraph(g.id);
-      const GraphInfo& info = g.graph();
+      const GraphSignature& io = g.signature();
       auto ins = req.initInputs(static_cast<unsigned>(inputs.size()));
       for (size_t i = 0; i < inputs.size(); ++i) {
-        ins[i].setName(info.operands[info.inputs[i]].name);
+        ins[i].setName(io.inputs[i].name);
         ins[i].setTensor(static_cast<ServiceTensor&>(*inputs[i]).id);
       }
       auto outs = req.initOutputs(static_cast<unsigned>(outputs.size()));
       for (size_t i = 0; i < outputs.size(); ++i) {
-        outs[i].setName(info.outputs[i].name);
+        outs[i].setName(io.outputs[i].name);
         outs[i].setTensor(static_cast<ServiceTensor&>(*outputs[i]).id);
       }
       c_->tasks().add(req.send()
@@ -630,6 +630,8 @@ Result<std::shared_ptr<runtime::Executor>> Connect(const MLContextOptions& optio
   auto created = conn->Run([&]() -> kj::Promise<Status> {
     auto req = conn->provider().createContextRequest();
     req.setMaxTensorByteLength(options.maxTensorByteLength);
+    req.setBackend(options.backend);
+    req.setThreads(options.threads);
     if (channel) req.setChannel(kj::heap<SharedMemoryServer>(channel));
     return req.send().then([c = conn.get(), &fast](auto response) -> Status {
       if (response.hasError()) return FromWire(response.getError());

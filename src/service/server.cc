@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <ctime>
@@ -184,14 +185,38 @@ struct BoundDispatch {
   std::vector<runtime::TensorRef> inputs, outputs;
 };
 
+// What the service computes with: one worker pool for every client's dispatches and the
+// backends its config allows (the first is the default).
+struct Compute {
+  std::shared_ptr<runtime::ThreadPool> pool;
+  std::vector<std::string> backends;
+  uint32_t max_threads = 0;  // intra-op threads one dispatch may use; 0: one per core
+
+  // The executor of a new context: `backend` empty picks the default; `threads` 0 picks the cap.
+  Result<std::shared_ptr<runtime::WorkerExecutor>> MakeExecutor(std::string_view backend,
+                                                                uint32_t threads) const {
+    if (backend.empty()) backend = backends.front();
+    if (std::find(backends.begin(), backends.end(), backend) == backends.end()) {
+      std::string allowed;
+      for (const std::string& b : backends) allowed += (allowed.empty() ? "" : ", ") + b;
+      return MakeError(ErrorCode::kNotSupportedError, "createContext: backend '", backend,
+                       "' is not allowed by this service (allowed: ", allowed, ")");
+    }
+    WEBNN_ASSIGN_OR_RETURN(auto b, backend::MakeBackend(backend));
+    backend::CompileOptions options;
+    options.threads = threads == 0 ? max_threads
+                      : max_threads == 0 ? threads
+                                         : std::min(threads, max_threads);
+    return std::make_shared<runtime::WorkerExecutor>(pool, std::move(b), options);
+  }
+};
+
 // A context's state; shared by its capability and the Graph/Tensor capabilities it handed out
 // (which may outlive the Context capability).
 struct ContextCore {
-  ContextCore(std::shared_ptr<ClientState> client, std::shared_ptr<runtime::ThreadPool> pool,
-              ContextLimits limits)
-      : client(std::move(client)),
-        executor(std::make_shared<runtime::WorkerExecutor>(std::move(pool))),
-        limits(limits) {}
+  ContextCore(std::shared_ptr<ClientState> client,
+              std::shared_ptr<runtime::WorkerExecutor> executor, ContextLimits limits)
+      : client(std::move(client)), executor(std::move(executor)), limits(limits) {}
   ~ContextCore() {
     StopChannel();
     // The executor's destructor waits for this context's running tasks.
@@ -292,27 +317,26 @@ Result<BoundDispatch> ContextCore::Bind(uint64_t graph_id, std::span<const uint6
   }
   BoundDispatch bound;
   bound.graph = g->second.graph;
-  const GraphInfo& info = bound.graph->graph();
-  if (num_inputs != info.inputs.size() || ids.size() - num_inputs != info.outputs.size()) {
+  const GraphSignature& io = bound.graph->signature();
+  if (num_inputs != io.inputs.size() || ids.size() - num_inputs != io.outputs.size()) {
     return MakeError(ErrorCode::kTypeError, "dispatch: ", num_inputs, " inputs and ",
-                     ids.size() - num_inputs, " outputs given, the graph has ", info.inputs.size(),
-                     " and ", info.outputs.size());
+                     ids.size() - num_inputs, " outputs given, the graph has ", io.inputs.size(),
+                     " and ", io.outputs.size());
   }
   for (size_t i = 0; i < ids.size(); ++i) {
     const bool is_input = i < num_inputs;
     // Named only for an error: this runs on every dispatch.
     auto what = [&] {
-      return is_input ? "input '" + info.operands[info.inputs[i]].name + "'"
-                      : "output '" + info.outputs[i - num_inputs].name + "'";
+      return is_input ? "input '" + io.inputs[i].name + "'"
+                      : "output '" + io.outputs[i - num_inputs].name + "'";
     };
     auto t = tensors.find(ids[i]);
     if (t == tensors.end()) {
       return MakeError(ErrorCode::kTypeError, "dispatch: ", what(), ": no tensor with id ", ids[i],
                        " in this context (destroyed, or never created)");
     }
-    const OperandDescriptor& want = is_input
-                                        ? info.operands[info.inputs[i]].desc
-                                        : info.operands[info.outputs[i - num_inputs].operand].desc;
+    const OperandDescriptor& want =
+        is_input ? io.inputs[i].desc : io.outputs[i - num_inputs].desc;
     const runtime::TensorRef& tensor = t->second.tensor;
     if (!(tensor->desc() == want)) {
       return MakeError(ErrorCode::kTypeError, "dispatch: ", what(), " is ",
@@ -561,12 +585,12 @@ class ContextImpl final : public rpc::Context::Server {
     std::lock_guard lock(core_->mu);
     auto graph = Lookup(core_->graphs, graph_id, "dispatch");
     if (!graph.ok()) return std::move(graph.error());
-    const GraphInfo& info = graph.value()->graph->graph();
-    std::vector<uint64_t> ids(info.inputs.size() + info.outputs.size());
+    const GraphSignature& io = graph.value()->graph->signature();
+    std::vector<uint64_t> ids(io.inputs.size() + io.outputs.size());
     std::vector<bool> given(ids.size(), false);
     auto order = [&](capnp::List<rpc::NamedTensor>::Reader list, bool is_input) -> Status {
-      const size_t count = is_input ? info.inputs.size() : info.outputs.size();
-      const size_t base = is_input ? 0 : info.inputs.size();
+      const size_t count = is_input ? io.inputs.size() : io.outputs.size();
+      const size_t base = is_input ? 0 : io.inputs.size();
       const char* kind = is_input ? "input" : "output";
       if (list.size() != count) {
         return MakeError(ErrorCode::kTypeError, "dispatch: ", list.size(), " ", kind,
@@ -576,7 +600,7 @@ class ContextImpl final : public rpc::Context::Server {
         const std::string_view name = named.getName().cStr();
         size_t index = count;
         for (size_t i = 0; i < count && index == count; ++i) {
-          if ((is_input ? info.operands[info.inputs[i]].name : info.outputs[i].name) == name) {
+          if ((is_input ? io.inputs[i].name : io.outputs[i].name) == name) {
             index = i;
           }
         }
@@ -665,7 +689,7 @@ class ContextImpl final : public rpc::Context::Server {
 
 class ProviderImpl final : public rpc::ContextProvider::Server {
  public:
-  ProviderImpl(std::shared_ptr<ClientState> client, std::shared_ptr<runtime::ThreadPool> pool,
+  ProviderImpl(std::shared_ptr<ClientState> client, std::shared_ptr<const Compute> pool,
                std::shared_ptr<Registry> registry)
       : client_(std::move(client)), pool_(std::move(pool)), registry_(std::move(registry)) {}
 
@@ -685,8 +709,14 @@ class ProviderImpl final : public rpc::ContextProvider::Server {
     ContextLimits limits;
     limits.max_tensor_byte_length = std::min<uint64_t>(call.getParams().getMaxTensorByteLength(),
                                                        client.limits.max_tensor_byte_length);
+    auto executor = pool_->MakeExecutor(call.getParams().getBackend().cStr(),
+                                        call.getParams().getThreads());
+    if (!executor.ok()) {
+      SetError(results.initError(), executor.error());
+      return kj::READY_NOW;
+    }
     ++client.contexts;
-    auto core = std::make_shared<ContextCore>(client_, pool_, limits);
+    auto core = std::make_shared<ContextCore>(client_, std::move(executor).value(), limits);
     // The largest graph message: its constants plus the operations around them.
     const uint64_t max_message = client.limits.max_constant_bytes + (uint64_t{64} << 20);
     results.setContext(kj::heap<ContextImpl>(core, max_message));
@@ -746,13 +776,13 @@ class ProviderImpl final : public rpc::ContextProvider::Server {
 
  private:
   std::shared_ptr<ClientState> client_;
-  std::shared_ptr<runtime::ThreadPool> pool_;
+  std::shared_ptr<const Compute> pool_;
   std::shared_ptr<Registry> registry_;
 };
 
 class ServiceImpl final : public rpc::Service::Server {
  public:
-  ServiceImpl(std::shared_ptr<ClientState> client, std::shared_ptr<runtime::ThreadPool> pool,
+  ServiceImpl(std::shared_ptr<ClientState> client, std::shared_ptr<const Compute> pool,
               std::string token, std::shared_ptr<Registry> registry)
       : client_(std::move(client)),
         pool_(std::move(pool)),
@@ -795,7 +825,7 @@ class ServiceImpl final : public rpc::Service::Server {
 
  private:
   std::shared_ptr<ClientState> client_;
-  std::shared_ptr<runtime::ThreadPool> pool_;
+  std::shared_ptr<const Compute> pool_;
   std::string token_;
   std::shared_ptr<Registry> registry_;
 };
@@ -861,7 +891,9 @@ class Server {
       : config_(config),
         io_(io),
         token_(std::move(token)),
-        pool_(std::make_shared<runtime::ThreadPool>(config.threads)),
+        pool_(std::make_shared<const Compute>(
+            Compute{std::make_shared<runtime::ThreadPool>(config.threads), config.backends,
+                    config.intra_op_threads})),
         tasks_(kj::heap<kj::TaskSet>(handler_)) {}
 
   Status Listen(const Endpoint& endpoint) {
@@ -1018,7 +1050,7 @@ class Server {
   const ServerConfig& config_;
   kj::AsyncIoContext& io_;
   std::string token_;
-  std::shared_ptr<runtime::ThreadPool> pool_;
+  std::shared_ptr<const Compute> pool_;
   ErrorHandler handler_;
   kj::Own<kj::TaskSet> tasks_;
   std::vector<Listener> listeners_;
@@ -1079,6 +1111,20 @@ Status LoadServerConfig(const std::string& path, ServerConfig& config) {
         auto n = number(v, key, 0, 1024);
         if (!n.ok()) return std::move(n.error());
         config.threads = static_cast<unsigned>(n.value());
+      } else if (key == "backends") {
+        if (!v.is_array() || v.empty()) return fail(key, "expected a non-empty list of backends");
+        config.backends.clear();
+        for (const auto& e : v) {
+          if (!e.is_string()) return fail(key, "expected backend names");
+          if (auto b = backend::MakeBackend(e.get<std::string>()); !b.ok()) {
+            return fail(key, b.error().message());
+          }
+          config.backends.push_back(e.get<std::string>());
+        }
+      } else if (key == "intraOpThreads") {
+        auto n = number(v, key, 0, 1024);
+        if (!n.ok()) return std::move(n.error());
+        config.intra_op_threads = static_cast<uint32_t>(n.value());
       } else if (key == "maxConnections") {
         auto n = number(v, key, 1, 1e6);
         if (!n.ok()) return std::move(n.error());

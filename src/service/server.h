@@ -35,6 +35,9 @@ struct ServerConfig {
   std::vector<uint32_t> allowed_uids;  // Unix peers allowed; empty: only the service's own uid
   std::string token_file;              // required when listening on TCP
   unsigned threads = 0;                // worker pool; 0: hardware concurrency
+  // Backends clients may ask for; the first is the default for a context that names none.
+  std::vector<std::string> backends = {"onednn", "reference"};
+  uint32_t intra_op_threads = 0;       // threads one dispatch may use; 0: one per core
   uint32_t max_connections = 256;
   int log_level = 2;  // 0 error, 1 warning, 2 info, 3 debug
   ClientLimits limits;

@@ -1,7 +1,7 @@
 #include "testing/op_runner.h"
 
-#include "backend/cpu/kernels.h"
-#include "backend/cpu/tensor_util.h"
+#include "backend/reference/kernels.h"
+#include "backend/reference/tensor_util.h"
 
 namespace webnn::testing {
 
@@ -11,7 +11,7 @@ TestTensor TestTensor::Make(DataType type, std::vector<uint32_t> shape,
   t.desc = {type, std::move(shape)};
   t.bytes.assign(t.desc.ByteLength(), std::byte{0});
   for (size_t i = 0; i < values.size() && i < t.desc.ElementCount(); ++i) {
-    cpu::StoreFromDouble(type, t.bytes.data(), i, values[i]);
+    reference::StoreFromDouble(type, t.bytes.data(), i, values[i]);
   }
   return t;
 }
@@ -22,20 +22,20 @@ TestTensor TestTensor::MakeInt(DataType type, std::vector<uint32_t> shape,
   t.desc = {type, std::move(shape)};
   t.bytes.assign(t.desc.ByteLength(), std::byte{0});
   for (size_t i = 0; i < values.size() && i < t.desc.ElementCount(); ++i) {
-    cpu::StoreFromInt64(type, t.bytes.data(), i, values[i]);
+    reference::StoreFromInt64(type, t.bytes.data(), i, values[i]);
   }
   return t;
 }
 
 std::vector<double> TestTensor::ToDoubles() const {
   std::vector<double> v(desc.ElementCount());
-  for (size_t i = 0; i < v.size(); ++i) v[i] = cpu::LoadAsDouble(desc.dataType, bytes.data(), i);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = reference::LoadAsDouble(desc.dataType, bytes.data(), i);
   return v;
 }
 
 std::vector<int64_t> TestTensor::ToInt64s() const {
   std::vector<int64_t> v(desc.ElementCount());
-  for (size_t i = 0; i < v.size(); ++i) v[i] = cpu::LoadAsInt64(desc.dataType, bytes.data(), i);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = reference::LoadAsInt64(desc.dataType, bytes.data(), i);
   return v;
 }
 
@@ -55,18 +55,18 @@ Result<std::vector<TestTensor>> RunOp(OpKind kind, const Attrs& attrs,
   WEBNN_ASSIGN_OR_RETURN(OutputDescriptors descs,
                          ValidateOperation(kind, attrs, "", ptrs, limits));
   std::vector<TestTensor> outputs(descs.size());
-  std::vector<cpu::MutableTensor> outs(descs.size());
+  std::vector<reference::MutableTensor> outs(descs.size());
   for (size_t i = 0; i < descs.size(); ++i) {
     outputs[i].desc = descs[i];
     // Poison the output so a kernel that skips elements is caught.
     outputs[i].bytes.assign(descs[i].ByteLength(), std::byte{0xA5});
     outs[i] = {&outputs[i].desc, outputs[i].bytes.data()};
   }
-  std::vector<cpu::ConstTensor> ins;
+  std::vector<reference::ConstTensor> ins;
   for (const auto& in : inputs) {
-    ins.push_back(in ? cpu::ConstTensor{&in->desc, in->bytes.data()} : cpu::ConstTensor{});
+    ins.push_back(in ? reference::ConstTensor{&in->desc, in->bytes.data()} : reference::ConstTensor{});
   }
-  WEBNN_RETURN_IF_ERROR(cpu::ComputeOperation(kind, attrs, {ins, outs}));
+  WEBNN_RETURN_IF_ERROR(reference::ComputeOperation(kind, attrs, {ins, outs}));
   return outputs;
 }
 

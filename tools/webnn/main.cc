@@ -68,7 +68,11 @@ Options:
   --endpoint EP       the service for --executor service: unix:PATH or tcp:HOST:PORT
                       (default unix:$XDG_RUNTIME_DIR/webnn/webnnd.sock)
   --token-file F      the access token file for a tcp: endpoint
-  --threads N         worker threads for --executor worker (default: one per core)
+  --backend B         what computes: onednn (default) or reference (the plain-loop oracle)
+  --threads N         intra-op threads one dispatch may use (default: one per core)
+  --workers N         worker threads for --executor worker (default: one per core)
+With --repeat, the input and output tensors are created and written once; each timed run is a
+dispatch and the read of every output.
 )";
 
 constexpr char kConvertUsage[] = R"(Usage: webnn convert IN OUT [--to json|capnp]
@@ -97,7 +101,9 @@ Options:
   --executor E        where the graphs run: direct (default), worker or service
   --endpoint EP       the service for --executor service (unix:PATH or tcp:HOST:PORT)
   --token-file F      the access token file for a tcp: endpoint
-  --threads N         worker threads for --executor worker
+  --backend B         onednn (default) or reference
+  --threads N         intra-op threads one dispatch may use (default: one per core)
+  --workers N         worker threads for --executor worker
   --compare-direct    also run each case in-process and fail it unless the executor's outputs
                       are bit-identical
 Without --expectations the exit code is 1 if any case failed.
@@ -114,11 +120,12 @@ uint32_t ParseCount(std::string_view flag, const std::string& value) {
   return n;
 }
 
-// --executor/--endpoint/--token-file/--threads, shared by run and conformance. Returns true
-// when args[i] was one of them (and consumes its value).
+// --executor/--endpoint/--token-file/--backend/--threads/--workers, shared by run and
+// conformance. Returns true when args[i] was one of them (and consumes its value).
 bool ParseExecutorOption(const std::vector<std::string>& args, size_t& i, MLContextOptions& o) {
   const std::string& a = args[i];
-  if (a != "--executor" && a != "--endpoint" && a != "--token-file" && a != "--threads") {
+  if (a != "--executor" && a != "--endpoint" && a != "--token-file" && a != "--threads" &&
+      a != "--backend" && a != "--workers") {
     return false;
   }
   if (i + 1 >= args.size()) throw Exception(MakeError(ErrorCode::kTypeError, a, " needs a value"));
@@ -126,7 +133,9 @@ bool ParseExecutorOption(const std::vector<std::string>& args, size_t& i, MLCont
   if (a == "--executor") o.executor = v;
   if (a == "--endpoint") o.endpoint = v;
   if (a == "--token-file") o.tokenFile = v;
-  if (a == "--threads") o.workerThreads = ParseCount(a, v);
+  if (a == "--threads") o.threads = ParseCount(a, v);
+  if (a == "--workers") o.workerThreads = ParseCount(a, v);
+  if (a == "--backend") o.backend = v;
   return true;
 }
 
@@ -331,7 +340,7 @@ void PrintTop(const std::string& name, const HostTensor& t, int k) {
 }
 
 struct Timing {
-  double min_ms = 0, median_ms = 0, mean_ms = 0;
+  double min_ms = 0, median_ms = 0, p90_ms = 0, mean_ms = 0;
 };
 
 Timing Summarize(std::vector<double> ms) {
@@ -339,6 +348,7 @@ Timing Summarize(std::vector<double> ms) {
   Timing t;
   t.min_ms = ms.front();
   t.median_ms = ms[ms.size() / 2];
+  t.p90_ms = ms[std::min(ms.size() - 1, ms.size() * 9 / 10)];
   double sum = 0;
   for (double x : ms) sum += x;
   t.mean_ms = sum / static_cast<double>(ms.size());
@@ -408,11 +418,26 @@ int CmdRun(const std::vector<std::string>& args) {
   for (const auto& [name, file] : input_files) {
     if (!inputs.count(name)) return Fail("the graph has no input named '" + name + "'");
   }
-  std::vector<double> times;
+  // Tensors are created and the inputs written once; a timed run is a dispatch plus the read
+  // of every output, the same work through every executor.
+  auto tensors_start = std::chrono::steady_clock::now();
+  MLNamedTensors input_tensors, output_tensors;
+  for (const auto& [name, t] : inputs) {
+    MLTensor tensor = context->createTensor({t.desc.dataType, t.desc.shape, false, true});
+    context->writeTensor(tensor, t.bytes);
+    input_tensors[name] = tensor;
+  }
   HostTensors outputs;
+  for (const auto& [name, desc] : graph.outputDescriptors()) {
+    output_tensors[name] = context->createTensor({desc.dataType, desc.shape, true, false});
+    outputs[name] = HostTensor{desc, std::vector<std::byte>(desc.ByteLength())};
+  }
+  const double tensors_ms = MsSince(tensors_start);
+  std::vector<double> times;
   for (int r = 0; r < repeat; ++r) {
     auto start = std::chrono::steady_clock::now();
-    outputs = context->compute(graph, inputs);
+    context->dispatch(graph, input_tensors, output_tensors);
+    for (auto& [name, t] : outputs) context->readTensor(output_tensors.at(name), t.bytes);
     times.push_back(MsSince(start));
   }
   for (const auto& [name, t] : outputs) {
@@ -425,8 +450,9 @@ int CmdRun(const std::vector<std::string>& args) {
     }
   }
   Timing t = Summarize(times);
-  std::cout << std::fixed << std::setprecision(3) << "load+compile: " << load_ms << " ms; compute x"
-            << repeat << ": min " << t.min_ms << " ms, median " << t.median_ms << " ms, mean "
+  std::cout << std::fixed << std::setprecision(3) << "load+compile: " << load_ms
+            << " ms; tensors: " << tensors_ms << " ms; compute x" << repeat << ": min " << t.min_ms
+            << " ms, median " << t.median_ms << " ms, p90 " << t.p90_ms << " ms, mean "
             << t.mean_ms << " ms\n";
   return 0;
 }

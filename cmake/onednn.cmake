@@ -1,0 +1,13 @@
+# oneDNN (Debian's libdnnl-dev) for the fast CPU backend, as the imported target webnn::dnnl.
+# Debian's dnnl-config.cmake insists on OpenCL (its GPU runtime), which the CPU backend never
+# uses, so the header and library are found directly.
+find_path(DNNL_INCLUDE_DIR oneapi/dnnl/dnnl.hpp REQUIRED)
+find_library(DNNL_LIBRARY NAMES dnnl REQUIRED)
+file(STRINGS ${DNNL_INCLUDE_DIR}/oneapi/dnnl/dnnl_version.h _dnnl_major REGEX "define DNNL_VERSION_MAJOR")
+if(NOT _dnnl_major MATCHES "DNNL_VERSION_MAJOR 2$")
+  message(FATAL_ERROR "oneDNN 2.x is required (found: ${_dnnl_major})")
+endif()
+add_library(webnn_dnnl INTERFACE IMPORTED)
+target_include_directories(webnn_dnnl INTERFACE ${DNNL_INCLUDE_DIR})
+target_link_libraries(webnn_dnnl INTERFACE ${DNNL_LIBRARY})
+add_library(webnn::dnnl ALIAS webnn_dnnl)

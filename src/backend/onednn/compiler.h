@@ -1,0 +1,112 @@
+// Compiles a validated GraphInfo into a oneDNN Plan (plan.h).
+//
+// Passes: constant operations are evaluated once on the reference kernels (constant folding);
+// then, in topological order, each operation is handed to its family's emitter (emit.h), which
+// either emits oneDNN primitives — fusing the activations, bias and residual additions that
+// follow a convolution or matrix product into it as post-ops, and folding a following
+// batchNormalization into its weights — or declines, and the operation runs on its reference
+// kernel inside the same plan. Values keep the layouts oneDNN chooses (blocked formats through
+// chains of convolutions); a reorder is emitted only where a consumer needs another layout.
+// Last, the arena: every intermediate gets an offset in one buffer, planned from lifetimes.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <oneapi/dnnl/dnnl.hpp>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "backend/onednn/plan.h"
+#include "ir/graph_info.h"
+
+namespace webnn::onednn {
+
+using md_t = dnnl::memory::desc;
+using dt = dnnl::memory::data_type;
+
+// The oneDNN data type of a WebNN one, if oneDNN has it.
+std::optional<dt> ToDnnl(DataType t);
+// Dense row-major memory descriptor of a WebNN operand (rank 0 as [1]); a type oneDNN lacks is
+// described as its raw bytes (u8 [byteLength]), which only the reference kernels read.
+md_t PlainMd(const OperandDescriptor& desc);
+md_t PlainMd(const dnnl::memory::dims& dims, dt type);
+// Whether `md` is dense row-major over its own dims.
+bool IsPlain(const md_t& md);
+
+class Compiler {
+ public:
+  Compiler(GraphInfo graph, dnnl::engine engine, uint32_t threads);
+  Result<std::unique_ptr<Plan>> Compile();
+
+  // ---- The graph, for emitters ----
+  const GraphInfo& graph() const { return graph_; }
+  const OperandDescriptor& desc(OperandId id) const { return graph_.operands[id].desc; }
+  // A constant of the graph or one folded at compile time.
+  bool IsConstant(OperandId id) const;
+  std::span<const std::byte> ConstantBytes(OperandId id) const;
+  bool IsGraphOutput(OperandId id) const;
+  // The one operation reading `id`, when exactly one does and `id` is not a graph output:
+  // the condition for fusing that operation into the producer of `id`.
+  const Operation* SoleConsumer(OperandId id) const;
+  // Marks an operation as done by a fusion: it emits nothing when its turn comes.
+  void MarkFused(const Operation& op);
+
+  // ---- Values ----
+  // The value an operand has (produced earlier, or a constant in its plain layout).
+  ValueId Value(OperandId id);
+  const md_t& Md(ValueId v) const { return plan_->value_mds[v]; }
+  // `v` in dense row-major layout over the same dims (a reorder when it is not).
+  ValueId Dense(ValueId v);
+  // `v` reordered into layout `md` (same dims), unless it already has it.
+  ValueId Reordered(ValueId v, const md_t& md);
+  // A new intermediate in the arena.
+  ValueId NewValue(const md_t& md);
+  // A constant value; `bytes` hold `md`'s layout.
+  ValueId ConstantValue(const md_t& md, std::shared_ptr<std::byte[]> bytes);
+  // A constant given in layout `from`, reordered once now into layout `to` (prepacking).
+  ValueId Prepack(const md_t& from, const void* data, const md_t& to);
+  // Another descriptor over the same bytes (reshape of a dense value, transpose, ...).
+  ValueId View(ValueId base, const md_t& md);
+  // Where operand `id` is written when its producer writes layout `md`: the graph output's
+  // buffer when `id` is an output and `md` is dense, else a new intermediate.
+  ValueId Destination(OperandId id, const md_t& md);
+  void Bind(OperandId id, ValueId v);
+
+  // ---- Steps ----
+  void AddPrimitive(const dnnl::primitive& p, const dnnl::primitive_desc_base& pd,
+                    std::vector<std::pair<int, ValueId>> args, std::string what);
+  void AddReorder(ValueId src, ValueId dst);
+  dnnl::primitive_attr Attr() const;  // user scratchpad, the attribute every primitive uses
+  const dnnl::engine& engine() const { return plan_->engine; }
+
+ private:
+  struct Snapshot {
+    size_t steps, values, slots, step_io;
+    std::map<OperandId, ValueId> bindings;
+    std::map<ValueId, ValueId> dense;
+  };
+  Snapshot Save() const;
+  void Restore(const Snapshot& s);
+  void FoldConstants();
+  Status EmitFallback(const Operation& op);
+  void EmitOutputs();
+  void PlanArena();
+
+  GraphInfo graph_;
+  std::unique_ptr<Plan> plan_;
+  std::vector<std::vector<uint32_t>> consumers_;  // operand -> operation indices reading it
+  std::vector<bool> is_output_;
+  std::vector<bool> fused_;
+  std::map<OperandId, std::shared_ptr<std::byte[]>> folded_;
+  std::map<OperandId, ValueId> bindings_;
+  std::map<ValueId, ValueId> dense_;  // value -> its dense copy
+  // Per step, the values it reads and writes (for lifetimes).
+  struct StepIo {
+    std::vector<ValueId> reads, writes;
+  };
+  std::vector<StepIo> step_io_;
+  const Operation* current_ = nullptr;
+};
+
+}  // namespace webnn::onednn

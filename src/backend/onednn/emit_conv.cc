@@ -1,0 +1,306 @@
+// conv2d and convTranspose2d on oneDNN (de)convolution primitives.
+// https://www.w3.org/TR/webnn/#api-mlgraphbuilder-conv2d
+// https://www.w3.org/TR/webnn/#api-mlgraphbuilder-convtranspose2d
+#include <cmath>
+#include <cstring>
+
+#include "backend/onednn/emit.h"
+
+namespace webnn::onednn {
+
+namespace {
+
+using dnnl::memory;
+
+uint32_t At(const std::optional<UintList>& v, size_t i, uint32_t fallback) {
+  return v && i < v->size() ? (*v)[i] : fallback;
+}
+
+// NHWC operands are seen by oneDNN as NCHW logical dims: permutation from WebNN axes to
+// logical ones (permute_axes convention: p[i] is the new position of axis i), and back.
+std::vector<int> ToLogical(InputOperandLayout layout) {
+  return layout == InputOperandLayout::kNhwc ? std::vector<int>{0, 2, 3, 1}
+                                             : std::vector<int>{0, 1, 2, 3};
+}
+std::vector<int> FromLogical(InputOperandLayout layout) {
+  return layout == InputOperandLayout::kNhwc ? std::vector<int>{0, 3, 1, 2}
+                                             : std::vector<int>{0, 1, 2, 3};
+}
+
+// A float32 constant's bytes as floats (copied: constant bytes need not be aligned).
+std::vector<float> Floats(std::span<const std::byte> bytes) {
+  std::vector<float> v(bytes.size() / sizeof(float));
+  std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
+  return v;
+}
+
+// A batchNormalization with constant statistics reading `result` along the channel axis,
+// folded into the convolution's filter (OIHW floats) and bias: W' = W * s, b' = (b - mean) * s
+// + beta with s = scale / sqrt(variance + epsilon).
+const Operation* FoldableBatchNorm(Compiler& c, OperandId result, size_t channel_axis) {
+  const Operation* bn = c.SoleConsumer(result);
+  if (!bn || bn->kind != OpKind::kBatchNormalization || bn->inputs[0] != result) return nullptr;
+  if (std::get<BatchNormalizationAttrs>(bn->attrs).axis != channel_axis) return nullptr;
+  for (size_t i = 1; i < bn->inputs.size(); ++i) {
+    if (bn->inputs[i] != kNoOperand && !c.IsConstant(bn->inputs[i])) return nullptr;
+  }
+  return bn;
+}
+
+void FoldBatchNorm(Compiler& c, const Operation& bn, std::vector<float>& oihw,
+                   std::vector<float>& bias, size_t out_channels) {
+  const auto& a = std::get<BatchNormalizationAttrs>(bn.attrs);
+  auto mean = Floats(c.ConstantBytes(bn.inputs[1]));
+  auto var = Floats(c.ConstantBytes(bn.inputs[2]));
+  std::vector<float> scale(out_channels, 1.f), beta(out_channels, 0.f);
+  if (bn.inputs[3] != kNoOperand) scale = Floats(c.ConstantBytes(bn.inputs[3]));
+  if (bn.inputs[4] != kNoOperand) beta = Floats(c.ConstantBytes(bn.inputs[4]));
+  const size_t per_channel = oihw.size() / out_channels;
+  for (size_t o = 0; o < out_channels; ++o) {
+    const double s = scale[o] / std::sqrt(static_cast<double>(var[o]) + a.epsilon);
+    for (size_t k = 0; k < per_channel; ++k) {
+      oihw[o * per_channel + k] = static_cast<float>(oihw[o * per_channel + k] * s);
+    }
+    bias[o] = static_cast<float>((bias[o] - mean[o]) * s + beta[o]);
+  }
+}
+
+struct ConvGeometry {
+  memory::dims strides, dilates, pad_l, pad_r;
+};
+
+// Emits a convolution or deconvolution. `filter_perm` maps the filter's WebNN axes to logical
+// [O, I, KH, KW]; `groups` splits O and I; `deconv` picks the primitive.
+Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout layout,
+                          const std::vector<int>& filter_perm, uint32_t groups,
+                          const ConvGeometry& geo, bool deconv) {
+  const OperandId x = op.inputs[0], w = op.inputs[1];
+  const OperandId b = op.inputs.size() > 2 ? op.inputs[2] : kNoOperand;
+  const OperandId y = op.outputs[0];
+  if (c.desc(x).dataType != DataType::kFloat32) return false;
+  const std::vector<int> to_logical = ToLogical(layout), from_logical = FromLogical(layout);
+
+  // Logical shapes.
+  const auto& ws = c.desc(w).shape;
+  memory::dims w_logical(4);
+  for (size_t i = 0; i < 4; ++i) w_logical[filter_perm[i]] = ws[i];
+  const md_t y_webnn = PlainMd(c.desc(y));
+  const md_t y_logical_plain = y_webnn.permute_axes(to_logical);
+  const memory::dims y_dims = y_logical_plain.dims();
+  const md_t x_logical = c.Md(c.Value(x)).permute_axes(to_logical);
+  const memory::dims x_dims = x_logical.dims();
+  memory::dims weights_dims;
+  if (groups == 1) {
+    weights_dims = {y_dims[1], x_dims[1], w_logical[2], w_logical[3]};
+  } else {
+    weights_dims = {groups, y_dims[1] / groups, x_dims[1] / groups, w_logical[2], w_logical[3]};
+  }
+
+  // Weights (and bias) as constants, with a following batchNormalization folded in.
+  const bool const_weights = c.IsConstant(w) && (b == kNoOperand || c.IsConstant(b));
+  const size_t channel_axis = layout == InputOperandLayout::kNhwc ? 3 : 1;
+  const Operation* bn = const_weights && !deconv ? FoldableBatchNorm(c, y, channel_axis) : nullptr;
+  std::vector<float> oihw, bias;
+  if (const_weights) {
+    // The filter in logical [O, I, KH, KW] order (per group for deconv: [I, O/G, ...] is
+    // handled by the permutation given), dense.
+    md_t w_webnn = PlainMd(c.desc(w));
+    md_t w_perm = w_webnn.permute_axes(filter_perm);
+    md_t w_plain = PlainMd(w_perm.dims(), dt::f32);
+    oihw.resize(w_plain.get_size() / sizeof(float));
+    {
+      auto bytes = c.ConstantBytes(w);
+      dnnl::memory src(w_perm, c.engine(), const_cast<std::byte*>(bytes.data()));
+      dnnl::memory dst(w_plain, c.engine(), oihw.data());
+      dnnl::stream s(c.engine());
+      dnnl::reorder(src, dst).execute(s, src, dst);
+      s.wait();
+    }
+    bias.assign(y_dims[1], 0.f);
+    if (b != kNoOperand) bias = Floats(c.ConstantBytes(b));
+    if (bn) FoldBatchNorm(c, *bn, oihw, bias, y_dims[1]);
+  }
+  const OperandId conv_result = bn ? bn->outputs[0] : y;
+  const bool has_bias = const_weights ? true : b != kNoOperand;
+
+  // Try the longest post-op chain oneDNN has a fast kernel for.
+  const size_t max_chain = FusePostOps(c, conv_result, to_logical).fused.size();
+  for (size_t chain_len = max_chain + 1; chain_len-- > 0;) {
+    PostOpChain chain = FusePostOps(c, conv_result, to_logical, chain_len);
+    dnnl::primitive_attr attr = c.Attr();
+    attr.set_post_ops(chain.ops);
+    const bool dst_is_output = c.IsGraphOutput(chain.result);
+    const md_t y_want =
+        dst_is_output ? y_logical_plain : md_t(y_dims, dt::f32, memory::format_tag::any);
+    const md_t x_any(x_dims, dt::f32, memory::format_tag::any);
+    const md_t w_any(weights_dims, dt::f32, memory::format_tag::any);
+    const md_t b_md = PlainMd({y_dims[1]}, dt::f32);
+    dnnl::primitive prim;
+    md_t src_md, weights_md, dst_md;
+    std::string impl;
+    if (!deconv) {
+      auto d = has_bias
+                   ? dnnl::convolution_forward::desc(
+                         dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                         x_any, w_any, b_md, y_want, geo.strides, geo.dilates, geo.pad_l, geo.pad_r)
+                   : dnnl::convolution_forward::desc(
+                         dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                         x_any, w_any, y_want, geo.strides, geo.dilates, geo.pad_l, geo.pad_r);
+      dnnl::convolution_forward::primitive_desc pd;
+      try {
+        pd = dnnl::convolution_forward::primitive_desc(d, attr, c.engine());
+      } catch (const dnnl::error&) {
+        if (chain_len == 0) throw;
+        continue;
+      }
+      impl = std::string(pd.impl_info_str());
+      // A fused chain that only oneDNN's reference or gemm-based kernels take costs more than
+      // the unfused post-operations it saves.
+      if (chain_len > 0 &&
+          (impl.find("ref") != std::string::npos || impl.find("gemm") != std::string::npos)) {
+        continue;
+      }
+      src_md = pd.src_desc();
+      weights_md = pd.weights_desc();
+      dst_md = pd.dst_desc();
+      prim = dnnl::convolution_forward(pd);
+      // Values.
+      ValueId xv = c.Reordered(Permuted(c, c.Value(x), to_logical), src_md);
+      ValueId wv;
+      if (const_weights) {
+        wv = c.Prepack(PlainMd(weights_dims, dt::f32), oihw.data(), weights_md);
+      } else {
+        ValueId raw = Permuted(c, c.Dense(c.Value(w)), filter_perm);
+        if (groups != 1) raw = c.View(raw, c.Md(raw).reshape(weights_dims));
+        wv = c.Reordered(raw, weights_md);
+      }
+      std::vector<std::pair<int, ValueId>> args = {{DNNL_ARG_SRC, xv}, {DNNL_ARG_WEIGHTS, wv}};
+      if (has_bias) {
+        ValueId bv = const_weights ? c.Prepack(b_md, bias.data(), b_md) : c.Dense(c.Value(b));
+        args.push_back({DNNL_ARG_BIAS, bv});
+      }
+      const md_t y_value_md = dst_md.permute_axes(from_logical);
+      ValueId yv = c.Destination(chain.result, y_value_md);
+      args.push_back({DNNL_ARG_DST, c.View(yv, dst_md)});
+      for (const auto& a : chain.binary_args) args.push_back(a);
+      c.AddPrimitive(
+          prim, pd, std::move(args),
+          "conv2d" + std::string(bn ? "+batchNorm" : "") + chain.what + " [" + impl + "]");
+      c.Bind(chain.result, yv);
+    } else {
+      auto d = has_bias
+                   ? dnnl::deconvolution_forward::desc(
+                         dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
+                         x_any, w_any, b_md, y_want, geo.strides, geo.dilates, geo.pad_l, geo.pad_r)
+                   : dnnl::deconvolution_forward::desc(
+                         dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
+                         x_any, w_any, y_want, geo.strides, geo.dilates, geo.pad_l, geo.pad_r);
+      dnnl::deconvolution_forward::primitive_desc pd;
+      try {
+        pd = dnnl::deconvolution_forward::primitive_desc(d, attr, c.engine());
+      } catch (const dnnl::error&) {
+        if (chain_len == 0) throw;
+        continue;
+      }
+      impl = std::string(pd.impl_info_str());
+      if (chain_len > 0 && impl.find("ref") != std::string::npos) continue;
+      src_md = pd.src_desc();
+      weights_md = pd.weights_desc();
+      dst_md = pd.dst_desc();
+      prim = dnnl::deconvolution_forward(pd);
+      ValueId xv = c.Reordered(Permuted(c, c.Value(x), to_logical), src_md);
+      ValueId wv;
+      if (const_weights) {
+        wv = c.Prepack(PlainMd(weights_dims, dt::f32), oihw.data(), weights_md);
+      } else {
+        ValueId raw = Permuted(c, c.Dense(c.Value(w)), filter_perm);
+        if (groups != 1) raw = c.View(raw, c.Md(raw).reshape(weights_dims));
+        wv = c.Reordered(raw, weights_md);
+      }
+      std::vector<std::pair<int, ValueId>> args = {{DNNL_ARG_SRC, xv}, {DNNL_ARG_WEIGHTS, wv}};
+      if (has_bias) {
+        ValueId bv = const_weights ? c.Prepack(b_md, bias.data(), b_md) : c.Dense(c.Value(b));
+        args.push_back({DNNL_ARG_BIAS, bv});
+      }
+      const md_t y_value_md = dst_md.permute_axes(from_logical);
+      ValueId yv = c.Destination(chain.result, y_value_md);
+      args.push_back({DNNL_ARG_DST, c.View(yv, dst_md)});
+      for (const auto& a : chain.binary_args) args.push_back(a);
+      c.AddPrimitive(prim, pd, std::move(args), "convTranspose2d" + chain.what + " [" + impl + "]");
+      c.Bind(chain.result, yv);
+    }
+    if (bn) c.MarkFused(*bn);
+    CommitChain(c, chain);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<bool> EmitConv2d(Compiler& c, const Operation& op) {
+  const auto& a = std::get<Conv2dAttrs>(op.attrs);
+  std::vector<int> filter_perm;  // WebNN filter axes -> logical [O, I, KH, KW]
+  switch (a.filterLayout) {
+    case Conv2dFilterOperandLayout::kOihw:
+      filter_perm = {0, 1, 2, 3};
+      break;
+    case Conv2dFilterOperandLayout::kHwio:
+      filter_perm = {2, 3, 1, 0};
+      break;
+    case Conv2dFilterOperandLayout::kOhwi:
+      filter_perm = {0, 2, 3, 1};
+      break;
+    case Conv2dFilterOperandLayout::kIhwo:
+      filter_perm = {1, 2, 3, 0};
+      break;
+  }
+  ConvGeometry geo;
+  geo.strides = {At(a.strides, 0, 1), At(a.strides, 1, 1)};
+  // oneDNN counts dilation from 0 (no gaps).
+  geo.dilates = {At(a.dilations, 0, 1) - 1, At(a.dilations, 1, 1) - 1};
+  geo.pad_l = {At(a.padding, 0, 0), At(a.padding, 2, 0)};
+  geo.pad_r = {At(a.padding, 1, 0), At(a.padding, 3, 0)};
+  return EmitConvLike(c, op, a.inputLayout, filter_perm, a.groups, geo, /*deconv=*/false);
+}
+
+Result<bool> EmitConvTranspose2d(Compiler& c, const Operation& op) {
+  const auto& a = std::get<ConvTranspose2dAttrs>(op.attrs);
+  // Only ungrouped: the grouped filter of a transposed convolution splits I, not O, and the
+  // logical reshape below assumes [O, I, ...].
+  if (a.groups != 1) return false;
+  std::vector<int> filter_perm;  // WebNN filter axes -> logical [O, I, KH, KW]
+  switch (a.filterLayout) {
+    case ConvTranspose2dFilterOperandLayout::kIohw:
+      filter_perm = {1, 0, 2, 3};
+      break;
+    case ConvTranspose2dFilterOperandLayout::kHwoi:
+      filter_perm = {2, 3, 0, 1};
+      break;
+    case ConvTranspose2dFilterOperandLayout::kOhwi:
+      filter_perm = {0, 2, 3, 1};
+      break;
+  }
+  const auto& xs = c.desc(op.inputs[0]).shape;
+  const auto& ys = c.desc(op.outputs[0]).shape;
+  const bool nhwc = a.inputLayout == InputOperandLayout::kNhwc;
+  const int64_t in_h = xs[nhwc ? 1 : 2], in_w = xs[nhwc ? 2 : 3];
+  const int64_t out_h = ys[nhwc ? 1 : 2], out_w = ys[nhwc ? 2 : 3];
+  const auto& ws = c.desc(op.inputs[1]).shape;
+  memory::dims w_logical(4);
+  for (size_t i = 0; i < 4; ++i) w_logical[filter_perm[i]] = ws[i];
+  ConvGeometry geo;
+  geo.strides = {At(a.strides, 0, 1), At(a.strides, 1, 1)};
+  geo.dilates = {At(a.dilations, 0, 1) - 1, At(a.dilations, 1, 1) - 1};
+  geo.pad_l = {At(a.padding, 0, 0), At(a.padding, 2, 0)};
+  // out = (in - 1) * stride + (k - 1) * dilation + 1 - pad_l - pad_r: the right padding that
+  // gives the validated output size (output padding and sizes included).
+  const int64_t kh = (w_logical[2] - 1) * (geo.dilates[0] + 1) + 1;
+  const int64_t kw = (w_logical[3] - 1) * (geo.dilates[1] + 1) + 1;
+  geo.pad_r = {(in_h - 1) * geo.strides[0] + kh - geo.pad_l[0] - out_h,
+               (in_w - 1) * geo.strides[1] + kw - geo.pad_l[1] - out_w};
+  if (geo.pad_r[0] < 0 || geo.pad_r[1] < 0) return false;
+  return EmitConvLike(c, op, a.inputLayout, filter_perm, 1, geo, /*deconv=*/true);
+}
+
+}  // namespace webnn::onednn

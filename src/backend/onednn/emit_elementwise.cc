@@ -1,0 +1,167 @@
+// Element-wise operations on oneDNN eltwise, binary, prelu and reorder primitives. Each keeps
+// its input's layout (a blocked convolution output stays blocked) and takes the activations
+// that follow it as post-ops.
+// https://www.w3.org/TR/webnn/#api-mlgraphbuilder-unary
+// https://www.w3.org/TR/webnn/#api-mlgraphbuilder-binary
+#include "backend/onednn/emit.h"
+
+namespace webnn::onednn {
+
+namespace {
+
+using dnnl::memory;
+
+// The layout a primitive keeping its source's layout writes `result` in: the source's, or
+// dense when the result is a graph output.
+md_t ResultMd(Compiler& c, OperandId result, const md_t& src) {
+  return c.IsGraphOutput(result) ? PlainMd(src.dims(), src.data_type()) : src;
+}
+
+}  // namespace
+
+Result<bool> EmitUnary(Compiler& c, const Operation& op) {
+  const OperandId x = op.inputs[0], y = op.outputs[0];
+  if (c.desc(x).dataType != DataType::kFloat32) return false;
+  const std::vector<EltwiseOp> elts = EltwiseOf(op);
+  if (elts.empty()) return false;
+  ValueId xv = c.Value(x);
+  const md_t src = c.Md(xv);
+  const size_t rank = std::max<size_t>(c.desc(y).rank(), 1);
+  const size_t max_chain = FusePostOps(c, y, IdentityPerm(rank)).fused.size();
+  for (size_t chain_len = max_chain + 1; chain_len-- > 0;) {
+    PostOpChain chain = FusePostOps(c, y, IdentityPerm(rank), chain_len);
+    // The first eltwise is the primitive; a second one (hardSigmoid's clip) leads the chain.
+    dnnl::post_ops ops;
+    int index = 0;
+    for (size_t i = 1; i < elts.size(); ++i, ++index) {
+      ops.append_eltwise(1.f, elts[i].alg, elts[i].alpha, elts[i].beta);
+    }
+    std::vector<std::pair<int, ValueId>> extra;
+    for (int i = 0; i < chain.ops.len(); ++i, ++index) {
+      if (chain.ops.kind(i) == dnnl::primitive::kind::eltwise) {
+        float s, al, be;
+        dnnl::algorithm alg;
+        chain.ops.get_params_eltwise(i, s, alg, al, be);
+        ops.append_eltwise(s, alg, al, be);
+      } else {
+        dnnl::algorithm alg;
+        md_t md;
+        chain.ops.get_params_binary(i, alg, md);
+        ops.append_binary(alg, md);
+        for (const auto& [arg, v] : chain.binary_args) {
+          if (arg == (DNNL_ARG_ATTR_MULTIPLE_POST_OP(i) | DNNL_ARG_SRC_1)) {
+            extra.push_back({DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1, v});
+          }
+        }
+      }
+    }
+    dnnl::primitive_attr attr = c.Attr();
+    attr.set_post_ops(ops);
+    dnnl::eltwise_forward::desc d(dnnl::prop_kind::forward_inference, elts[0].alg, src,
+                                  elts[0].alpha, elts[0].beta);
+    dnnl::eltwise_forward::primitive_desc pd;
+    try {
+      pd = dnnl::eltwise_forward::primitive_desc(d, attr, c.engine());
+    } catch (const dnnl::error&) {
+      if (chain_len == 0) throw;
+      continue;
+    }
+    // eltwise writes its source's layout: a graph output in another layout is reordered.
+    ValueId yv = c.Destination(chain.result, src);
+    std::vector<std::pair<int, ValueId>> args = {{DNNL_ARG_SRC, xv}, {DNNL_ARG_DST, yv}};
+    for (const auto& e : extra) args.push_back(e);
+    c.AddPrimitive(
+        dnnl::eltwise_forward(pd), pd, std::move(args),
+        std::string(OpName(op.kind)) + chain.what + " [" + std::string(pd.impl_info_str()) + "]");
+    c.Bind(chain.result, yv);
+    CommitChain(c, chain);
+    return true;
+  }
+  return false;
+}
+
+Result<bool> EmitBinary(Compiler& c, const Operation& op) {
+  auto alg = BinaryAlgorithm(op.kind);
+  const OperandId y = op.outputs[0];
+  if (!alg || c.desc(y).dataType != DataType::kFloat32) return false;
+  OperandId a = op.inputs[0], b = op.inputs[1];
+  // oneDNN broadcasts only its second source: the first must have the result's shape.
+  if (c.desc(a).shape != c.desc(y).shape) {
+    if (!IsCommutative(op.kind) || c.desc(b).shape != c.desc(y).shape) return false;
+    std::swap(a, b);
+  }
+  const size_t rank = std::max<size_t>(c.desc(y).rank(), 1);
+  ValueId av = c.Value(a);
+  auto bv = BroadcastOperand(c, b, rank, IdentityPerm(rank));
+  if (!bv) return false;
+  // Both sources in the same layout when they have the same dims (a blocked residual branch
+  // against a dense one would take oneDNN's slow generic kernel).
+  if (c.Md(*bv).dims() == c.Md(av).dims() && c.Md(*bv) != c.Md(av)) {
+    bv = c.Reordered(c.Value(b), c.Md(av));
+  }
+  const md_t src0 = c.Md(av);
+  const size_t max_chain = FusePostOps(c, y, IdentityPerm(rank)).fused.size();
+  for (size_t chain_len = max_chain + 1; chain_len-- > 0;) {
+    PostOpChain chain = FusePostOps(c, y, IdentityPerm(rank), chain_len);
+    dnnl::primitive_attr attr = c.Attr();
+    attr.set_post_ops(chain.ops);
+    const md_t dst = ResultMd(c, chain.result, src0);
+    dnnl::binary::desc d(*alg, src0, c.Md(*bv), dst);
+    dnnl::binary::primitive_desc pd;
+    try {
+      pd = dnnl::binary::primitive_desc(d, attr, c.engine());
+    } catch (const dnnl::error&) {
+      if (chain_len == 0) throw;
+      continue;
+    }
+    ValueId yv = c.Destination(chain.result, dst);
+    std::vector<std::pair<int, ValueId>> args = {
+        {DNNL_ARG_SRC_0, av}, {DNNL_ARG_SRC_1, *bv}, {DNNL_ARG_DST, yv}};
+    for (const auto& e : chain.binary_args) args.push_back(e);
+    c.AddPrimitive(
+        dnnl::binary(pd), pd, std::move(args),
+        std::string(OpName(op.kind)) + chain.what + " [" + std::string(pd.impl_info_str()) + "]");
+    c.Bind(chain.result, yv);
+    CommitChain(c, chain);
+    return true;
+  }
+  return false;
+}
+
+// prelu(x, slope) = x >= 0 ? x : slope * x, slope broadcast to x.
+Result<bool> EmitPrelu(Compiler& c, const Operation& op) {
+  const OperandId x = op.inputs[0], slope = op.inputs[1], y = op.outputs[0];
+  if (c.desc(y).dataType != DataType::kFloat32 || c.desc(x).shape != c.desc(y).shape) {
+    return false;
+  }
+  const size_t rank = std::max<size_t>(c.desc(y).rank(), 1);
+  ValueId xv = c.Dense(c.Value(x));
+  auto sv = BroadcastOperand(c, slope, rank, IdentityPerm(rank));
+  if (!sv) return false;
+  dnnl::prelu_forward::desc d(dnnl::prop_kind::forward_inference, c.Md(xv), c.Md(*sv));
+  dnnl::prelu_forward::primitive_desc pd(d, c.Attr(), c.engine());
+  ValueId yv = c.Destination(y, c.Md(xv));
+  c.AddPrimitive(dnnl::prelu_forward(pd), pd,
+                 {{DNNL_ARG_SRC, xv}, {DNNL_ARG_WEIGHTS, *sv}, {DNNL_ARG_DST, yv}},
+                 "prelu [" + std::string(pd.impl_info_str()) + "]");
+  c.Bind(y, yv);
+  return true;
+}
+
+// cast between float32 and float16 (round to nearest even) and from small integers to float:
+// exact conversions a reorder makes the way the spec does. Float to integer truncates in
+// WebNN but rounds in a reorder, so it stays on the reference kernel.
+Result<bool> EmitCast(Compiler& c, const Operation& op) {
+  const DataType from = c.desc(op.inputs[0]).dataType, to = c.desc(op.outputs[0]).dataType;
+  const bool float_to_float = IsFloatingPoint(from) && IsFloatingPoint(to);
+  const bool int_to_float = !IsFloatingPoint(from) && IsFloatingPoint(to);
+  auto dfrom = ToDnnl(from), dto = ToDnnl(to);
+  if (!dfrom || !dto || !(float_to_float || int_to_float)) return false;
+  ValueId xv = c.Dense(c.Value(op.inputs[0]));
+  ValueId yv = c.Destination(op.outputs[0], PlainMd(c.desc(op.outputs[0])));
+  c.AddReorder(xv, yv);
+  c.Bind(op.outputs[0], yv);
+  return true;
+}
+
+}  // namespace webnn::onednn

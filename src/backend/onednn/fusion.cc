@@ -1,0 +1,162 @@
+// Post-op fusion: the activations and binary operations that follow a primitive's result.
+#include <limits>
+
+#include "backend/onednn/emit.h"
+
+namespace webnn::onednn {
+
+namespace {
+
+using dnnl::algorithm;
+
+bool IsFloat32(const Compiler& c, OperandId id) {
+  return c.desc(id).dataType == DataType::kFloat32;
+}
+
+float Bound(const std::optional<MLNumber>& n, float fallback) {
+  return n ? static_cast<float>(n->AsDouble()) : fallback;
+}
+
+}  // namespace
+
+// The eltwise algorithms a float32 unary operation is (one or two of them), or empty.
+std::vector<EltwiseOp> EltwiseOf(const Operation& op) {
+  switch (op.kind) {
+    case OpKind::kRelu:
+      return {{algorithm::eltwise_relu}};
+    case OpKind::kSigmoid:
+      return {{algorithm::eltwise_logistic}};
+    case OpKind::kTanh:
+      return {{algorithm::eltwise_tanh}};
+    case OpKind::kGelu:
+      return {{algorithm::eltwise_gelu_erf}};
+    case OpKind::kHardSwish:
+      return {{algorithm::eltwise_hardswish}};
+    case OpKind::kExp:
+      return {{algorithm::eltwise_exp}};
+    case OpKind::kLog:
+      return {{algorithm::eltwise_log}};
+    case OpKind::kSqrt:
+      return {{algorithm::eltwise_sqrt}};
+    case OpKind::kAbs:
+      return {{algorithm::eltwise_abs}};
+    case OpKind::kNeg:
+      return {{algorithm::eltwise_linear, -1.f, 0.f}};
+    case OpKind::kElu:
+      return {{algorithm::eltwise_elu, static_cast<float>(std::get<EluAttrs>(op.attrs).alpha)}};
+    case OpKind::kLeakyRelu:
+      return {
+          {algorithm::eltwise_relu, static_cast<float>(std::get<LeakyReluAttrs>(op.attrs).alpha)}};
+    case OpKind::kLinear: {
+      const auto& a = std::get<LinearAttrs>(op.attrs);
+      return {{algorithm::eltwise_linear, static_cast<float>(a.alpha), static_cast<float>(a.beta)}};
+    }
+    // hardSigmoid would be linear + clip_v2; oneDNN 2.6's eltwise with that clip as a post-op
+    // returned zeros for positive inputs (WPT hard_sigmoid cases), so it stays on the
+    // reference kernel.
+    case OpKind::kClamp: {
+      const auto& a = std::get<ClampAttrs>(op.attrs);
+      const float lo = Bound(a.minValue, -std::numeric_limits<float>::infinity());
+      const float hi = Bound(a.maxValue, std::numeric_limits<float>::infinity());
+      return {{algorithm::eltwise_clip_v2, lo, hi}};
+    }
+    default:
+      return {};
+  }
+}
+
+std::optional<algorithm> BinaryAlgorithm(OpKind kind) {
+  switch (kind) {
+    case OpKind::kAdd:
+      return algorithm::binary_add;
+    case OpKind::kSub:
+      return algorithm::binary_sub;
+    case OpKind::kMul:
+      return algorithm::binary_mul;
+    case OpKind::kDiv:
+      return algorithm::binary_div;
+    case OpKind::kMax:
+      return algorithm::binary_max;
+    case OpKind::kMin:
+      return algorithm::binary_min;
+    default:
+      return std::nullopt;
+  }
+}
+
+bool IsCommutative(OpKind kind) {
+  return kind == OpKind::kAdd || kind == OpKind::kMul || kind == OpKind::kMax ||
+         kind == OpKind::kMin;
+}
+
+// `other` (WebNN shape) as a binary src1 over `dst_rank` logical dims: leading 1s, then the
+// destination's axis order.
+std::optional<ValueId> BroadcastOperand(Compiler& c, OperandId other, size_t dst_rank,
+                                        const std::vector<int>& dst_perm) {
+  const OperandDescriptor& d = c.desc(other);
+  if (d.dataType != DataType::kFloat32 || d.rank() > dst_rank) return std::nullopt;
+  ValueId v = c.Value(other);
+  if (d.rank() == dst_rank && !IsPlain(c.Md(v))) {
+    // A full-size operand keeps its layout (a blocked residual branch meets a blocked
+    // destination, which oneDNN's fast kernels need).
+    return dst_perm == IdentityPerm(dst_rank) ? v : c.View(v, c.Md(v).permute_axes(dst_perm));
+  }
+  v = c.Dense(v);
+  dnnl::memory::dims dims(dst_rank - d.rank(), 1);
+  dims.insert(dims.end(), d.shape.begin(), d.shape.end());
+  md_t md = PlainMd(dims, dt::f32);
+  if (dst_perm != IdentityPerm(dst_rank)) md = md.permute_axes(dst_perm);
+  return c.View(v, md);
+}
+
+std::vector<int> IdentityPerm(size_t rank) {
+  std::vector<int> p(rank);
+  for (size_t i = 0; i < rank; ++i) p[i] = static_cast<int>(i);
+  return p;
+}
+
+ValueId Permuted(Compiler& c, ValueId v, const std::vector<int>& perm) {
+  if (perm == IdentityPerm(perm.size())) return v;
+  return c.View(v, c.Md(v).permute_axes(perm));
+}
+
+PostOpChain FusePostOps(Compiler& c, OperandId result, const std::vector<int>& dst_perm,
+                        size_t max_ops) {
+  PostOpChain chain;
+  chain.result = result;
+  const size_t rank = c.desc(result).rank();
+  int index = 0;
+  while (chain.fused.size() < max_ops && IsFloat32(c, chain.result)) {
+    const Operation* next = c.SoleConsumer(chain.result);
+    if (!next || next->outputs.size() != 1) break;
+    if (auto elts = EltwiseOf(*next); !elts.empty()) {
+      for (const EltwiseOp& e : elts) {
+        chain.ops.append_eltwise(1.f, e.alg, e.alpha, e.beta);
+        ++index;
+      }
+    } else if (auto alg = BinaryAlgorithm(next->kind)) {
+      const bool first = next->inputs[0] == chain.result;
+      if (!first && !IsCommutative(next->kind)) break;
+      const OperandId other = first ? next->inputs[1] : next->inputs[0];
+      // The result keeps its shape: the other operand only broadcasts into it.
+      if (c.desc(next->outputs[0]).shape != c.desc(chain.result).shape) break;
+      auto src1 = BroadcastOperand(c, other, rank, dst_perm);
+      if (!src1) break;
+      chain.ops.append_binary(*alg, c.Md(*src1));
+      chain.binary_args.push_back({DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1, *src1});
+      ++index;
+    } else {
+      break;
+    }
+    chain.what += std::string("+") + std::string(OpName(next->kind));
+    chain.fused.push_back(next);
+    chain.result = next->outputs[0];
+  }
+  return chain;
+}
+
+void CommitChain(Compiler& c, const PostOpChain& chain) {
+  for (const Operation* op : chain.fused) c.MarkFused(*op);
+}
+
+}  // namespace webnn::onednn

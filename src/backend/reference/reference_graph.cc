@@ -1,0 +1,75 @@
+#include "backend/reference/reference_graph.h"
+
+namespace webnn::reference {
+
+ReferenceGraph::ReferenceGraph(GraphInfo graph)
+    : graph_(std::move(graph)), last_use_(graph_.operands.size(), 0) {
+  for (size_t i = 0; i < graph_.operations.size(); ++i) {
+    for (OperandId id : graph_.operations[i].inputs) {
+      if (id != kNoOperand) last_use_[id] = i;
+    }
+  }
+  // Graph outputs live in caller buffers and are never freed.
+  for (const GraphOutput& out : graph_.outputs) last_use_[out.operand] = SIZE_MAX;
+}
+
+Status ReferenceGraph::Execute(std::span<const std::byte* const> inputs,
+                               std::span<std::byte* const> outputs) const {
+  const size_t n = graph_.operands.size();
+  std::vector<const std::byte*> data(n, nullptr);
+  std::vector<std::vector<std::byte>> owned(n);
+  for (size_t i = 0; i < graph_.inputs.size(); ++i) data[graph_.inputs[i]] = inputs[i];
+  for (const auto& [id, bytes] : graph_.constants) data[id] = bytes.data();
+  std::vector<std::byte*> output_data(n, nullptr);
+  for (size_t i = 0; i < graph_.outputs.size(); ++i) {
+    output_data[graph_.outputs[i].operand] = outputs[i];
+  }
+
+  std::vector<ConstTensor> ins;
+  std::vector<MutableTensor> outs;
+  for (size_t i = 0; i < graph_.operations.size(); ++i) {
+    const Operation& op = graph_.operations[i];
+    ins.clear();
+    outs.clear();
+    for (OperandId id : op.inputs) {
+      ins.push_back(id == kNoOperand ? ConstTensor{}
+                                     : ConstTensor{&graph_.operands[id].desc, data[id]});
+    }
+    for (OperandId id : op.outputs) {
+      std::byte* out = output_data[id];
+      if (!out) {
+        // Value-initialized so a kernel bug cannot leak stale memory.
+        owned[id].assign(graph_.operands[id].desc.ByteLength(), std::byte{0});
+        out = owned[id].data();
+      }
+      data[id] = out;
+      outs.push_back({&graph_.operands[id].desc, out});
+    }
+    Status s = ComputeOperation(op.kind, op.attrs, {ins, outs});
+    if (!s.ok()) {
+      return std::move(s.error().Prefix("operations[" + std::to_string(i) + "]"));
+    }
+    for (OperandId id : op.inputs) {
+      if (id != kNoOperand && last_use_[id] == i && !owned[id].empty()) {
+        owned[id] = {};
+        data[id] = nullptr;
+      }
+    }
+  }
+  return {};
+}
+
+backend::CompiledGraphStats ReferenceGraph::stats() const {
+  backend::CompiledGraphStats st;
+  for (const auto& [id, bytes] : graph_.constants) st.weight_bytes += bytes.size();
+  st.steps = static_cast<uint32_t>(graph_.operations.size());
+  st.fallback_steps = st.steps;
+  return st;
+}
+
+Result<std::unique_ptr<backend::CompiledGraph>> ReferenceBackend::Compile(
+    GraphInfo graph, const backend::CompileOptions&) const {
+  return std::unique_ptr<backend::CompiledGraph>(new ReferenceGraph(std::move(graph)));
+}
+
+}  // namespace webnn::reference
