@@ -15,5 +15,6 @@ export function loadOrt() {
     const p = path.join(dir, 'onnxruntime-node');
     if (fs.existsSync(p)) return require(p);
   }
-  throw new Error(`onnxruntime-node not found in ${dirs.join(', ')}; run scripts/install-npm-deps.sh`);
+  throw new Error(`onnxruntime-node not found in ${dirs.join(', ')}; `
+    + 'run scripts/install-npm-deps.sh');
 }

@@ -51,8 +51,10 @@ PY
   (cd "$DIR" && node --input-type=module -e '
     import { createRequire } from "node:module";
     const ort = createRequire(`${process.cwd()}/`)("onnxruntime-node");
-    const session = await ort.InferenceSession.create("check-add.onnx", { executionProviders: ["cpu"] });
-    const { y } = await session.run({ a: new ort.Tensor("float32", Float32Array.of(1.5, -2), [2]) });
+    const session = await ort.InferenceSession.create("check-add.onnx",
+      { executionProviders: ["cpu"] });
+    const a = new ort.Tensor("float32", Float32Array.of(1.5, -2), [2]);
+    const { y } = await session.run({ a });
     if (y.data[0] !== 3 || y.data[1] !== -4) throw new Error(`Add gave ${Array.from(y.data)}`);
     console.log(`onnxruntime-node ${ort.env.versions.common}: ran a model on the CPU provider`);
   ')

@@ -9,7 +9,7 @@ Writes into OUT_DIR:
 
 Why: bench/compare_ort.py times our runtime against ONNX Runtime on a transformer layer, so
 both runtimes must get the same network with the same weights. Both files are written here
-from the same numpy arrays; bench/check_encoder.py checks that they compute the same thing.
+from the same numpy arrays; bench/check_peer.py checks that they compute the same thing.
 
 The layer (BERT's post-LN encoder, no attention mask), batch 1, sequence S=128, hidden
 H=768, 12 heads of 64, FFN 3072:
