@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from networks import DEFAULT_MODELS_DIR, REPO, networks
-from runners import WebnnCli, run_ort
+from runners import RunError, WebnnCli, run_ort
 
 
 def compare(ours_dir, ort_dir):
@@ -59,4 +59,7 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except (RunError, ValueError) as e:
+        sys.exit(f"check_peer.py: {e}")

@@ -36,7 +36,7 @@ import sys
 from pathlib import Path
 
 from networks import DEFAULT_MODELS_DIR, REPO, networks
-from runners import WebnnCli, run_ort
+from runners import RunError, WebnnCli, run_ort
 
 # Our CLI has no warm-up option, and its first computes in a process are slower: with the
 # reference kernels, LeNet's first ~4 runs take 10-25 ms, the later ones ~1.8 ms. With 10 runs
@@ -151,4 +151,7 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except (RunError, ValueError) as e:  # a runtime failed or printed no timing: no table
+        sys.exit(f"compare_ort.py: {e}")

@@ -57,7 +57,7 @@ def backend_label(stdout, requested, cli_has_backend):
 class WebnnCli:
     """Our CLI, with what it supports found out once by asking it.
 
-    The CLI gains `--backend` and per-run compute `--threads` together. The CLI without
+    `--backend` and a compute-thread `--threads` come to the CLI together. A CLI without
     `--backend` rejects it as an unknown option; its `--threads` only sizes the pool of
     `--executor worker` and is ignored by the default direct executor, so with such a CLI
     neither flag is passed and the backend is reported as 'reference' (its only kernels).
