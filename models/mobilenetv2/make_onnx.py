@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Build mobilenetv2.onnx (opset 13) straight from the shared .npy files + architecture.json.
 
-Usage: python3 make_onnx.py [SHARED_MOBILENETV2_DIR]   (default: <repo>/../shared/models/mobilenetv2)
+Usage: python3 make_onnx.py [SHARED_MOBILENETV2_DIR [OUT.onnx]]
+       (defaults: <repo>/../shared/models/mobilenetv2, mobilenetv2.onnx next to this file;
+       bench/models/make_models.py passes OUT to put it with the other benchmark models)
 Deliberately independent of make_mobilenetv2.py and of our JSON graph, so that
 check_mobilenetv2.py (our JSON graph in numpy) vs ort_reference.mjs (this model in ONNX
 Runtime) compares two separately written descriptions of the same network.
@@ -22,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 def main():
     default = HERE.parents[1] / ".." / "shared" / "models" / "mobilenetv2"
     src = Path(sys.argv[1]) if len(sys.argv) > 1 else default
+    out = Path(sys.argv[2]) if len(sys.argv) > 2 else HERE / "mobilenetv2.onnx"
     arch = json.loads((src / "architecture.json").read_text())
     inits = [numpy_helper.from_array(np.array(0, np.float32), "zero"),
              numpy_helper.from_array(np.array(6, np.float32), "six")]
@@ -61,8 +64,8 @@ def main():
                               producer_name="webnn-cpp models/make_onnx.py")
     model.ir_version = 8
     onnx.checker.check_model(model)
-    onnx.save(model, HERE / "mobilenetv2.onnx")
-    print(f"wrote {HERE / 'mobilenetv2.onnx'}: {len(nodes)} nodes")
+    onnx.save(model, out)
+    print(f"wrote {out}: {len(nodes)} nodes")
 
 
 if __name__ == "__main__":
