@@ -29,8 +29,8 @@ Result<bool> EmitProduct(Compiler& c, const Operation& op, ValueId a, ValueId b,
   const OperandId y = op.outputs[0];
   const size_t rank = c.desc(y).rank();
   const md_t y_plain = PlainMd(c.desc(y));
-  const bool const_b =
-      c.IsConstant(op.inputs[1]) && c.Md(b) == PlainMd(c.desc(op.inputs[1])) && rank == 2;
+  // A constant, dense right-hand side is prepacked once into the layout the kernel wants.
+  const bool const_b = c.IsConstant(op.inputs[1]) && IsPlain(c.Md(b));
   const size_t max_chain = FusePostOps(c, y, IdentityPerm(rank)).fused.size();
   for (size_t chain_len = max_chain + 1; chain_len-- > 0;) {
     dnnl::post_ops ops;
