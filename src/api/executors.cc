@@ -13,7 +13,8 @@ std::shared_ptr<runtime::Executor> MakeExecutor(const MLContextOptions& options)
   compile.threads = options.threads;
   if (options.executor == "worker") {
     return std::make_shared<runtime::WorkerExecutor>(
-        std::make_shared<runtime::ThreadPool>(options.workerThreads), make_backend(), compile);
+        std::make_shared<runtime::ThreadPool>(options.workerThreads), make_backend(), compile,
+        std::make_shared<runtime::ComputeBudget>(/*cores=*/0));
   }
   if (options.executor == "service") {
     auto executor = service::Connect(options);

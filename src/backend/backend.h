@@ -35,6 +35,7 @@ struct CompileOptions {
 struct CompiledGraphStats {
   uint64_t arena_bytes = 0;     // scratch one Execute needs (planned once)
   uint64_t weight_bytes = 0;    // constants the compiled graph holds (prepacked or not)
+  uint32_t threads = 1;         // intra-op threads one Execute runs
   uint32_t steps = 0;           // kernels/primitives run per Execute
   uint32_t fallback_steps = 0;  // of which run on the reference kernels
   uint32_t fused_ops = 0;       // operations folded into another step (post-ops, views, folds)

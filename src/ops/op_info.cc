@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "ops/op_table_check.h"
+
 namespace webnn {
 namespace {
 
@@ -117,6 +119,12 @@ std::vector<SlotConstraint> ParseSlots(std::string_view spec,
   }
   return slots;
 }
+
+#define WEBNN_OP(kind, name, attrs, in_spec, out_spec)       \
+  static_assert(op_table_check::RowValid(in_spec, out_spec), \
+                "op_table.inc: malformed operand slots in the row of " name);
+#include "ops/op_table.inc"
+#undef WEBNN_OP
 
 std::vector<OpInfo> BuildTable() {
   std::vector<OpInfo> table;

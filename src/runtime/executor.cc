@@ -63,6 +63,16 @@ Result<GraphRef> HostExecutor::Compile(GraphInfo graph) {
   return std::make_shared<ExecGraph>(std::move(signature), std::move(compiled));
 }
 
+Status HostExecutor::Execute(const GraphRef& graph, const std::vector<TensorRef>& inputs,
+                             const std::vector<TensorRef>& outputs) {
+  std::optional<ComputeBudget::Grant> grant;
+  if (budget_) grant.emplace(budget_->Acquire(graph->threads()));
+  Status s = graph->Run(inputs, outputs);
+  grant.reset();
+  MarkOutputs(outputs, s);
+  return s;
+}
+
 Result<TensorRef> HostExecutor::CreateTensor(const OperandDescriptor& desc, bool, bool) {
   return std::make_shared<ExecTensor>(desc, Storage::Allocate(desc.ByteLength()));
 }
@@ -79,9 +89,7 @@ Status DirectExecutor::Read(const TensorRef& tensor, std::span<std::byte> out) {
 
 Status DirectExecutor::Dispatch(const GraphRef& graph, std::vector<TensorRef> inputs,
                                 std::vector<TensorRef> outputs) {
-  Status s = graph->Run(inputs, outputs);
-  MarkOutputs(outputs, s);
-  return s;
+  return Execute(graph, inputs, outputs);
 }
 
 // ---- ThreadPool --------------------------------------------------------------------------------
@@ -125,8 +133,9 @@ void ThreadPool::Post(std::function<void()> job) {
 
 WorkerExecutor::WorkerExecutor(std::shared_ptr<ThreadPool> pool,
                                std::shared_ptr<const backend::Backend> backend,
-                               backend::CompileOptions options)
-    : HostExecutor(std::move(backend), options), pool_(std::move(pool)) {}
+                               backend::CompileOptions options,
+                               std::shared_ptr<ComputeBudget> budget)
+    : HostExecutor(std::move(backend), options, std::move(budget)), pool_(std::move(pool)) {}
 
 WorkerExecutor::~WorkerExecutor() {
   std::unique_lock lock(mu_);
@@ -196,11 +205,8 @@ void WorkerExecutor::Finish(std::list<Task>::iterator task, Status status) {
 void WorkerExecutor::DispatchAsync(const GraphRef& graph, std::vector<TensorRef> inputs,
                                    std::vector<TensorRef> outputs,
                                    std::function<void(Status)> done) {
-  auto run = [graph, inputs, outputs]() -> Status {
-    Status s = graph->Run(inputs, outputs);
-    MarkOutputs(outputs, s);  // no lock: the ordering gives this task the outputs alone
-    return s;
-  };
+  // No lock around the outputs: the ordering gives this task the outputs alone.
+  auto run = [this, graph, inputs, outputs]() -> Status { return Execute(graph, inputs, outputs); };
   Submit(inputs, outputs, std::move(run), std::move(done));
 }
 

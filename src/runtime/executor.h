@@ -24,6 +24,7 @@
 
 #include "backend/backend.h"
 #include "ir/graph_info.h"
+#include "runtime/compute_budget.h"
 #include "webnn/error.h"
 
 namespace webnn::runtime {
@@ -76,7 +77,9 @@ class ExecTensor {
 class ExecGraph {
  public:
   ExecGraph(GraphSignature signature, std::shared_ptr<const backend::CompiledGraph> compiled)
-      : signature_(std::move(signature)), compiled_(std::move(compiled)) {}
+      : signature_(std::move(signature)),
+        compiled_(std::move(compiled)),
+        threads_(compiled_ ? compiled_->stats().threads : 1) {}
   virtual ~ExecGraph() = default;
   const GraphSignature& signature() const { return signature_; }
   // Runs the compiled graph: inputs/outputs in signature order. Only for graphs with a compiled
@@ -84,10 +87,13 @@ class ExecGraph {
   Status Run(std::span<const std::shared_ptr<ExecTensor>> inputs,
              std::span<const std::shared_ptr<ExecTensor>> outputs) const;
   const backend::CompiledGraph* compiled() const { return compiled_.get(); }
+  // Intra-op threads a run takes (1 for graphs not compiled in this process).
+  uint32_t threads() const { return threads_; }
 
  private:
   GraphSignature signature_;
   std::shared_ptr<const backend::CompiledGraph> compiled_;
+  uint32_t threads_ = 1;
 };
 
 using TensorRef = std::shared_ptr<ExecTensor>;
@@ -117,16 +123,24 @@ class Executor {
 // memory.
 class HostExecutor : public Executor {
  public:
-  HostExecutor(std::shared_ptr<const backend::Backend> backend, backend::CompileOptions options)
-      : backend_(std::move(backend)), options_(options) {}
+  // `budget`, when given, bounds the compute threads of concurrent dispatches (shared by every
+  // context of a webnnd, or the worker pool of one context).
+  HostExecutor(std::shared_ptr<const backend::Backend> backend, backend::CompileOptions options,
+               std::shared_ptr<ComputeBudget> budget = nullptr)
+      : backend_(std::move(backend)), options_(options), budget_(std::move(budget)) {}
   Result<GraphRef> Compile(GraphInfo graph) override;
   Result<TensorRef> CreateTensor(const OperandDescriptor& desc, bool readable,
                                  bool writable) override;
   const backend::Backend& backend() const { return *backend_; }
+  // Runs `graph` now, in the calling thread, within the compute budget, and records the
+  // outcome on the outputs. The caller orders it against other work on the same tensors.
+  Status Execute(const GraphRef& graph, const std::vector<TensorRef>& inputs,
+                 const std::vector<TensorRef>& outputs);
 
  private:
   std::shared_ptr<const backend::Backend> backend_;
   backend::CompileOptions options_;
+  std::shared_ptr<ComputeBudget> budget_;
 };
 
 class DirectExecutor final : public HostExecutor {
@@ -160,7 +174,7 @@ class ThreadPool {
 class WorkerExecutor final : public HostExecutor {
  public:
   WorkerExecutor(std::shared_ptr<ThreadPool> pool, std::shared_ptr<const backend::Backend> backend,
-                 backend::CompileOptions options);
+                 backend::CompileOptions options, std::shared_ptr<ComputeBudget> budget);
   ~WorkerExecutor() override;  // waits for this context's tasks
 
   Status Write(const TensorRef& tensor, std::span<const std::byte> data) override;

@@ -189,6 +189,8 @@ struct BoundDispatch {
 // backends its config allows (the first is the default).
 struct Compute {
   std::shared_ptr<runtime::ThreadPool> pool;
+  // Cores every client's dispatches share (RPC and channel alike), granted in arrival order.
+  std::shared_ptr<runtime::ComputeBudget> budget;
   std::vector<std::string> backends;
   uint32_t max_threads = 0;  // intra-op threads one dispatch may use; 0: one per core
 
@@ -207,7 +209,7 @@ struct Compute {
     options.threads = threads == 0 ? max_threads
                       : max_threads == 0 ? threads
                                          : std::min(threads, max_threads);
-    return std::make_shared<runtime::WorkerExecutor>(pool, std::move(b), options);
+    return std::make_shared<runtime::WorkerExecutor>(pool, std::move(b), options, budget);
   }
 };
 
@@ -362,7 +364,7 @@ Status ContextCore::ChannelDispatch(uint64_t graph_id, std::span<const uint64_t>
   auto bound = Bind(graph_id, ids, num_inputs);
   if (!bound.ok()) return std::move(bound.error());
   WEBNN_RETURN_IF_ERROR(client->StartDispatch());
-  Status s = bound->graph->Run(bound->inputs, bound->outputs);
+  Status s = executor->Execute(bound->graph, bound->inputs, bound->outputs);
   --client->inflight;
   return s;
 }
@@ -892,7 +894,8 @@ class Server {
         io_(io),
         token_(std::move(token)),
         pool_(std::make_shared<const Compute>(
-            Compute{std::make_shared<runtime::ThreadPool>(config.threads), config.backends,
+            Compute{std::make_shared<runtime::ThreadPool>(config.threads),
+                    std::make_shared<runtime::ComputeBudget>(config.threads), config.backends,
                     config.intra_op_threads})),
         tasks_(kj::heap<kj::TaskSet>(handler_)) {}
 

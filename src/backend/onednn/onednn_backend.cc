@@ -81,6 +81,7 @@ class OneDnnGraph final : public backend::CompiledGraph {
     backend::CompiledGraphStats s;
     s.arena_bytes = plan_->arena_bytes + plan_->scratchpad_bytes;
     s.weight_bytes = weight_bytes_;
+    s.threads = plan_->threads;
     s.steps = static_cast<uint32_t>(plan_->steps.size());
     s.fallback_steps = fallback_steps_;
     s.fused_ops = plan_->fused_ops;
