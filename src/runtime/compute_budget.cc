@@ -8,6 +8,84 @@ namespace webnn::runtime {
 ComputeBudget::ComputeBudget(uint32_t cores)
     : size_(cores != 0 ? cores : std::max(1u, std::thread::hardware_concurrency())), free_(size_) {}
 
+// A thread that leads an OpenMP team: runs one job at a time, handed over by Run().
+struct ComputeBudget::TeamThread {
+  std::mutex mu;
+  std::condition_variable cv;
+  const std::function<Status()>* job = nullptr;
+  uint32_t threads = 0;
+  Status result;
+  bool done = false;
+  bool stop = false;
+  std::thread thread;
+};
+
+ComputeBudget::~ComputeBudget() {
+  for (auto& t : team_) {
+    {
+      std::lock_guard lock(t->mu);
+      t->stop = true;
+    }
+    t->cv.notify_all();
+    t->thread.join();
+  }
+}
+
+Status ComputeBudget::Run(uint32_t threads, const std::function<Status()>& work) {
+  if (threads <= 1) {
+    Grant grant = Acquire(1);
+    return work();
+  }
+  TeamThread* t = nullptr;
+  {
+    std::unique_lock lock(team_mu_);
+    if (idle_.empty() && team_.size() < size_) {
+      auto owned = std::make_unique<TeamThread>();
+      TeamThread* raw = owned.get();
+      raw->thread = std::thread([this, raw] {
+        std::unique_lock job_lock(raw->mu);
+        for (;;) {
+          raw->cv.wait(job_lock, [raw] { return raw->stop || (raw->job && !raw->done); });
+          if (raw->stop) return;
+          const std::function<Status()>& job = *raw->job;
+          job_lock.unlock();
+          Status s;
+          {
+            Grant grant = Acquire(raw->threads);
+            s = job();
+          }
+          job_lock.lock();
+          raw->result = std::move(s);
+          raw->done = true;
+          raw->cv.notify_all();
+        }
+      });
+      team_.push_back(std::move(owned));
+      idle_.push_back(raw);
+    }
+    team_cv_.wait(lock, [this] { return !idle_.empty(); });
+    t = idle_.back();
+    idle_.pop_back();
+  }
+  Status result;
+  {
+    std::unique_lock lock(t->mu);
+    t->job = &work;
+    t->threads = threads;
+    t->done = false;
+    t->cv.notify_all();
+    t->cv.wait(lock, [t] { return t->done; });
+    result = std::move(t->result);
+    t->job = nullptr;
+  }
+  {
+    std::lock_guard lock(team_mu_);
+    idle_.push_back(t);
+  }
+  team_cv_.notify_one();
+  return result;
+}
+
 ComputeBudget::Grant::~Grant() {
   if (budget_) budget_->Release(cores_);
 }

@@ -68,5 +68,53 @@ TEST(ComputeBudget, FirstComeFirstServed) {
   EXPECT_EQ(order[1], 1);
 }
 
+// Multi-threaded work runs on a team thread and its status comes back; single-threaded work
+// runs on the caller.
+TEST(ComputeBudget, RunsWorkWhereItBelongs) {
+  ComputeBudget budget(2);
+  const std::thread::id caller = std::this_thread::get_id();
+  std::thread::id ran_on;
+  Status s = budget.Run(1, [&]() -> Status {
+    ran_on = std::this_thread::get_id();
+    return {};
+  });
+  EXPECT_TRUE(s.ok());
+  EXPECT_EQ(ran_on, caller);
+  s = budget.Run(2, [&]() -> Status {
+    ran_on = std::this_thread::get_id();
+    return MakeError(ErrorCode::kOperationError, "boom");
+  });
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message(), "boom");
+  EXPECT_NE(ran_on, caller);
+}
+
+// Many callers at once: every job runs exactly once, the budget is never exceeded, and the
+// team stays small (reused, most recent first).
+TEST(ComputeBudget, ConcurrentRunsShareTheTeam) {
+  ComputeBudget budget(2);
+  std::atomic<int> in_use{0}, peak{0}, ran{0};
+  std::vector<std::thread> callers;
+  for (int c = 0; c < 6; ++c) {
+    callers.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        Status s = budget.Run(2, [&]() -> Status {
+          const int now = in_use += 2;
+          int p = peak.load();
+          while (now > p && !peak.compare_exchange_weak(p, now)) {
+          }
+          ++ran;
+          in_use -= 2;
+          return {};
+        });
+        EXPECT_TRUE(s.ok());
+      }
+    });
+  }
+  for (auto& t : callers) t.join();
+  EXPECT_EQ(ran.load(), 300);
+  EXPECT_LE(peak.load(), 2);
+}
+
 }  // namespace
 }  // namespace webnn::runtime

@@ -65,10 +65,9 @@ Result<GraphRef> HostExecutor::Compile(GraphInfo graph) {
 
 Status HostExecutor::Execute(const GraphRef& graph, const std::vector<TensorRef>& inputs,
                              const std::vector<TensorRef>& outputs) {
-  std::optional<ComputeBudget::Grant> grant;
-  if (budget_) grant.emplace(budget_->Acquire(graph->threads()));
-  Status s = graph->Run(inputs, outputs);
-  grant.reset();
+  Status s = budget_ ? budget_->Run(graph->threads(),
+                                    [&] { return graph->Run(inputs, outputs); })
+                     : graph->Run(inputs, outputs);
   MarkOutputs(outputs, s);
   return s;
 }
