@@ -94,6 +94,17 @@ class MLOperand {
 
 using MLNamedOperands = std::map<std::string, MLOperand>;
 
+// What compiling a graph produced (not part of the spec; for tools and benchmarks).
+struct MLGraphCompilation {
+  std::string backend;           // "onednn", "reference"; empty for a graph in webnnd
+  uint32_t threads = 0;          // intra-op threads of one dispatch
+  uint32_t steps = 0;            // kernels/primitives one dispatch runs
+  uint32_t fallbackSteps = 0;    // of which on the reference kernels
+  uint32_t fusedOperations = 0;  // operations folded into another step or evaluated at build
+  uint64_t arenaBytes = 0;       // scratch memory one dispatch uses
+  uint64_t weightBytes = 0;      // constants the compiled graph holds (prepacked)
+};
+
 // https://www.w3.org/TR/webnn/#api-mlgraph
 class MLGraph {
  public:
@@ -105,6 +116,8 @@ class MLGraph {
   // Names and descriptors of the graph's inputs and outputs.
   std::map<std::string, OperandDescriptor> inputDescriptors() const;
   std::map<std::string, OperandDescriptor> outputDescriptors() const;
+  // What the context's backend compiled (empty fields for a graph compiled in webnnd).
+  MLGraphCompilation compilation() const;
   const std::shared_ptr<GraphState>& state() const { return state_; }
   explicit MLGraph(std::shared_ptr<GraphState> s) : state_(std::move(s)) {}
 
@@ -327,8 +340,8 @@ class MLGraphBuilder {
   // MLOperand for an absent optional one), the attributes, a label. Used by tools and bindings.
   std::vector<MLOperand> op(std::string_view name, const std::vector<MLOperand>& operands,
                             const Attrs& attrs, const std::string& label = "");
-  std::vector<MLOperand> op(OpKind kind, const std::vector<MLOperand>& operands,
-                            const Attrs& attrs, const std::string& label = "");
+  std::vector<MLOperand> op(OpKind kind, const std::vector<MLOperand>& operands, const Attrs& attrs,
+                            const std::string& label = "");
 
   // ---- Operators (https://www.w3.org/TR/webnn/#api-mlgraphbuilder) ----
   MLOperand argMin(const MLOperand& input, uint32_t axis, const MLArgMinMaxOptions& options = {});
@@ -410,8 +423,8 @@ class MLGraphBuilder {
                      const MLOperatorOptions& options = {});
   MLOperand gemm(const MLOperand& a, const MLOperand& b, const MLGemmOptions& options = {});
   std::vector<MLOperand> gru(const MLOperand& input, const MLOperand& weight,
-                             const MLOperand& recurrentWeight, uint32_t steps,
-                             uint32_t hiddenSize, const MLGruOptions& options = {});
+                             const MLOperand& recurrentWeight, uint32_t steps, uint32_t hiddenSize,
+                             const MLGruOptions& options = {});
   MLOperand gruCell(const MLOperand& input, const MLOperand& weight,
                     const MLOperand& recurrentWeight, const MLOperand& hiddenState,
                     uint32_t hiddenSize, const MLGruCellOptions& options = {});
@@ -423,8 +436,8 @@ class MLGraphBuilder {
   MLOperand leakyRelu(const MLOperand& input, const MLLeakyReluOptions& options = {});
   MLOperand linear(const MLOperand& input, const MLLinearOptions& options = {});
   std::vector<MLOperand> lstm(const MLOperand& input, const MLOperand& weight,
-                              const MLOperand& recurrentWeight, uint32_t steps,
-                              uint32_t hiddenSize, const MLLstmOptions& options = {});
+                              const MLOperand& recurrentWeight, uint32_t steps, uint32_t hiddenSize,
+                              const MLLstmOptions& options = {});
   std::vector<MLOperand> lstmCell(const MLOperand& input, const MLOperand& weight,
                                   const MLOperand& recurrentWeight, const MLOperand& hiddenState,
                                   const MLOperand& cellState, uint32_t hiddenSize,

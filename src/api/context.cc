@@ -279,6 +279,20 @@ std::map<std::string, OperandDescriptor> MLGraph::outputDescriptors() const {
   return m;
 }
 
+MLGraphCompilation MLGraph::compilation() const {
+  MLGraphCompilation c;
+  if (!state_ || !state_->compiled || !state_->compiled->compiled()) return c;
+  const backend::CompiledGraphStats s = state_->compiled->compiled()->stats();
+  c.backend = s.backend;
+  c.threads = s.threads;
+  c.steps = s.steps;
+  c.fallbackSteps = s.fallback_steps;
+  c.fusedOperations = s.fused_ops;
+  c.arenaBytes = s.arena_bytes;
+  c.weightBytes = s.weight_bytes;
+  return c;
+}
+
 DataType MLTensor::dataType() const { return state_->desc.dataType; }
 const std::vector<uint32_t>& MLTensor::shape() const { return state_->desc.shape; }
 bool MLTensor::readable() const { return state_->desc.readable; }

@@ -33,6 +33,7 @@ struct CompileOptions {
 
 // Per-compilation facts a caller may report (webnn run, benchmarks, quotas).
 struct CompiledGraphStats {
+  std::string backend;          // the backend's name
   uint64_t arena_bytes = 0;     // scratch one Execute needs (planned once)
   uint64_t weight_bytes = 0;    // constants the compiled graph holds (prepacked or not)
   uint32_t threads = 1;         // intra-op threads one Execute runs

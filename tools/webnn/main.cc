@@ -1,4 +1,6 @@
 // webnn: the command-line tool. `webnn --help` lists the commands.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -450,10 +452,22 @@ int CmdRun(const std::vector<std::string>& args) {
     }
   }
   Timing t = Summarize(times);
+  const MLGraphCompilation comp = graph.compilation();
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  if (!comp.backend.empty()) {
+    std::cout << std::fixed << std::setprecision(1) << "backend: " << comp.backend << ", "
+              << comp.threads << " thread(s) (" << comp.steps << " steps, " << comp.fallbackSteps
+              << " on the reference kernels, " << comp.fusedOperations
+              << " operations fused or folded; arena " << comp.arenaBytes / 1048576.0
+              << " MiB, weights " << comp.weightBytes / 1048576.0 << " MiB)\n";
+  }
+  std::cout << std::fixed << std::setprecision(1)
+            << "peak RSS: " << static_cast<double>(usage.ru_maxrss) / 1024.0 << " MB\n";
   std::cout << std::fixed << std::setprecision(3) << "load+compile: " << load_ms
             << " ms; tensors: " << tensors_ms << " ms; compute x" << repeat << ": min " << t.min_ms
-            << " ms, median " << t.median_ms << " ms, p90 " << t.p90_ms << " ms, mean "
-            << t.mean_ms << " ms\n";
+            << " ms, median " << t.median_ms << " ms, p90 " << t.p90_ms << " ms, mean " << t.mean_ms
+            << " ms\n";
   return 0;
 }
 
@@ -597,10 +611,8 @@ int CmdDemo(const std::vector<std::string>& args) {
   struct Column {
     std::string executor, backend;
   };
-  const std::vector<Column> columns = {{"direct", "reference"},
-                                       {"direct", "onednn"},
-                                       {"worker", "onednn"},
-                                       {"service", "onednn"}};
+  const std::vector<Column> columns = {
+      {"direct", "reference"}, {"direct", "onednn"}, {"worker", "onednn"}, {"service", "onednn"}};
   std::vector<DemoResult> results;
   for (const Column& col : columns) {
     MLContextOptions o;

@@ -168,6 +168,23 @@ const Operation* Compiler::SoleConsumer(OperandId id) const {
   return &op;
 }
 
+bool Compiler::CanOverwrite(OperandId id, const Operation& reader) {
+  if (is_output_[id] || IsConstant(id) || graph_.operands[id].kind == OperandKind::kInput) {
+    return false;
+  }
+  auto it = bindings_.find(id);
+  if (it == bindings_.end()) return false;
+  const uint32_t slot = plan_->value_slot[it->second];
+  if (plan_->slots[slot].kind != StorageSlot::Kind::kArena) return false;
+  if (std::count(plan_->value_slot.begin(), plan_->value_slot.end(), slot) != 1) return false;
+  if (dense_.count(it->second)) return false;
+  const uint32_t reader_index = static_cast<uint32_t>(&reader - graph_.operations.data());
+  for (uint32_t consumer : consumers_[id]) {
+    if (consumer > reader_index) return false;
+  }
+  return true;
+}
+
 void Compiler::MarkFused(const Operation& op) {
   fused_[&op - graph_.operations.data()] = true;
   ++plan_->fused_ops;

@@ -49,6 +49,10 @@ class Compiler {
   // The one operation reading `id`, when exactly one does and `id` is not a graph output:
   // the condition for fusing that operation into the producer of `id`.
   const Operation* SoleConsumer(OperandId id) const;
+  // Whether `reader` may overwrite the value of `id` in place: an intermediate in the arena
+  // (not a graph input, output or constant), no view shares its bytes, and no operation after
+  // `reader` reads it.
+  bool CanOverwrite(OperandId id, const Operation& reader);
   // Marks an operation as done by a fusion: it emits nothing when its turn comes.
   void MarkFused(const Operation& op);
 

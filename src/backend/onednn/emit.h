@@ -45,12 +45,18 @@ struct PostOpChain {
   std::vector<const Operation*> fused;  // the operations the chain folds in
   std::vector<std::pair<int, ValueId>> binary_args;
   OperandId result = kNoOperand;  // the operand the primitive's destination finally holds
-  std::string what;               // "+relu+add" for the step's description
+  // With a sum post-op: the value the primitive accumulates into and must write (its layout is
+  // the destination's).
+  std::optional<ValueId> sum;
+  OperandId sum_operand = kNoOperand;
+  std::string what;  // "+relu+add" for the step's description
 };
 // At most `max_ops` operations are folded; nothing is marked fused until CommitChain, so an
 // emitter can retry with a shorter chain when oneDNN lacks a fused kernel for the longer one.
+// `allow_sum`: the emitter can write its destination into a given value (a residual operand
+// that dies at the addition becomes a sum post-op, accumulated in place).
 PostOpChain FusePostOps(Compiler& c, OperandId result, const std::vector<int>& dst_perm,
-                        size_t max_ops = SIZE_MAX);
+                        size_t max_ops = SIZE_MAX, bool allow_sum = false);
 void CommitChain(Compiler& c, const PostOpChain& chain);
 // The oneDNN eltwise algorithms (with alpha, beta) a unary float32 operation is, or empty.
 struct EltwiseOp {
@@ -64,6 +70,9 @@ bool IsCommutative(OpKind kind);
 // leading 1s, then permuted by `dst_perm`; nullopt for another type or a larger rank.
 std::optional<ValueId> BroadcastOperand(Compiler& c, OperandId other, size_t dst_rank,
                                         const std::vector<int>& dst_perm);
+// A double attribute as a float parameter, saturating to infinities (a direct conversion of an
+// out-of-range value is undefined behaviour, and graphs are untrusted).
+float ToFloat(double d);
 // Identity permutation of `rank` axes.
 std::vector<int> IdentityPerm(size_t rank);
 // The value of `v` under a permuted descriptor (a view), or `v` for the identity.

@@ -1,6 +1,7 @@
 // conv2d and convTranspose2d on oneDNN (de)convolution primitives.
 // https://www.w3.org/TR/webnn/#api-mlgraphbuilder-conv2d
 // https://www.w3.org/TR/webnn/#api-mlgraphbuilder-convtranspose2d
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -59,9 +60,9 @@ void FoldBatchNorm(Compiler& c, const Operation& bn, std::vector<float>& oihw,
   for (size_t o = 0; o < out_channels; ++o) {
     const double s = scale[o] / std::sqrt(static_cast<double>(var[o]) + a.epsilon);
     for (size_t k = 0; k < per_channel; ++k) {
-      oihw[o * per_channel + k] = static_cast<float>(oihw[o * per_channel + k] * s);
+      oihw[o * per_channel + k] = ToFloat(oihw[o * per_channel + k] * s);
     }
-    bias[o] = static_cast<float>((bias[o] - mean[o]) * s + beta[o]);
+    bias[o] = ToFloat((bias[o] - mean[o]) * s + beta[o]);
   }
 }
 
@@ -125,13 +126,25 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
 
   // Try the longest post-op chain oneDNN has a fast kernel for.
   const size_t max_chain = FusePostOps(c, conv_result, to_logical).fused.size();
-  for (size_t chain_len = max_chain + 1; chain_len-- > 0;) {
-    PostOpChain chain = FusePostOps(c, conv_result, to_logical, chain_len);
+  // Candidates, best first: the whole chain with a residual addition accumulated in place
+  // (a sum post-op), then ever shorter chains of ordinary post-ops.
+  // (Not when the convolution itself reads that operand: it would overwrite its own input.)
+  const PostOpChain with_sum = FusePostOps(c, conv_result, to_logical, SIZE_MAX, true);
+  const bool try_sum =
+      !deconv && with_sum.sum &&
+      std::find(op.inputs.begin(), op.inputs.end(), with_sum.sum_operand) == op.inputs.end();
+  const size_t candidates = max_chain + 1 + (try_sum ? 1 : 0);
+  for (size_t k = 0; k < candidates; ++k) {
+    const bool last = k + 1 == candidates;
+    PostOpChain chain = try_sum && k == 0
+                            ? FusePostOps(c, conv_result, to_logical, SIZE_MAX, /*allow_sum=*/true)
+                            : FusePostOps(c, conv_result, to_logical, candidates - 1 - k);
     dnnl::primitive_attr attr = c.Attr();
     attr.set_post_ops(chain.ops);
     const bool dst_is_output = c.IsGraphOutput(chain.result);
-    const md_t y_want =
-        dst_is_output ? y_logical_plain : md_t(y_dims, dt::f32, memory::format_tag::any);
+    const md_t y_want = chain.sum       ? c.Md(*chain.sum).permute_axes(to_logical)
+                        : dst_is_output ? y_logical_plain
+                                        : md_t(y_dims, dt::f32, memory::format_tag::any);
     const md_t x_any(x_dims, dt::f32, memory::format_tag::any);
     const md_t w_any(weights_dims, dt::f32, memory::format_tag::any);
     const md_t b_md = PlainMd({y_dims[1]}, dt::f32);
@@ -150,13 +163,13 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
       try {
         pd = dnnl::convolution_forward::primitive_desc(d, attr, c.engine());
       } catch (const dnnl::error&) {
-        if (chain_len == 0) throw;
+        if (last) throw;
         continue;
       }
       impl = std::string(pd.impl_info_str());
       // A fused chain that only oneDNN's reference or gemm-based kernels take costs more than
       // the unfused post-operations it saves.
-      if (chain_len > 0 &&
+      if (!chain.fused.empty() &&
           (impl.find("ref") != std::string::npos || impl.find("gemm") != std::string::npos)) {
         continue;
       }
@@ -180,8 +193,8 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
         args.push_back({DNNL_ARG_BIAS, bv});
       }
       const md_t y_value_md = dst_md.permute_axes(from_logical);
-      ValueId yv = c.Destination(chain.result, y_value_md);
-      args.push_back({DNNL_ARG_DST, c.View(yv, dst_md)});
+      ValueId yv = chain.sum ? *chain.sum : c.Destination(chain.result, y_value_md);
+      args.push_back({DNNL_ARG_DST, Permuted(c, yv, to_logical)});
       for (const auto& a : chain.binary_args) args.push_back(a);
       c.AddPrimitive(
           prim, pd, std::move(args),
@@ -199,11 +212,11 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
       try {
         pd = dnnl::deconvolution_forward::primitive_desc(d, attr, c.engine());
       } catch (const dnnl::error&) {
-        if (chain_len == 0) throw;
+        if (last) throw;
         continue;
       }
       impl = std::string(pd.impl_info_str());
-      if (chain_len > 0 && impl.find("ref") != std::string::npos) continue;
+      if (!chain.fused.empty() && impl.find("ref") != std::string::npos) continue;
       src_md = pd.src_desc();
       weights_md = pd.weights_desc();
       dst_md = pd.dst_desc();

@@ -123,8 +123,7 @@ Result<bool> EmitGemm(Compiler& c, const Operation& op) {
   ValueId b = c.Value(op.inputs[1]);
   if (g.aTranspose) a = Permuted(c, a, {1, 0});
   if (g.bTranspose) b = Permuted(c, b, {1, 0});
-  return EmitProduct(c, op, a, b, static_cast<float>(g.alpha), g.beta == 0.0 ? kNoOperand : cop,
-                     "gemm");
+  return EmitProduct(c, op, a, b, ToFloat(g.alpha), g.beta == 0.0 ? kNoOperand : cop, "gemm");
 }
 
 }  // namespace webnn::onednn

@@ -95,7 +95,7 @@ Result<bool> EmitBatchNormalization(Compiler& c, const Operation& op) {
   if (has_bias) flags |= dnnl::normalization_flags::use_shift;
   ValueId xv = c.Value(x);
   dnnl::batch_normalization_forward::desc d(dnnl::prop_kind::forward_inference, c.Md(xv),
-                                            static_cast<float>(a.epsilon), flags);
+                                            ToFloat(a.epsilon), flags);
   dnnl::batch_normalization_forward::primitive_desc pd(d, c.Attr(), c.engine());
   xv = c.Reordered(xv, pd.src_desc());
   ValueId yv = c.Destination(y, pd.dst_desc());
@@ -139,7 +139,7 @@ Result<bool> EmitLayerNormalization(Compiler& c, const Operation& op) {
   if (scale != kNoOperand) flags |= dnnl::normalization_flags::use_scale;
   if (bias != kNoOperand) flags |= dnnl::normalization_flags::use_shift;
   dnnl::layer_normalization_forward::desc ld(dnnl::prop_kind::forward_inference, flat,
-                                             static_cast<float>(a.epsilon), flags);
+                                             ToFloat(a.epsilon), flags);
   dnnl::layer_normalization_forward::primitive_desc pd(ld, c.Attr(), c.engine());
   ValueId yv = c.Destination(y, PlainMd(c.desc(y)));
   std::vector<std::pair<int, ValueId>> args = {{DNNL_ARG_SRC, xv},

@@ -13,8 +13,19 @@ bool IsFloat32(const Compiler& c, OperandId id) {
   return c.desc(id).dataType == DataType::kFloat32;
 }
 
+}  // namespace
+
+float ToFloat(double d) {
+  constexpr double kMax = std::numeric_limits<float>::max();
+  if (d > kMax) return std::numeric_limits<float>::infinity();
+  if (d < -kMax) return -std::numeric_limits<float>::infinity();
+  return static_cast<float>(d);  // NaN stays NaN
+}
+
+namespace {
+
 float Bound(const std::optional<MLNumber>& n, float fallback) {
-  return n ? static_cast<float>(n->AsDouble()) : fallback;
+  return n ? ToFloat(n->AsDouble()) : fallback;
 }
 
 }  // namespace
@@ -43,13 +54,12 @@ std::vector<EltwiseOp> EltwiseOf(const Operation& op) {
     case OpKind::kNeg:
       return {{algorithm::eltwise_linear, -1.f, 0.f}};
     case OpKind::kElu:
-      return {{algorithm::eltwise_elu, static_cast<float>(std::get<EluAttrs>(op.attrs).alpha)}};
+      return {{algorithm::eltwise_elu, ToFloat(std::get<EluAttrs>(op.attrs).alpha)}};
     case OpKind::kLeakyRelu:
-      return {
-          {algorithm::eltwise_relu, static_cast<float>(std::get<LeakyReluAttrs>(op.attrs).alpha)}};
+      return {{algorithm::eltwise_relu, ToFloat(std::get<LeakyReluAttrs>(op.attrs).alpha)}};
     case OpKind::kLinear: {
       const auto& a = std::get<LinearAttrs>(op.attrs);
-      return {{algorithm::eltwise_linear, static_cast<float>(a.alpha), static_cast<float>(a.beta)}};
+      return {{algorithm::eltwise_linear, ToFloat(a.alpha), ToFloat(a.beta)}};
     }
     // hardSigmoid would be linear + clip_v2; oneDNN 2.6's eltwise with that clip as a post-op
     // returned zeros for positive inputs (WPT hard_sigmoid cases), so it stays on the
@@ -121,7 +131,7 @@ ValueId Permuted(Compiler& c, ValueId v, const std::vector<int>& perm) {
 }
 
 PostOpChain FusePostOps(Compiler& c, OperandId result, const std::vector<int>& dst_perm,
-                        size_t max_ops) {
+                        size_t max_ops, bool allow_sum) {
   PostOpChain chain;
   chain.result = result;
   const size_t rank = c.desc(result).rank();
@@ -140,6 +150,20 @@ PostOpChain FusePostOps(Compiler& c, OperandId result, const std::vector<int>& d
       const OperandId other = first ? next->inputs[1] : next->inputs[0];
       // The result keeps its shape: the other operand only broadcasts into it.
       if (c.desc(next->outputs[0]).shape != c.desc(chain.result).shape) break;
+      if (allow_sum && index == 0 && next->kind == OpKind::kAdd &&
+          c.desc(other).shape == c.desc(chain.result).shape &&
+          c.desc(other).dataType == DataType::kFloat32 && c.CanOverwrite(other, *next)) {
+        // A residual addition whose other operand dies here: the primitive accumulates into
+        // that operand's own buffer (oneDNN's sum post-op) instead of reading it separately.
+        chain.ops.append_sum(1.f);
+        chain.sum = c.Value(other);
+        chain.sum_operand = other;
+        ++index;
+        chain.what += "+add(in place)";
+        chain.fused.push_back(next);
+        chain.result = next->outputs[0];
+        continue;
+      }
       auto src1 = BroadcastOperand(c, other, rank, dst_perm);
       if (!src1) break;
       chain.ops.append_binary(*alg, c.Md(*src1));

@@ -79,6 +79,7 @@ class OneDnnGraph final : public backend::CompiledGraph {
 
   backend::CompiledGraphStats stats() const override {
     backend::CompiledGraphStats s;
+    s.backend = backend::kOneDnnBackend;
     s.arena_bytes = plan_->arena_bytes + plan_->scratchpad_bytes;
     s.weight_bytes = weight_bytes_;
     s.threads = plan_->threads;

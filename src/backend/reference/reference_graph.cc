@@ -61,6 +61,7 @@ Status ReferenceGraph::Execute(std::span<const std::byte* const> inputs,
 
 backend::CompiledGraphStats ReferenceGraph::stats() const {
   backend::CompiledGraphStats st;
+  st.backend = backend::kReferenceBackend;
   for (const auto& [id, bytes] : graph_.constants) st.weight_bytes += bytes.size();
   st.steps = static_cast<uint32_t>(graph_.operations.size());
   st.fallback_steps = st.steps;
