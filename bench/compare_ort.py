@@ -85,7 +85,34 @@ def measure(cli, net, threads, args, log):
         "ort_version": peer[0]["ort_version"], "runs_per_round": per_round,
         "commands": [shlex.join(webnn_cmd), shlex.join(ort_cmd)],
         "webnn_rounds": ours, "ort_rounds": peer,
+        # Graph build (load + compile + prepack; ORT: session creation) and peak RSS of the
+        # whole process, medians over the rounds.
+        "webnn_build_ms": _median_of(ours, "load_ms"),
+        "ort_build_ms": _median_of(peer, "session_create_ms"),
+        "webnn_rss_mb": _median_of(ours, "peak_rss_mb"),
+        "ort_rss_mb": _median_of(peer, "peak_rss_mb"),
     }
+
+
+def _median_of(results, key):
+    values = [r[key] for r in results if r.get(key) is not None]
+    return statistics.median(values) if values else None
+
+
+def build_table(rows):
+    """Graph build time and peak memory next to ORT's, one row per network (1 thread)."""
+    fmt = lambda v, unit: "n/a" if v is None else f"{v:.1f} {unit}"
+    lines = ["| network | webnn build | ORT session create | webnn peak RSS | ORT peak RSS |",
+             "|---|---|---|---|---|"]
+    seen = set()
+    for r in rows:
+        if r["network"] in seen:
+            continue
+        seen.add(r["network"])
+        lines.append(f"| {r['network']} | {fmt(r['webnn_build_ms'], 'ms')} | "
+                     f"{fmt(r['ort_build_ms'], 'ms')} | {fmt(r['webnn_rss_mb'], 'MB')} | "
+                     f"{fmt(r['ort_rss_mb'], 'MB')} |")
+    return "\n".join(lines)
 
 
 def table(rows):
@@ -135,6 +162,8 @@ def main():
             for name in args.networks.split(",") for t in thread_counts]
 
     print(table(rows))
+    print()
+    print(build_table(rows))
     print()
     print(f"ONNX Runtime {rows[0]['ort_version']} (onnxruntime-node, CPU provider). Each time "
           f"is the median of {split_runs(args.runs, args.rounds)[0]} rounds' medians of "

@@ -18,7 +18,8 @@ ORT_PEER = REPO / "bench" / "ort_peer.mjs"
 _COMPUTE = re.compile(r"compute x(\d+):(.*)")
 _STAT = re.compile(r"([A-Za-z][\w]*)\s+([0-9.]+(?:[eE][-+]?\d+)?)\s*ms")
 _LOAD = re.compile(r"load\+compile:\s*([0-9.]+(?:[eE][-+]?\d+)?)\s*ms")
-_BACKEND = re.compile(r"^backend:\s*(\S+)", re.MULTILINE)
+_BACKEND = re.compile(r"^backend:\s*([^,\s]+)", re.MULTILINE)
+_RSS = re.compile(r"^peak RSS:\s*([0-9.]+)\s*MB", re.MULTILINE)
 
 
 class RunError(RuntimeError):
@@ -41,7 +42,9 @@ def parse_timing(stdout):
     if "median_ms" not in stats:
         raise ValueError(f"the timing line has no median: {m.group(0)}")
     load = _LOAD.search(stdout)
-    return {"runs": int(m.group(1)), "load_ms": float(load.group(1)) if load else None, **stats}
+    rss = _RSS.search(stdout)
+    return {"runs": int(m.group(1)), "load_ms": float(load.group(1)) if load else None,
+            "peak_rss_mb": float(rss.group(1)) if rss else None, **stats}
 
 
 def backend_label(stdout, requested, cli_has_backend):

@@ -23,7 +23,14 @@ NET = Network("n", Path("g.json"), Path("g.onnx"), {"x": Path("x.npy")}, goal=1.
 class ParseTimingTest(unittest.TestCase):
     def test_todays_line(self):
         self.assertEqual(parse_timing(TODAY), {"runs": 5, "load_ms": 3.632, "min_ms": 438.584,
-                                               "median_ms": 443.478, "mean_ms": 460.602})
+                                               "median_ms": 443.478, "mean_ms": 460.602,
+                                               "peak_rss_mb": None})
+
+    def test_backend_and_rss_lines(self):
+        out = ("backend: onednn, 2 thread(s) (55 steps, 0 on the reference kernels)\n"
+               "peak RSS: 40.7 MB\n" + TODAY)
+        self.assertEqual(parse_timing(out)["peak_rss_mb"], 40.7)
+        self.assertEqual(backend_label(out, None, True), "onednn")
 
     def test_extended_line_keeps_every_key(self):
         t = parse_timing(EXTENDED)
