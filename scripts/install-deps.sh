@@ -11,6 +11,7 @@ PKGS=(
   capnproto libcapnp-dev        # binary IR and service RPC
   protobuf-compiler libprotobuf-dev # bench/: the protobuf peer of the serialization benchmark
   python3 python3-dev python3-numpy python3-pytest pybind11-dev # Python bindings and tests
+  python3-onnx python3-pil      # ONNX files of the benchmark networks (node and npm, on the machine, run the peer)
 )
 missing=()
 for p in "${PKGS[@]}"; do
