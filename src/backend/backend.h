@@ -27,7 +27,8 @@ inline constexpr std::string_view kOneDnnBackend = "onednn";
 inline constexpr std::string_view kDefaultBackend = kOneDnnBackend;
 
 struct CompileOptions {
-  // Intra-op threads one Execute may use; 0 means one per hardware thread.
+  // Intra-op threads one Execute may use at most (a backend may use fewer for a graph too
+  // small to repay a thread team); 0 means one per hardware thread.
   uint32_t threads = 0;
 };
 

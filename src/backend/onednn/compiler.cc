@@ -116,6 +116,27 @@ bool IsPlain(const md_t& md) {
   return md == PlainMd(dims, md.data_type());
 }
 
+uint64_t EstimateWork(const GraphInfo& graph) {
+  uint64_t work = 0;
+  for (const Operation& op : graph.operations) {
+    uint64_t out = 0;
+    for (OperandId id : op.outputs) out += graph.operands[id].desc.ElementCount();
+    uint64_t per_element = 1;
+    const auto& in = graph.operands[op.inputs[0]].desc.shape;
+    if (op.kind == OpKind::kConv2d || op.kind == OpKind::kConvTranspose2d) {
+      // The filter's element count over the output channels: input channels per group x kernel.
+      const auto& f = graph.operands[op.inputs[1]].desc;
+      const auto& y = graph.operands[op.outputs[0]].desc.shape;
+      const uint64_t out_channels = std::max<uint64_t>(1, std::max(y[1], y[3]));
+      per_element = std::max<uint64_t>(1, f.ElementCount() / out_channels);
+    } else if ((op.kind == OpKind::kMatmul || op.kind == OpKind::kGemm) && !in.empty()) {
+      per_element = in.back();
+    }
+    work += out * per_element;
+  }
+  return work;
+}
+
 // ---- Steps ---------------------------------------------------------------------------------
 
 Status PrimitiveStep::Run(RunContext& ctx) const {

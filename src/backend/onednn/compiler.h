@@ -34,6 +34,10 @@ md_t PlainMd(const dnnl::memory::dims& dims, dt type);
 // Whether `md` is dense row-major over its own dims.
 bool IsPlain(const md_t& md);
 
+// Multiply-adds (convolutions, matrix products) plus elements written (everything else): a
+// rough size of one run, to keep graphs too small to repay waking a thread team on one thread.
+uint64_t EstimateWork(const GraphInfo& graph);
+
 class Compiler {
  public:
   Compiler(GraphInfo graph, dnnl::engine engine, uint32_t threads);

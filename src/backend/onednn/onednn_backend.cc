@@ -140,8 +140,12 @@ OneDnnBackend::OneDnnBackend() : engine_(dnnl::engine::kind::cpu, 0) {}
 
 Result<std::unique_ptr<backend::CompiledGraph>> OneDnnBackend::Compile(
     GraphInfo graph, const backend::CompileOptions& options) const {
-  const uint32_t threads =
+  // Below a few million multiply-adds per thread a run takes tens of microseconds: waking a thread
+  // team costs more than it saves (LeNet runs faster on one thread than on two).
+  constexpr uint64_t kMinWorkForThreads = uint64_t{4} << 20;
+  uint32_t threads =
       options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  if (EstimateWork(graph) < kMinWorkForThreads * threads) threads = 1;
   ScopedThreads scoped(static_cast<int>(threads));
   try {
     Compiler compiler(std::move(graph), engine_, threads);
