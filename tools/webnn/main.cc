@@ -19,6 +19,7 @@
 #include "format/capnp/codec.h"
 #include "format/graph_file.h"
 #include "format/json/graph_json.h"
+#include "onnx_commands.h"
 #include "service/client.h"
 #include "service/server.h"
 #include "service/spawn.h"
@@ -40,16 +41,18 @@ Commands:
   validate G          check a graph file; exit 0 if valid, 1 with the reason if not
   run G [options]     run a graph on input files and write/print its outputs
   dot G               print the graph in Graphviz dot syntax
-  convert IN OUT      convert a graph file between webnn-graph-json (.json) and Cap'n Proto (.webnn)
+  convert IN OUT      convert a graph file (webnn-graph-json, Cap'n Proto or ONNX) to .json or .webnn
   conformance DIR...  replay WPT conformance vectors (folders or files of JSON cases)
+  onnx-conformance DIR...  run the ONNX backend tests (libonnx-testdata) through the importer
   demo [--models D]   start webnnd on a private socket, classify the LeNet digits and run the
                       MobileNetV2 backbone with the direct, worker and service executors
   serve [options]     run the WebNN service (the same as webnnd; see webnn serve --help)
   ping [--endpoint EP] check that webnnd answers; print its version and round-trip time
 
 `webnn <command> --help` describes a command's options. Graph files are webnn-graph-json
-(.json with .weights/.manifest.json or .safetensors beside it) or Cap'n Proto (.webnn, one
-self-contained file); the format is told by the file's content, not its name.
+(.json with .weights/.manifest.json or .safetensors beside it), Cap'n Proto (.webnn, one
+self-contained file) or ONNX models (imported); the format is told by the file's content, not
+its name.
 )";
 
 constexpr char kRunUsage[] = R"(Usage: webnn run G [--input NAME=FILE]... [options]
@@ -71,10 +74,17 @@ Options:
   --threads N         worker threads for --executor worker (default: one per core)
 )";
 
-constexpr char kConvertUsage[] = R"(Usage: webnn convert IN OUT [--to json|capnp]
+constexpr char kConvertUsage[] = R"(Usage: webnn convert IN OUT [--to json|capnp] [--dim NAME=VALUE]...
+       webnn convert IN.onnx --report [--dim NAME=VALUE]...
 
-Converts graph file IN to OUT. IN may be either format (told by its content) and is loaded and
-validated as `webnn validate` does, so a graph that does not validate is never written.
+Converts graph file IN to OUT. IN may be webnn-graph-json, Cap'n Proto or an ONNX model (told by
+its content) and is loaded and validated as `webnn validate` does, so a graph that does not
+validate is never written.
+
+ONNX input:
+  --dim NAME=VALUE  the size of the free (symbolic) input dimension NAME (repeatable)
+  --report          import what can be imported and list every node that blocks the model
+                    (name or index, op type, reason); exit 1 if there is any
 
 OUT's format is --to if given, else OUT's extension:
   json   (.json)   webnn-graph-json; constants over 1 KiB go to <stem>.weights and
@@ -195,8 +205,16 @@ int CmdConvert(const std::vector<std::string>& args) {
   }
   std::vector<std::string> paths;
   std::string to;
+  format::GraphFileOptions file_options;
+  bool report = false;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--to") {
+    if (args[i] == "--dim") {
+      if (i + 1 >= args.size()) return Fail("--dim needs a value: NAME=VALUE");
+      Status s = cli::ParseDimOption(args[++i], file_options.dims);
+      if (!s.ok()) return Fail(s.error().ToString());
+    } else if (args[i] == "--report") {
+      report = true;
+    } else if (args[i] == "--to") {
       if (i + 1 >= args.size()) return Fail("--to needs a value: json or capnp");
       to = args[++i];
       if (to != "json" && to != "capnp") {
@@ -208,6 +226,7 @@ int CmdConvert(const std::vector<std::string>& args) {
       paths.push_back(args[i]);
     }
   }
+  if (report && paths.size() == 1) return cli::OnnxReport(paths[0], file_options.dims);
   if (paths.size() != 2) {
     std::cerr << kConvertUsage;
     return 2;
@@ -223,8 +242,12 @@ int CmdConvert(const std::vector<std::string>& args) {
                   "': name it .json or .webnn, or pass --to json|capnp");
     }
   }
-  auto graph = format::LoadGraphFile(in, ContextLimits{});
-  if (!graph.ok()) return Fail(graph.error().ToString());
+  auto graph = format::LoadGraphFile(in, ContextLimits{}, file_options);
+  if (!graph.ok()) {
+    Fail(graph.error().ToString());
+    if (report) cli::OnnxReport(in, file_options.dims);
+    return 1;
+  }
   Status s = to == "json" ? SaveGraphJson(*graph, out) : SaveGraphCapnp(*graph, out);
   if (!s.ok()) return Fail(s.error().ToString());
   std::error_code ec;
@@ -652,6 +675,7 @@ int main(int argc, char** argv) {
     if (cmd == "dot") return CmdDot(args);
     if (cmd == "convert") return CmdConvert(args);
     if (cmd == "conformance") return CmdConformance(args);
+    if (cmd == "onnx-conformance") return cli::CmdOnnxConformance(args);
     if (cmd == "serve") {
       std::vector<char*> serve_argv{argv[0]};
       for (int i = 2; i < argc; ++i) serve_argv.push_back(argv[i]);
