@@ -145,6 +145,25 @@ CaseResult RunTest(MLContext& context, const fs::path& dir, const OnnxRunOptions
   }
   format::OnnxImportOptions import_options;
   import_options.limits = LimitsOf(context.options());
+  // Free (named) input dimensions take their sizes from the first data set's inputs, as a user
+  // would give them with --dim.
+  {
+    std::map<std::string, const onnx::ValueInfoProto*> by_name;
+    for (const auto& in : (*model)->graph().input()) by_name[in.name()] = &in;
+    const std::vector<fs::path> first = Numbered(dir / "test_data_set_0", "input_");
+    for (size_t i = 0; i < first.size() && i < input_names.size(); ++i) {
+      const auto* info = by_name[input_names[i]];
+      if (!info->type().has_tensor_type() || !info->type().tensor_type().has_shape()) continue;
+      auto t = ReadTensorFile(first[i]);
+      if (!t.ok()) continue;
+      const auto& shape = info->type().tensor_type().shape();
+      for (int d = 0; d < shape.dim_size() && static_cast<size_t>(d) < t->desc.shape.size(); ++d) {
+        if (!shape.dim(d).dim_param().empty()) {
+          import_options.dims[shape.dim(d).dim_param()] = t->desc.shape[static_cast<size_t>(d)];
+        }
+      }
+    }
+  }
   auto graph_info = format::ImportOnnxModel(*model, dir, import_options);
   if (!graph_info.ok()) {
     const Error& e = graph_info.error();

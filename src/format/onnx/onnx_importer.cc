@@ -144,6 +144,10 @@ Status Importer::LoadInputsAndInitializers() {
                            dim.dim_param(), "': give its size (--dim ", dim.dim_param(),
                            "=VALUE, or the dims import option)");
         }
+        if (it->second == 0) {
+          return Unsupported(what, " dimension ", d, " ('", dim.dim_param(),
+                             "') is 0 (WebNN tensors have no empty dimensions)");
+        }
         desc.shape.push_back(it->second);
       } else {
         return MakeError(ErrorCode::kTypeError, what, " dimension ", d,

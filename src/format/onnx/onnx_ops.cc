@@ -173,7 +173,7 @@ Status Importer::SoftmaxLike(int which) {
     WEBNN_ASSIGN_OR_RETURN(y, Binary(OpKind::kSub, s, l));
   } else {
     // One-hot of the first maximum: equal(iota along axis, argMax(axis, keep)).
-    const std::vector<uint32_t>& s = D(in).shape;
+    const std::vector<uint32_t> s = D(in).shape;
     ArgMinMaxAttrs aa{axis, true, DataType::kInt64};
     WEBNN_ASSIGN_OR_RETURN(OperandId am, Op(OpKind::kArgMax, {in}, aa));
     std::vector<uint32_t> ishape(s.size(), 1);
@@ -218,12 +218,12 @@ Status Importer::ConvLike(bool transpose) {
   std::vector<uint32_t> in_shape = D(x).shape;
   if (one_d) {
     WEBNN_ASSIGN_OR_RETURN(x, Reshape(x, {in_shape[0], in_shape[1], in_shape[2], 1}));
-    const auto& ws = D(w).shape;
+    const auto ws = D(w).shape;
     if (ws.size() != 3) return MakeError(ErrorCode::kTypeError, "the weight must be 3-D");
     WEBNN_ASSIGN_OR_RETURN(w, Reshape(w, {ws[0], ws[1], ws[2], 1}));
   }
-  const auto& xs = D(x).shape;
-  const auto& ws = D(w).shape;
+  const auto xs = D(x).shape;
+  const auto ws = D(w).shape;
   if (ws.size() != 4) return MakeError(ErrorCode::kTypeError, "the weight must be 4-D");
   auto list = [&](std::string_view name, int64_t fallback) -> std::vector<int64_t> {
     std::vector<int64_t> v = attrs().Ints(name).value_or(std::vector<int64_t>(one_d ? 1 : 2, fallback));
@@ -306,7 +306,7 @@ Status Importer::ConvLike(bool transpose) {
     WEBNN_ASSIGN_OR_RETURN(y, Op(OpKind::kConv2d, {x, w, bias}, ca));
   }
   if (one_d) {
-    const auto& ys = D(y).shape;
+    const auto ys = D(y).shape;
     WEBNN_ASSIGN_OR_RETURN(y, Reshape(y, {ys[0], ys[1], ys[2]}));
   }
   return SetOutput(0, y);
@@ -335,7 +335,7 @@ Status Importer::Pool(OpKind kind) {
   }
   AutoPad ap{attrs().String("auto_pad", "NOTSET"), attrs().Ints("pads").value_or(std::vector<int64_t>{})};
   if (one_d && ap.pads.size() == 2) ap.pads = {ap.pads[0], 0, ap.pads[1], 0};
-  const auto& xs = D(x).shape;
+  const auto xs = D(x).shape;
   std::vector<uint32_t> padding(4);
   for (size_t a = 0; a < 2; ++a) {
     WEBNN_ASSIGN_OR_RETURN(auto pe, PadsFor(ap, a, 2, xs[2 + a], kernel[a], strides[a], dilations[a]));
@@ -362,7 +362,7 @@ Status Importer::Pool(OpKind kind) {
   if (attrs().Int("ceil_mode", 0) != 0) pa.outputShapeRounding = RoundingType::kCeil;
   WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(kind, {x}, pa));
   if (one_d) {
-    const auto& ys = D(y).shape;
+    const auto ys = D(y).shape;
     WEBNN_ASSIGN_OR_RETURN(y, Reshape(y, {ys[0], ys[1], ys[2]}));
   }
   return SetOutput(0, y);
@@ -585,7 +585,7 @@ Status Importer::Pad() {
   if (negative) {
     // Negative pads crop: a slice of the padded result.
     SliceAttrs sa;
-    const auto& ys = D(y).shape;
+    const auto ys = D(y).shape;
     for (uint32_t a = 0; a < rank; ++a) {
       int64_t b = 0, e = 0;
       for (size_t i = 0; i < axes.size(); ++i) {
@@ -674,7 +674,7 @@ Status Importer::Recurrent(bool lstm) {
   if (batch_first) {
     WEBNN_ASSIGN_OR_RETURN(x, Transpose(x, {1, 0, 2}));
   }
-  const auto& xs = D(x).shape;
+  const auto xs = D(x).shape;
   const uint32_t hidden = static_cast<uint32_t>(attrs().Int("hidden_size", D(r).shape.size() == 3 ? D(r).shape[2] : 0));
   const std::string dir = attrs().String("direction", "forward");
   RecurrentNetworkDirection direction;
@@ -793,7 +793,7 @@ Status Importer::QuantizeLike(bool quantize) {
   const auto xs = D(x).shape;
   const uint32_t rank = D(x).rank();
   auto to_rank = [&](OperandId v) -> Result<OperandId> {
-    const auto& s = D(v).shape;
+    const auto s = D(v).shape;
     if (s.size() == rank) return v;
     std::vector<uint32_t> shape(rank, 1);
     if (s.size() == 1 && s[0] != 1) {
@@ -940,7 +940,7 @@ Status Importer::Einsum() {
   std::vector<OperandId> ops;
   for (size_t i = 0; i < terms.size(); ++i) {
     WEBNN_ASSIGN_OR_RETURN(OperandId v, X(i));
-    const auto& s = D(v).shape;
+    const auto s = D(v).shape;
     if (s.size() != terms[i].size()) return MakeError(ErrorCode::kTypeError, "term '", terms[i], "' does not match rank ", s.size());
     for (size_t k = 0; k < s.size(); ++k) {
       const char c = terms[i][k];
@@ -1189,12 +1189,26 @@ void Importer::RegisterOps() {
            {"LessOrEqual", OpKind::kLesserOrEqual, HostBinaryOp::kLessOrEqual},
            {"And", OpKind::kLogicalAnd, HostBinaryOp::kAnd},
            {"Or", OpKind::kLogicalOr, HostBinaryOp::kOr},
-           {"Xor", OpKind::kLogicalXor, HostBinaryOp::kXor},
-           {"PRelu", OpKind::kPrelu, std::nullopt}}) {
+           {"Xor", OpKind::kLogicalXor, HostBinaryOp::kXor}}) {
     const OpKind k = kind;
     const std::optional<HostBinaryOp> hb = host;
     h[name] = [this, k, hb] { return ElementwiseBinary(k, hb); };
   }
+  h["PRelu"] = [this]() -> Status {
+    WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
+    WEBNN_ASSIGN_OR_RETURN(OperandId slope, X(1));
+    const auto xs = D(x).shape, ss = D(slope).shape;
+    // Before opset 7 a 1-D slope was per channel (axis 1), which does not broadcast from the
+    // right: it becomes [C, 1, ...].
+    if (ss.size() == 1 && xs.size() >= 2 && ss[0] == xs[1] && ss[0] != 1 &&
+        !BroadcastShapes(xs, ss).has_value()) {
+      std::vector<uint32_t> shape(xs.size() - 1, 1);
+      shape[0] = ss[0];
+      WEBNN_ASSIGN_OR_RETURN(slope, Reshape(slope, shape));
+    }
+    WEBNN_ASSIGN_OR_RETURN(OperandId y, Binary(OpKind::kPrelu, x, slope));
+    return SetOutput(0, y);
+  };
   h["Max"] = [this] { return Variadic(OpKind::kMax, HostBinaryOp::kMax, false); };
   h["Min"] = [this] { return Variadic(OpKind::kMin, HostBinaryOp::kMin, false); };
   h["Sum"] = [this] { return Variadic(OpKind::kAdd, HostBinaryOp::kAdd, false); };
@@ -1204,7 +1218,33 @@ void Importer::RegisterOps() {
       WEBNN_ASSIGN_OR_RETURN(Tensor t, HostBinary(HostBinaryOp::kMod, *Known(0), *Known(1)));
       return SetOutput(0, std::move(t));
     }
-    return Unsupported("Mod of run-time values (WebNN has no remainder operator)");
+    WEBNN_ASSIGN_OR_RETURN(OperandId a, X(0));
+    WEBNN_ASSIGN_OR_RETURN(OperandId b, X(1));
+    const DataType t = D(a).dataType;
+    const bool fmod = attrs().Int("fmod", 0) != 0;
+    if (IsFloatingPoint(t) && !fmod) return MakeError(ErrorCode::kTypeError, "a float Mod needs fmod = 1");
+    // r = a - trunc(a / b) * b; integer div truncates, floats use sign(q) * floor(|q|).
+    WEBNN_ASSIGN_OR_RETURN(OperandId q, Binary(OpKind::kDiv, a, b));
+    if (IsFloatingPoint(t)) {
+      WEBNN_ASSIGN_OR_RETURN(OperandId mag, Unary(OpKind::kAbs, q));
+      WEBNN_ASSIGN_OR_RETURN(mag, Unary(OpKind::kFloor, mag));
+      WEBNN_ASSIGN_OR_RETURN(OperandId sign, Unary(OpKind::kSign, q));
+      WEBNN_ASSIGN_OR_RETURN(q, Binary(OpKind::kMul, mag, sign));
+    }
+    WEBNN_ASSIGN_OR_RETURN(OperandId qb, Binary(OpKind::kMul, q, b));
+    WEBNN_ASSIGN_OR_RETURN(OperandId r, Binary(OpKind::kSub, a, qb));
+    if (!fmod && IsSigned(t)) {
+      // Python's %: a nonzero remainder takes the divisor's sign (r + b when the signs differ).
+      WEBNN_ASSIGN_OR_RETURN(OperandId zero, Scalar(t, 0));
+      WEBNN_ASSIGN_OR_RETURN(OperandId nz, Binary(OpKind::kNotEqual, r, zero));
+      WEBNN_ASSIGN_OR_RETURN(OperandId rn, Binary(OpKind::kLesser, r, zero));
+      WEBNN_ASSIGN_OR_RETURN(OperandId bn, Binary(OpKind::kLesser, b, zero));
+      WEBNN_ASSIGN_OR_RETURN(OperandId differ, Binary(OpKind::kLogicalXor, rn, bn));
+      WEBNN_ASSIGN_OR_RETURN(OperandId fix, Binary(OpKind::kLogicalAnd, nz, differ));
+      WEBNN_ASSIGN_OR_RETURN(OperandId rb, Binary(OpKind::kAdd, r, b));
+      WEBNN_ASSIGN_OR_RETURN(r, Op(OpKind::kWhere, {fix, rb, r}, NoAttrs{}));
+    }
+    return SetOutput(0, r);
   };
 
   // Activations with attributes.
@@ -1483,7 +1523,10 @@ void Importer::RegisterOps() {
   };
   h["Flatten"] = [this]() -> Status {
     const auto& in = InShape(0);
-    WEBNN_ASSIGN_OR_RETURN(uint32_t axis, Axis(attrs().Int("axis", 1), in.size() + 1));
+    // axis is in [-rank, rank]: rank itself flattens to [n, 1].
+    int64_t a_attr = attrs().Int("axis", 1);
+    if (a_attr < 0) a_attr += static_cast<int64_t>(in.size());
+    WEBNN_ASSIGN_OR_RETURN(uint32_t axis, Axis(a_attr, in.size() + 1));
     uint32_t a = 1, b = 1;
     for (size_t d = 0; d < in.size(); ++d) (d < axis ? a : b) *= in[d];
     return ReshapeTo({a, b});
@@ -1769,7 +1812,6 @@ void Importer::RegisterOps() {
     return SetOutput(0, y);
   };
   h["LayerNormalization"] = [this]() -> Status {
-    if (OutputUsed(1) || OutputUsed(2)) return Unsupported("the Mean/InvStdDev outputs");
     WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
     const auto s = D(x).shape;
     WEBNN_ASSIGN_OR_RETURN(uint32_t axis, Axis(attrs().Int("axis", -1), s.size()));
@@ -1791,8 +1833,23 @@ void Importer::RegisterOps() {
     };
     WEBNN_ASSIGN_OR_RETURN(OperandId scale, param(1));
     WEBNN_ASSIGN_OR_RETURN(OperandId bias, param(2));
-    LayerNormalizationAttrs la{axes, attrs().Float("epsilon", 1e-5f)};
+    const double epsilon = attrs().Float("epsilon", 1e-5f);
+    LayerNormalizationAttrs la{axes, epsilon};
     WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(OpKind::kLayerNormalization, {x, scale, bias}, la));
+    if (OutputUsed(1) || OutputUsed(2)) {
+      // Mean = mean(x), InvStdDev = 1 / sqrt(mean((x - Mean)^2) + epsilon), over the axes.
+      ReduceAttrs ra{axes, true};
+      WEBNN_ASSIGN_OR_RETURN(OperandId mean, Op(OpKind::kReduceMean, {x}, ra));
+      WEBNN_ASSIGN_OR_RETURN(OperandId d, Binary(OpKind::kSub, x, mean));
+      WEBNN_ASSIGN_OR_RETURN(OperandId d2, Binary(OpKind::kMul, d, d));
+      WEBNN_ASSIGN_OR_RETURN(OperandId var, Op(OpKind::kReduceMean, {d2}, ra));
+      WEBNN_ASSIGN_OR_RETURN(OperandId eps, Scalar(D(x).dataType, epsilon));
+      WEBNN_ASSIGN_OR_RETURN(var, Binary(OpKind::kAdd, var, eps));
+      WEBNN_ASSIGN_OR_RETURN(OperandId sd, Unary(OpKind::kSqrt, var));
+      WEBNN_ASSIGN_OR_RETURN(OperandId inv, Unary(OpKind::kReciprocal, sd));
+      WEBNN_RETURN_IF_ERROR(SetOutput(1, mean));
+      WEBNN_RETURN_IF_ERROR(SetOutput(2, inv));
+    }
     return SetOutput(0, y);
   };
   h["MeanVarianceNormalization"] = [this]() -> Status {
@@ -1836,6 +1893,33 @@ void Importer::RegisterOps() {
   h["GRU"] = [this] { return Recurrent(false); };
   h["LSTM"] = [this] { return Recurrent(true); };
   h["QuantizeLinear"] = [this] { return QuantizeLike(true); };
+  h["DynamicQuantizeLinear"] = [this]() -> Status {
+    // scale = (max(0, max(x)) - min(0, min(x))) / 255, zero point = saturate(round(-min / scale)),
+    // y = quantizeLinear(x, scale, zero point) as uint8 (the ONNX spec's definition).
+    WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
+    const DataType t = D(x).dataType;
+    const uint32_t rank = D(x).rank();
+    WEBNN_ASSIGN_OR_RETURN(OperandId zero, Scalar(t, 0));
+    WEBNN_ASSIGN_OR_RETURN(OperandId hi, Op(OpKind::kReduceMax, {x}, ReduceAttrs{}));
+    WEBNN_ASSIGN_OR_RETURN(OperandId lo, Op(OpKind::kReduceMin, {x}, ReduceAttrs{}));
+    WEBNN_ASSIGN_OR_RETURN(hi, Binary(OpKind::kMax, hi, zero));
+    WEBNN_ASSIGN_OR_RETURN(lo, Binary(OpKind::kMin, lo, zero));
+    WEBNN_ASSIGN_OR_RETURN(OperandId range, Binary(OpKind::kSub, hi, lo));
+    WEBNN_ASSIGN_OR_RETURN(OperandId q, Scalar(t, 255));
+    WEBNN_ASSIGN_OR_RETURN(OperandId scale, Binary(OpKind::kDiv, range, q));
+    WEBNN_ASSIGN_OR_RETURN(OperandId nlo, Unary(OpKind::kNeg, lo));
+    WEBNN_ASSIGN_OR_RETURN(OperandId zp, Binary(OpKind::kDiv, nlo, scale));
+    WEBNN_ASSIGN_OR_RETURN(zp, Unary(OpKind::kRoundEven, zp));
+    WEBNN_ASSIGN_OR_RETURN(zp, Op(OpKind::kClamp, {zp}, ClampAttrs{MLNumber(0.0), MLNumber(255.0)}));
+    WEBNN_ASSIGN_OR_RETURN(zp, Cast(zp, DataType::kUint8));
+    const std::vector<uint32_t> ones(rank, 1);
+    WEBNN_ASSIGN_OR_RETURN(OperandId scale_r, Reshape(scale, ones));
+    WEBNN_ASSIGN_OR_RETURN(OperandId zp_r, Reshape(zp, ones));
+    WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(OpKind::kQuantizeLinear, {x, scale_r, zp_r}, NoAttrs{}));
+    WEBNN_RETURN_IF_ERROR(SetOutput(0, y));
+    WEBNN_RETURN_IF_ERROR(SetOutput(1, scale));
+    return SetOutput(2, zp);
+  };
   h["DequantizeLinear"] = [this] { return QuantizeLike(false); };
   h["Resize"] = [this] { return Resize(false); };
   h["Upsample"] = [this] { return Resize(true); };
