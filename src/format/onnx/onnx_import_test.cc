@@ -320,8 +320,8 @@ TEST(OnnxImportTest, ExternalDataCannotLeaveTheFolder) {
       .write(reinterpret_cast<const char*>(w), sizeof(w));
   fs::create_symlink(outer.path() / "secret.bin", outer.path() / "model" / "link.bin");
   const fs::path model = outer.path() / "model" / "m.onnx";
-  for (const std::string location :
-       {"../secret.bin", (outer.path() / "secret.bin").string(), std::string("link.bin")}) {
+  for (const std::string& location :
+       std::vector<std::string>{"../secret.bin", (outer.path() / "secret.bin").string(), "link.bin"}) {
     WriteModel(ExternalModel(location), model);
     auto g = ImportOnnxFile(model, {});
     ASSERT_FALSE(g.ok()) << location;
@@ -350,9 +350,7 @@ TEST(OnnxImportTest, HeaderSniffing) {
 TEST(OnnxImportTest, LoadGraphFileAndComputeWithANulInTheHeader) {
   TempDir dir;
   onnx::ModelProto m = NewModel();
-  m.set_producer_name("");
-  m.clear_producer_name();
-  m.set_producer_name("");
+  m.set_producer_name("");  // serialized as "12 00" right after ir_version
   Input(m, "a", {4}, onnx::TensorProto_DataType_INT32);
   Input(m, "b", {4}, onnx::TensorProto_DataType_INT32);
   Node(m, "Mod", {"a", "b"}, {"y"});
