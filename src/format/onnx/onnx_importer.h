@@ -133,6 +133,7 @@ class Importer {
   Status GlobalPool(OpKind kind);
   Status ArgMinMax(OpKind kind);
   Status Recurrent(bool lstm);
+  Status SimpleRnn();
   Status QuantizeLike(bool quantize);
   Status Resize(bool upsample);
   Status Einsum();

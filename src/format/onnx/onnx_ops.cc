@@ -1154,6 +1154,119 @@ Status Importer::Loss(bool softmax_cross_entropy) {
   return {};
 }
 
+// RNN (ONNX's simple recurrent network), unrolled over the steps: per direction
+// H = f(X_t W^T + H R^T + Wb + Rb), as gemm, add and the activation.
+Status Importer::SimpleRnn() {
+  if (HasInput(4)) return Unsupported("sequence_lens (variable sequence lengths)");
+  if (attrs().Has("clip")) return Unsupported("the clip attribute");
+  if (attrs().Has("activation_alpha") || attrs().Has("activation_beta")) {
+    return Unsupported("activation_alpha/activation_beta");
+  }
+  const bool batch_first = attrs().Int("layout", 0) != 0;
+  WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
+  WEBNN_ASSIGN_OR_RETURN(OperandId w, X(1));
+  WEBNN_ASSIGN_OR_RETURN(OperandId r, X(2));
+  if (batch_first) {
+    WEBNN_ASSIGN_OR_RETURN(x, Transpose(x, {1, 0, 2}));
+  }
+  const auto xs = D(x).shape, ws = D(w).shape;
+  if (xs.size() != 3 || ws.size() != 3) return MakeError(ErrorCode::kTypeError, "X and W must be 3-D");
+  const uint32_t steps = xs[0], batch = xs[1], input = xs[2], dirs = ws[0], hidden = ws[1];
+  const std::string dir = attrs().String("direction", "forward");
+  if ((dir == "bidirectional") != (dirs == 2)) return MakeError(ErrorCode::kTypeError, "W does not match the direction");
+  std::vector<std::string> acts = attrs().Strings("activations");
+  // Per-direction slices of a [dirs, ...] operand as 2-D.
+  auto part = [&](OperandId v, uint32_t d, std::vector<uint32_t> shape) -> Result<OperandId> {
+    std::vector<uint32_t> starts(D(v).rank(), 0), sizes = D(v).shape;
+    starts[0] = d;
+    sizes[0] = 1;
+    OperandId s = v;
+    if (D(v).shape[0] != 1) {
+      WEBNN_ASSIGN_OR_RETURN(s, Op(OpKind::kSlice, {v}, SliceAttrs{starts, sizes, std::nullopt}));
+    }
+    return Reshape(s, std::move(shape));
+  };
+  std::vector<OperandId> steps_x(steps);
+  for (uint32_t i = 0; i < steps; ++i) {
+    WEBNN_ASSIGN_OR_RETURN(steps_x[i], part(x, i, {batch, input}));
+  }
+  std::vector<std::vector<OperandId>> seq(dirs, std::vector<OperandId>(steps));
+  std::vector<OperandId> last(dirs);
+  for (uint32_t d = 0; d < dirs; ++d) {
+    WEBNN_ASSIGN_OR_RETURN(OperandId wd, part(w, d, {hidden, input}));
+    WEBNN_ASSIGN_OR_RETURN(OperandId rd, part(r, d, {hidden, hidden}));
+    OperandId bias = kNoOperand;
+    if (HasInput(3)) {
+      WEBNN_ASSIGN_OR_RETURN(OperandId b, X(3));
+      WEBNN_ASSIGN_OR_RETURN(OperandId bd, part(b, d, {2 * hidden}));
+      WEBNN_ASSIGN_OR_RETURN(std::vector<OperandId> halves, OpN(OpKind::kSplit, {bd}, SplitAttrs{uint32_t{2}, 0}));
+      WEBNN_ASSIGN_OR_RETURN(bias, Binary(OpKind::kAdd, halves[0], halves[1]));
+    }
+    OperandId h = kNoOperand;
+    if (HasInput(5)) {
+      WEBNN_ASSIGN_OR_RETURN(OperandId h0, X(5));
+      if (batch_first) {
+        WEBNN_ASSIGN_OR_RETURN(h0, Transpose(h0, {1, 0, 2}));
+      }
+      WEBNN_ASSIGN_OR_RETURN(h, part(h0, d, {batch, hidden}));
+    }
+    const std::string act = acts.size() > d ? acts[d] : "Tanh";
+    OpKind act_kind;
+    if (act == "Tanh") {
+      act_kind = OpKind::kTanh;
+    } else if (act == "Relu") {
+      act_kind = OpKind::kRelu;
+    } else if (act == "Sigmoid") {
+      act_kind = OpKind::kSigmoid;
+    } else {
+      return Unsupported("activation ", act);
+    }
+    const bool backward = dir == "reverse" || d == 1;
+    for (uint32_t i = 0; i < steps; ++i) {
+      const uint32_t step = backward ? steps - 1 - i : i;
+      GemmAttrs ga;
+      ga.bTranspose = true;
+      WEBNN_ASSIGN_OR_RETURN(OperandId z, Op(OpKind::kGemm, {steps_x[step], wd, bias}, ga));
+      if (h != kNoOperand) {
+        WEBNN_ASSIGN_OR_RETURN(OperandId hr, Op(OpKind::kGemm, {h, rd, kNoOperand}, ga));
+        WEBNN_ASSIGN_OR_RETURN(z, Binary(OpKind::kAdd, z, hr));
+      }
+      WEBNN_ASSIGN_OR_RETURN(h, Unary(act_kind, z));
+      WEBNN_ASSIGN_OR_RETURN(seq[d][step], Reshape(h, {1, 1, batch, hidden}));
+    }
+    WEBNN_ASSIGN_OR_RETURN(last[d], Reshape(h, {1, batch, hidden}));
+  }
+  OperandId y_h = last[0];
+  if (dirs == 2) {
+    WEBNN_ASSIGN_OR_RETURN(y_h, Op(OpKind::kConcat, last, AxisAttrs{0}));
+  }
+  if (batch_first) {
+    WEBNN_ASSIGN_OR_RETURN(y_h, Transpose(y_h, {1, 0, 2}));
+  }
+  WEBNN_RETURN_IF_ERROR(SetOutput(1, y_h));
+  if (OutputUsed(0)) {
+    std::vector<OperandId> per_step;
+    for (uint32_t i = 0; i < steps; ++i) {
+      OperandId s = seq[0][i];
+      if (dirs == 2) {
+        WEBNN_ASSIGN_OR_RETURN(s, Op(OpKind::kConcat, {seq[0][i], seq[1][i]}, AxisAttrs{1}));
+      }
+      per_step.push_back(s);
+    }
+    OperandId y = per_step[0];
+    if (steps > 1) {
+      WEBNN_ASSIGN_OR_RETURN(y, Op(OpKind::kConcat, per_step, AxisAttrs{0}));
+    } else {
+      WEBNN_ASSIGN_OR_RETURN(y, Unary(OpKind::kIdentity, y));
+    }
+    if (batch_first) {
+      WEBNN_ASSIGN_OR_RETURN(y, Transpose(y, {2, 0, 1, 3}));
+    }
+    WEBNN_RETURN_IF_ERROR(SetOutput(0, y));
+  }
+  return {};
+}
+
 // ---- The table ----------------------------------------------------------------------------------
 
 void Importer::RegisterOps() {
@@ -1385,6 +1498,88 @@ void Importer::RegisterOps() {
   h["Asinh"] = [hyperbolic] { return hyperbolic(2); };
   h["Acosh"] = [hyperbolic] { return hyperbolic(3); };
   h["Atanh"] = [hyperbolic] { return hyperbolic(4); };
+
+  // Inverse trigonometric functions from a polynomial: atan(t) on [0, 1] by Abramowitz & Stegun
+  // 4.4.49 (|error| <= 2e-8), atan(|x|) = pi/2 - atan(1/|x|) above 1, the sign restored;
+  // asin(x) = atan(x / sqrt(1 - x^2)), acos(x) = pi/2 - asin(x).
+  auto inverse_trig = [this](int which) -> Status {
+    WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
+    const DataType t = D(x).dataType;
+    WEBNN_ASSIGN_OR_RETURN(OperandId one, Scalar(t, 1));
+    WEBNN_ASSIGN_OR_RETURN(OperandId half_pi, Scalar(t, M_PI / 2));
+    OperandId arg = x;
+    if (which != 0) {
+      WEBNN_ASSIGN_OR_RETURN(OperandId sq, Binary(OpKind::kMul, x, x));
+      WEBNN_ASSIGN_OR_RETURN(sq, Binary(OpKind::kSub, one, sq));
+      WEBNN_ASSIGN_OR_RETURN(sq, Unary(OpKind::kSqrt, sq));
+      WEBNN_ASSIGN_OR_RETURN(arg, Binary(OpKind::kDiv, x, sq));
+    }
+    WEBNN_ASSIGN_OR_RETURN(OperandId a, Unary(OpKind::kAbs, arg));
+    WEBNN_ASSIGN_OR_RETURN(OperandId big, Binary(OpKind::kGreater, a, one));
+    WEBNN_ASSIGN_OR_RETURN(OperandId inv, Unary(OpKind::kReciprocal, a));
+    WEBNN_ASSIGN_OR_RETURN(OperandId u, Op(OpKind::kWhere, {big, inv, a}, NoAttrs{}));
+    WEBNN_ASSIGN_OR_RETURN(OperandId u2, Binary(OpKind::kMul, u, u));
+    static constexpr double kCoefficients[] = {0.0028662257, -0.0161657367, 0.0429096138,
+                                               -0.0752896400, 0.1065626393, -0.1420889944,
+                                               0.1999355085, -0.3333314528, 1.0};
+    WEBNN_ASSIGN_OR_RETURN(OperandId p, Scalar(t, kCoefficients[0]));
+    for (size_t i = 1; i < std::size(kCoefficients); ++i) {  // Horner in u^2
+      WEBNN_ASSIGN_OR_RETURN(p, Binary(OpKind::kMul, p, u2));
+      WEBNN_ASSIGN_OR_RETURN(OperandId c, Scalar(t, kCoefficients[i]));
+      WEBNN_ASSIGN_OR_RETURN(p, Binary(OpKind::kAdd, p, c));
+    }
+    WEBNN_ASSIGN_OR_RETURN(p, Binary(OpKind::kMul, p, u));
+    WEBNN_ASSIGN_OR_RETURN(OperandId flipped, Binary(OpKind::kSub, half_pi, p));
+    WEBNN_ASSIGN_OR_RETURN(p, Op(OpKind::kWhere, {big, flipped, p}, NoAttrs{}));
+    WEBNN_ASSIGN_OR_RETURN(OperandId sign, Unary(OpKind::kSign, arg));
+    WEBNN_ASSIGN_OR_RETURN(OperandId y, Binary(OpKind::kMul, p, sign));
+    if (which == 2) {
+      WEBNN_ASSIGN_OR_RETURN(y, Binary(OpKind::kSub, half_pi, y));
+    }
+    return SetOutput(0, y);
+  };
+  h["Atan"] = [inverse_trig] { return inverse_trig(0); };
+  h["Asin"] = [inverse_trig] { return inverse_trig(1); };
+  h["Acos"] = [inverse_trig] { return inverse_trig(2); };
+  h["BitShift"] = [this]() -> Status {
+    // Unsigned shifts: x * 2^s (LEFT) or x / 2^s (RIGHT; integer division truncates).
+    WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
+    WEBNN_ASSIGN_OR_RETURN(OperandId sh, X(1));
+    const DataType t = D(x).dataType;
+    if (IsSigned(t)) return MakeError(ErrorCode::kTypeError, "BitShift takes unsigned integers");
+    WEBNN_ASSIGN_OR_RETURN(OperandId two, Scalar(t, 2));
+    WEBNN_ASSIGN_OR_RETURN(OperandId p, Binary(OpKind::kPow, two, sh));
+    const bool left = attrs().String("direction", "") == "LEFT";
+    WEBNN_ASSIGN_OR_RETURN(OperandId y, Binary(left ? OpKind::kMul : OpKind::kDiv, x, p));
+    return SetOutput(0, y);
+  };
+  h["ReverseSequence"] = [this]() -> Status {
+    // out[t, b] = in[t < len[b] ? len[b] - 1 - t : t, b] along the time axis: gatherElements
+    // with indices computed from the lengths.
+    WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
+    WEBNN_ASSIGN_OR_RETURN(OperandId lens, X(1));
+    const auto xs = D(x).shape;
+    const uint32_t rank = static_cast<uint32_t>(xs.size());
+    WEBNN_ASSIGN_OR_RETURN(uint32_t time, Axis(attrs().Int("time_axis", 0), rank));
+    WEBNN_ASSIGN_OR_RETURN(uint32_t batch, Axis(attrs().Int("batch_axis", 1), rank));
+    std::vector<uint32_t> tshape(rank, 1), bshape(rank, 1);
+    tshape[time] = xs[time];
+    bshape[batch] = xs[batch];
+    std::vector<int64_t> iota(xs[time]);
+    std::iota(iota.begin(), iota.end(), 0);
+    WEBNN_ASSIGN_OR_RETURN(OperandId io, Constant(Tensor::FromInts(DataType::kInt64, tshape, iota)));
+    WEBNN_ASSIGN_OR_RETURN(lens, Cast(lens, DataType::kInt64));
+    WEBNN_ASSIGN_OR_RETURN(lens, Reshape(lens, bshape));
+    WEBNN_ASSIGN_OR_RETURN(OperandId inside, Binary(OpKind::kLesser, io, lens));
+    WEBNN_ASSIGN_OR_RETURN(OperandId one, Scalar(DataType::kInt64, 1));
+    WEBNN_ASSIGN_OR_RETURN(OperandId last, Binary(OpKind::kSub, lens, one));
+    WEBNN_ASSIGN_OR_RETURN(OperandId rev, Binary(OpKind::kSub, last, io));
+    WEBNN_ASSIGN_OR_RETURN(OperandId idx, Op(OpKind::kWhere, {inside, rev, io}, NoAttrs{}));
+    WEBNN_ASSIGN_OR_RETURN(idx, Op(OpKind::kExpand, {idx}, NewShapeAttrs{xs}));
+    WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(OpKind::kGatherElements, {x, idx}, GatherAttrs{time}));
+    return SetOutput(0, y);
+  };
+  h["RNN"] = [this] { return SimpleRnn(); };
 
   h["Clip"] = [this]() -> Status {
     WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
@@ -1718,6 +1913,25 @@ void Importer::RegisterOps() {
   h["Pad"] = [this] { return Pad(); };
   h["Trilu"] = [this]() -> Status {
     int64_t k = 0;
+    if (HasInput(1) && !Known(1)) {
+      // k known only at run time: keep x where (column - row) >= k (upper) or <= k (lower).
+      WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
+      WEBNN_ASSIGN_OR_RETURN(OperandId kk, X(1));
+      const auto xs = D(x).shape;
+      if (xs.size() < 2) return MakeError(ErrorCode::kTypeError, "the input must be at least 2-D");
+      const uint32_t rows = xs[xs.size() - 2], cols = xs[xs.size() - 1];
+      std::vector<int64_t> diff(static_cast<size_t>(rows) * cols);
+      for (uint32_t r = 0; r < rows; ++r) {
+        for (uint32_t c = 0; c < cols; ++c) diff[r * cols + c] = static_cast<int64_t>(c) - r;
+      }
+      WEBNN_ASSIGN_OR_RETURN(OperandId d, Constant(Tensor::FromInts(DataType::kInt64, {rows, cols}, diff)));
+      WEBNN_ASSIGN_OR_RETURN(kk, Cast(kk, DataType::kInt64));
+      const bool upper = attrs().Int("upper", 1) != 0;
+      WEBNN_ASSIGN_OR_RETURN(OperandId keep, Binary(upper ? OpKind::kGreaterOrEqual : OpKind::kLesserOrEqual, d, kk));
+      WEBNN_ASSIGN_OR_RETURN(OperandId zero, Scalar(D(x).dataType, 0));
+      WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(OpKind::kWhere, {keep, x, zero}, NoAttrs{}));
+      return SetOutput(0, y);
+    }
     if (HasInput(1)) {
       WEBNN_ASSIGN_OR_RETURN(Tensor kt, NeedKnown(1, "k"));
       k = kt.GetInt(0);
