@@ -51,7 +51,8 @@ Result<std::vector<fs::path>> ListTests(const std::vector<fs::path>& paths) {
   std::vector<fs::path> tests;
   for (const auto& p : paths) {
     std::error_code ec;
-    if (!fs::is_directory(p, ec)) return MakeError(ErrorCode::kUnknownError, "no such folder: ", p.string());
+    if (!fs::is_directory(p, ec))
+      return MakeError(ErrorCode::kUnknownError, "no such folder: ", p.string());
     if (fs::exists(p / "model.onnx")) {
       tests.push_back(p);
       continue;
@@ -63,7 +64,8 @@ Result<std::vector<fs::path>> ListTests(const std::vector<fs::path>& paths) {
       } else if (entry.is_directory()) {
         // One more level: data/node/test_abs.
         for (const auto& sub : fs::directory_iterator(entry.path())) {
-          if (sub.is_directory() && fs::exists(sub.path() / "model.onnx")) found.push_back(sub.path());
+          if (sub.is_directory() && fs::exists(sub.path() / "model.onnx"))
+            found.push_back(sub.path());
         }
       }
     }
@@ -82,8 +84,8 @@ HostTensor ToHost(const format::Tensor& t) {
 
 // Compares like numpy.testing.assert_allclose: |actual - expected| <= atol + rtol * |expected|,
 // NaN equal to NaN, infinities equal to themselves.
-std::string Compare(const std::string& name, const HostTensor& actual, const format::Tensor& expected,
-                    double rtol, double atol) {
+std::string Compare(const std::string& name, const HostTensor& actual,
+                    const format::Tensor& expected, double rtol, double atol) {
   if (actual.desc.shape != expected.desc.shape) {
     return "output '" + name + "' has shape " + ShapeToString(actual.desc.shape) + ", expected " +
            ShapeToString(expected.desc.shape);
@@ -131,8 +133,8 @@ CaseResult RunTest(MLContext& context, const fs::path& dir, const OnnxRunOptions
   };
   auto bytes = ReadFile(dir / "model.onnx");
   if (!bytes.ok()) return fail(Outcome::kFail, bytes.error().message());
-  auto model = format::ParseOnnxModel(
-      {reinterpret_cast<const std::byte*>(bytes->data()), bytes->size()});
+  auto model =
+      format::ParseOnnxModel({reinterpret_cast<const std::byte*>(bytes->data()), bytes->size()});
   if (!model.ok()) return fail(Outcome::kFail, model.error().message());
   std::vector<std::string> input_names, output_names;
   {
@@ -192,10 +194,12 @@ CaseResult RunTest(MLContext& context, const fs::path& dir, const OnnxRunOptions
     for (size_t i = 0; i < in_files.size(); ++i) {
       auto t = ReadTensorFile(in_files[i]);
       if (!t.ok()) {
-        return fail(t.error().code() == ErrorCode::kNotSupportedError ? Outcome::kSkip : Outcome::kFail,
-                    where + t.error().message());
+        return fail(
+            t.error().code() == ErrorCode::kNotSupportedError ? Outcome::kSkip : Outcome::kFail,
+            where + t.error().message());
       }
-      if (i >= input_names.size()) return fail(Outcome::kFail, where + "more inputs than the model has");
+      if (i >= input_names.size())
+        return fail(Outcome::kFail, where + "more inputs than the model has");
       auto it = inputs.find(input_names[i]);
       if (it == inputs.end()) continue;  // an input no output depends on
       if (!(it->second == t->desc)) {
@@ -216,7 +220,8 @@ CaseResult RunTest(MLContext& context, const fs::path& dir, const OnnxRunOptions
       auto t = ReadTensorFile(out_files[i]);
       if (!t.ok()) return fail(Outcome::kFail, where + t.error().message());
       auto it = results.find(output_names[i]);
-      if (it == results.end()) return fail(Outcome::kFail, where + "no output '" + output_names[i] + "'");
+      if (it == results.end())
+        return fail(Outcome::kFail, where + "no output '" + output_names[i] + "'");
       std::string why = Compare(output_names[i], it->second, *t, options.rtol, options.atol);
       if (!why.empty()) return fail(Outcome::kFail, where + why);
     }
@@ -227,9 +232,12 @@ CaseResult RunTest(MLContext& context, const fs::path& dir, const OnnxRunOptions
 
 std::string_view OutcomeName(Outcome o) {
   switch (o) {
-    case Outcome::kPass: return "pass";
-    case Outcome::kFail: return "fail";
-    case Outcome::kSkip: return "skip";
+    case Outcome::kPass:
+      return "pass";
+    case Outcome::kFail:
+      return "fail";
+    case Outcome::kSkip:
+      return "skip";
   }
   return "?";
 }
@@ -266,7 +274,9 @@ Result<Summary> RunOnnx(const std::vector<fs::path>& paths, const OnnxRunOptions
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (seconds > 2) log << "SLOW " << r.Key() << ": " << seconds << " s\n";
     switch (r.outcome) {
-      case Outcome::kPass: ++summary.passed; break;
+      case Outcome::kPass:
+        ++summary.passed;
+        break;
       case Outcome::kFail:
         ++summary.failed;
         log << "FAIL " << r.Key() << ": " << r.reason << "\n";
@@ -307,7 +317,8 @@ Status WriteOnnxExpectations(const Summary& summary, const fs::path& path) {
   if (!out) return MakeError(ErrorCode::kUnknownError, "cannot write ", path.string());
   out << "# ONNX backend tests (libonnx-testdata) that do not pass, with the reason.\n"
          "# <group>::<test> | skip|fail | <reason>\n"
-         "# skip: the importer reports the model cannot be expressed in WebNN (NotSupportedError).\n"
+         "# skip: the importer reports the model cannot be expressed in WebNN "
+         "(NotSupportedError).\n"
          "# fail: it imports but is rejected by a WebNN validator, or its results differ.\n";
   for (const CaseResult& r : summary.results) {
     if (r.outcome == Outcome::kPass) continue;
@@ -329,10 +340,10 @@ std::vector<std::string> CheckOnnxExpectations(const Summary& summary,
                            ": " + r.reason);
       }
     } else if (r.outcome != it->second.outcome) {
-      problems.push_back("expected " + std::string(OutcomeName(it->second.outcome)) + ", got " +
-                         std::string(OutcomeName(r.outcome)) + ": " + r.Key() +
-                         (r.outcome == Outcome::kPass ? " (remove it from the expectations)"
-                                                      : ": " + r.reason));
+      problems.push_back(
+          "expected " + std::string(OutcomeName(it->second.outcome)) + ", got " +
+          std::string(OutcomeName(r.outcome)) + ": " + r.Key() +
+          (r.outcome == Outcome::kPass ? " (remove it from the expectations)" : ": " + r.reason));
     }
   }
   for (const auto& [key, e] : expectations) {

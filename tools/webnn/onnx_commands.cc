@@ -89,7 +89,8 @@ int CmdOnnxConformance(const std::vector<std::string>& args) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> std::string {
-      if (i + 1 >= args.size()) throw Exception(MakeError(ErrorCode::kTypeError, a, " needs a value"));
+      if (i + 1 >= args.size())
+        throw Exception(MakeError(ErrorCode::kTypeError, a, " needs a value"));
       return args[++i];
     };
     if (a == "--expectations") {
@@ -146,8 +147,8 @@ int CmdOnnxConformance(const std::vector<std::string>& args) {
               << problems.size() << " unexpected results\n";
     status = problems.empty() ? 0 : 1;
   }
-  std::cout << summary->passed << " passed, " << summary->failed << " failed, "
-            << summary->skipped << " skipped\n";
+  std::cout << summary->passed << " passed, " << summary->failed << " failed, " << summary->skipped
+            << " skipped\n";
   return status;
 }
 

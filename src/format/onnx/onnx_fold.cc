@@ -77,31 +77,69 @@ Result<Tensor> HostBinary(HostBinaryOp op, const Tensor& a, const Tensor& b) {
       const double x = a.GetDouble(ia), y = b.GetDouble(ib);
       double r = 0;
       switch (op) {
-        case HostBinaryOp::kAdd: r = x + y; break;
-        case HostBinaryOp::kSub: r = x - y; break;
-        case HostBinaryOp::kMul: r = x * y; break;
-        case HostBinaryOp::kDiv: r = x / y; break;
-        case HostBinaryOp::kMax: r = std::max(x, y); break;
-        case HostBinaryOp::kMin: r = std::min(x, y); break;
-        case HostBinaryOp::kPow: r = std::pow(x, y); break;
-        case HostBinaryOp::kMod: r = std::fmod(x, y); break;
-        case HostBinaryOp::kEqual: r = x == y; break;
-        case HostBinaryOp::kLess: r = x < y; break;
-        case HostBinaryOp::kGreater: r = x > y; break;
-        case HostBinaryOp::kLessOrEqual: r = x <= y; break;
-        case HostBinaryOp::kGreaterOrEqual: r = x >= y; break;
-        case HostBinaryOp::kAnd: r = (x != 0) && (y != 0); break;
-        case HostBinaryOp::kOr: r = (x != 0) || (y != 0); break;
-        case HostBinaryOp::kXor: r = (x != 0) != (y != 0); break;
+        case HostBinaryOp::kAdd:
+          r = x + y;
+          break;
+        case HostBinaryOp::kSub:
+          r = x - y;
+          break;
+        case HostBinaryOp::kMul:
+          r = x * y;
+          break;
+        case HostBinaryOp::kDiv:
+          r = x / y;
+          break;
+        case HostBinaryOp::kMax:
+          r = std::max(x, y);
+          break;
+        case HostBinaryOp::kMin:
+          r = std::min(x, y);
+          break;
+        case HostBinaryOp::kPow:
+          r = std::pow(x, y);
+          break;
+        case HostBinaryOp::kMod:
+          r = std::fmod(x, y);
+          break;
+        case HostBinaryOp::kEqual:
+          r = x == y;
+          break;
+        case HostBinaryOp::kLess:
+          r = x < y;
+          break;
+        case HostBinaryOp::kGreater:
+          r = x > y;
+          break;
+        case HostBinaryOp::kLessOrEqual:
+          r = x <= y;
+          break;
+        case HostBinaryOp::kGreaterOrEqual:
+          r = x >= y;
+          break;
+        case HostBinaryOp::kAnd:
+          r = (x != 0) && (y != 0);
+          break;
+        case HostBinaryOp::kOr:
+          r = (x != 0) || (y != 0);
+          break;
+        case HostBinaryOp::kXor:
+          r = (x != 0) != (y != 0);
+          break;
       }
       StoreDouble(out_type, bytes.data(), i++, r);
     } else {
       const int64_t x = a.GetInt(ia), y = b.GetInt(ib);
       int64_t r = 0;
       switch (op) {
-        case HostBinaryOp::kAdd: r = static_cast<int64_t>(static_cast<uint64_t>(x) + static_cast<uint64_t>(y)); break;
-        case HostBinaryOp::kSub: r = static_cast<int64_t>(static_cast<uint64_t>(x) - static_cast<uint64_t>(y)); break;
-        case HostBinaryOp::kMul: r = static_cast<int64_t>(static_cast<uint64_t>(x) * static_cast<uint64_t>(y)); break;
+        case HostBinaryOp::kAdd:
+          r = static_cast<int64_t>(static_cast<uint64_t>(x) + static_cast<uint64_t>(y));
+          break;
+        case HostBinaryOp::kSub:
+          r = static_cast<int64_t>(static_cast<uint64_t>(x) - static_cast<uint64_t>(y));
+          break;
+        case HostBinaryOp::kMul:
+          r = static_cast<int64_t>(static_cast<uint64_t>(x) * static_cast<uint64_t>(y));
+          break;
         case HostBinaryOp::kDiv:
         case HostBinaryOp::kMod:
           if (y == 0) {
@@ -115,17 +153,39 @@ Result<Tensor> HostBinary(HostBinaryOp op, const Tensor& a, const Tensor& b) {
             if (r != 0 && ((r < 0) != (y < 0))) r += y;
           }
           break;
-        case HostBinaryOp::kMax: r = std::max(x, y); break;
-        case HostBinaryOp::kMin: r = std::min(x, y); break;
-        case HostBinaryOp::kPow: r = static_cast<int64_t>(std::pow(static_cast<double>(x), static_cast<double>(y))); break;
-        case HostBinaryOp::kEqual: r = x == y; break;
-        case HostBinaryOp::kLess: r = x < y; break;
-        case HostBinaryOp::kGreater: r = x > y; break;
-        case HostBinaryOp::kLessOrEqual: r = x <= y; break;
-        case HostBinaryOp::kGreaterOrEqual: r = x >= y; break;
-        case HostBinaryOp::kAnd: r = (x != 0) && (y != 0); break;
-        case HostBinaryOp::kOr: r = (x != 0) || (y != 0); break;
-        case HostBinaryOp::kXor: r = (x != 0) != (y != 0); break;
+        case HostBinaryOp::kMax:
+          r = std::max(x, y);
+          break;
+        case HostBinaryOp::kMin:
+          r = std::min(x, y);
+          break;
+        case HostBinaryOp::kPow:
+          r = static_cast<int64_t>(std::pow(static_cast<double>(x), static_cast<double>(y)));
+          break;
+        case HostBinaryOp::kEqual:
+          r = x == y;
+          break;
+        case HostBinaryOp::kLess:
+          r = x < y;
+          break;
+        case HostBinaryOp::kGreater:
+          r = x > y;
+          break;
+        case HostBinaryOp::kLessOrEqual:
+          r = x <= y;
+          break;
+        case HostBinaryOp::kGreaterOrEqual:
+          r = x >= y;
+          break;
+        case HostBinaryOp::kAnd:
+          r = (x != 0) && (y != 0);
+          break;
+        case HostBinaryOp::kOr:
+          r = (x != 0) || (y != 0);
+          break;
+        case HostBinaryOp::kXor:
+          r = (x != 0) != (y != 0);
+          break;
       }
       StoreInt(out_type, bytes.data(), i++, r);
     }
@@ -211,8 +271,8 @@ Tensor HostSlice(const Tensor& in, const std::vector<int64_t>& starts,
 }
 
 Tensor HostWhere(const Tensor& cond, const Tensor& x, const Tensor& y) {
-  std::vector<uint32_t> shape = *BroadcastShapes(*BroadcastShapes(cond.desc.shape, x.desc.shape),
-                                                 y.desc.shape);
+  std::vector<uint32_t> shape =
+      *BroadcastShapes(*BroadcastShapes(cond.desc.shape, x.desc.shape), y.desc.shape);
   const size_t size = ElementBytes(x.desc.dataType);
   std::vector<std::byte> bytes(size * ElementCountOf(shape));
   size_t i = 0;

@@ -28,8 +28,16 @@ bool LooksLikeOnnx(std::span<const std::byte> head) {
   // model_version (5, varint), doc_string (6), graph (7), opset_import (8), metadata_props (14),
   // training_info (20), functions (25).
   switch (std::to_integer<uint8_t>(head[2])) {
-    case 0x12: case 0x1A: case 0x22: case 0x28: case 0x32: case 0x3A: case 0x42: case 0x72:
-    case 0xA2: case 0xCA:
+    case 0x12:
+    case 0x1A:
+    case 0x22:
+    case 0x28:
+    case 0x32:
+    case 0x3A:
+    case 0x42:
+    case 0x72:
+    case 0xA2:
+    case 0xCA:
       return true;
     default:
       return false;
@@ -71,7 +79,8 @@ Result<std::shared_ptr<const onnx::ModelProto>> ParseFile(const std::filesystem:
   }
   void* addr = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   ::close(fd);
-  if (addr == MAP_FAILED) return MakeError(ErrorCode::kUnknownError, "mmap: ", std::strerror(errno));
+  if (addr == MAP_FAILED)
+    return MakeError(ErrorCode::kUnknownError, "mmap: ", std::strerror(errno));
   auto model = ParseOnnxModel({static_cast<const std::byte*>(addr), size});
   ::munmap(addr, size);
   return model;
@@ -91,8 +100,8 @@ Result<GraphInfo> ImportOnnxFile(const std::filesystem::path& path,
                                  const OnnxImportOptions& options) {
   auto model = ParseFile(path);
   if (!model.ok()) return std::move(model.error().Prefix(path.string()));
-  auto graph = ImportOnnxModel(std::move(*model), path.parent_path().empty() ? "." : path.parent_path(),
-                               options);
+  auto graph = ImportOnnxModel(std::move(*model),
+                               path.parent_path().empty() ? "." : path.parent_path(), options);
   if (!graph.ok()) return std::move(graph.error().Prefix(path.string()));
   return graph;
 }
@@ -102,9 +111,8 @@ Result<std::vector<OnnxNodeProblem>> ReportOnnxFile(const std::filesystem::path&
   auto model = ParseFile(path);
   if (!model.ok()) return std::move(model.error().Prefix(path.string()));
   std::vector<OnnxNodeProblem> problems;
-  auto graph = ImportOnnxModel(std::move(*model),
-                               path.parent_path().empty() ? "." : path.parent_path(), options,
-                               &problems);
+  auto graph = ImportOnnxModel(
+      std::move(*model), path.parent_path().empty() ? "." : path.parent_path(), options, &problems);
   if (!graph.ok() && problems.empty()) return std::move(graph.error().Prefix(path.string()));
   return problems;
 }

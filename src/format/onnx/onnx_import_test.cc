@@ -182,7 +182,8 @@ TEST(OnnxImportTest, DepthToSpaceIsReshapeTransposeReshape) {
   Output(m, "y");
   auto g = Import(m);
   ASSERT_TRUE(g.ok()) << g.error().ToString();
-  EXPECT_EQ(Kinds(*g), (std::vector<OpKind>{OpKind::kReshape, OpKind::kTranspose, OpKind::kReshape}));
+  EXPECT_EQ(Kinds(*g),
+            (std::vector<OpKind>{OpKind::kReshape, OpKind::kTranspose, OpKind::kReshape}));
   EXPECT_EQ(g->operands[g->outputs[0].operand].desc.shape, (std::vector<uint32_t>{1, 2, 4, 6}));
 }
 
@@ -320,8 +321,8 @@ TEST(OnnxImportTest, ExternalDataCannotLeaveTheFolder) {
       .write(reinterpret_cast<const char*>(w), sizeof(w));
   fs::create_symlink(outer.path() / "secret.bin", outer.path() / "model" / "link.bin");
   const fs::path model = outer.path() / "model" / "m.onnx";
-  for (const std::string& location :
-       std::vector<std::string>{"../secret.bin", (outer.path() / "secret.bin").string(), "link.bin"}) {
+  for (const std::string& location : std::vector<std::string>{
+           "../secret.bin", (outer.path() / "secret.bin").string(), "link.bin"}) {
     WriteModel(ExternalModel(location), model);
     auto g = ImportOnnxFile(model, {});
     ASSERT_FALSE(g.ok()) << location;
@@ -374,7 +375,8 @@ TEST(OnnxImportTest, LoadGraphFileAndComputeWithANulInTheHeader) {
     std::memcpy(t.bytes.data(), v.data(), 16);
     return t;
   };
-  HostTensors out = context->compute(graph, {{"a", tensor({7, -7, 7, -7})}, {"b", tensor({3, 3, -3, -3})}});
+  HostTensors out =
+      context->compute(graph, {{"a", tensor({7, -7, 7, -7})}, {"b", tensor({3, 3, -3, -3})}});
   std::vector<int32_t> y(4);
   std::memcpy(y.data(), out.at("y").bytes.data(), 16);
   EXPECT_EQ(y, (std::vector<int32_t>{1, 2, -2, -1}));

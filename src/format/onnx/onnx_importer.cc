@@ -84,10 +84,11 @@ Result<GraphInfo> Importer::Run() {
     const std::string who = node.name().empty() ? "#" + std::to_string(i) : node.name();
     if (!problems_) {
       Error e = std::move(s.error());
-      return std::move(e.Prefix("node " + (node.name().empty() ? "#" + std::to_string(i)
-                                                               : "'" + node.name() + "' (#" +
-                                                                     std::to_string(i) + ")") +
-                                " " + node.op_type()));
+      return std::move(
+          e.Prefix("node " +
+                   (node.name().empty() ? "#" + std::to_string(i)
+                                        : "'" + node.name() + "' (#" + std::to_string(i) + ")") +
+                   " " + node.op_type()));
     }
     problems_->push_back({who, node.op_type(), s.error().message()});
     for (const auto& out : node.output()) blocked_.insert(out);
@@ -140,9 +141,9 @@ Status Importer::LoadInputsAndInitializers() {
       } else if (dim.has_dim_param() && !dim.dim_param().empty()) {
         auto it = options_.dims.find(dim.dim_param());
         if (it == options_.dims.end()) {
-          return MakeError(ErrorCode::kTypeError, what, " dimension ", d, " is the free dimension '",
-                           dim.dim_param(), "': give its size (--dim ", dim.dim_param(),
-                           "=VALUE, or the dims import option)");
+          return MakeError(ErrorCode::kTypeError, what, " dimension ", d,
+                           " is the free dimension '", dim.dim_param(), "': give its size (--dim ",
+                           dim.dim_param(), "=VALUE, or the dims import option)");
         }
         if (it->second == 0) {
           return Unsupported(what, " dimension ", d, " ('", dim.dim_param(),
@@ -316,7 +317,8 @@ Result<std::vector<OperandId>> Importer::OpN(OpKind kind, std::vector<OperandId>
 }
 
 Result<OperandId> Importer::Op(OpKind kind, std::vector<OperandId> inputs, webnn::Attrs attrs) {
-  WEBNN_ASSIGN_OR_RETURN(std::vector<OperandId> out, OpN(kind, std::move(inputs), std::move(attrs)));
+  WEBNN_ASSIGN_OR_RETURN(std::vector<OperandId> out,
+                         OpN(kind, std::move(inputs), std::move(attrs)));
   return out.at(0);
 }
 

@@ -51,8 +51,24 @@ class NodeAttrs {
 };
 
 // Host evaluation (onnx_fold.cc).
-enum class HostBinaryOp { kAdd, kSub, kMul, kDiv, kMax, kMin, kPow, kMod, kEqual, kLess,
-                          kGreater, kLessOrEqual, kGreaterOrEqual, kAnd, kOr, kXor };
+enum class HostBinaryOp {
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMax,
+  kMin,
+  kPow,
+  kMod,
+  kEqual,
+  kLess,
+  kGreater,
+  kLessOrEqual,
+  kGreaterOrEqual,
+  kAnd,
+  kOr,
+  kXor
+};
 std::optional<std::vector<uint32_t>> BroadcastShapes(const std::vector<uint32_t>& a,
                                                      const std::vector<uint32_t>& b);
 Result<Tensor> HostBinary(HostBinaryOp op, const Tensor& a, const Tensor& b);
@@ -86,8 +102,12 @@ class Importer {
   const NodeAttrs& attrs() const { return *attrs_; }
   size_t InputCount() const { return static_cast<size_t>(node_->input_size()); }
   size_t OutputCount() const { return static_cast<size_t>(node_->output_size()); }
-  bool HasInput(size_t i) const { return i < InputCount() && !node_->input(static_cast<int>(i)).empty(); }
-  bool HasOutput(size_t i) const { return i < OutputCount() && !node_->output(static_cast<int>(i)).empty(); }
+  bool HasInput(size_t i) const {
+    return i < InputCount() && !node_->input(static_cast<int>(i)).empty();
+  }
+  bool HasOutput(size_t i) const {
+    return i < OutputCount() && !node_->output(static_cast<int>(i)).empty();
+  }
   // Whether a later node or the graph's outputs read output i.
   bool OutputUsed(size_t i) const;
   const Value& In(size_t i) const;
@@ -116,7 +136,9 @@ class Importer {
   Result<OperandId> Reshape(OperandId x, std::vector<uint32_t> shape);
   Result<OperandId> Transpose(OperandId x, std::vector<uint32_t> perm);
   Result<OperandId> Cast(OperandId x, DataType type);
-  Result<OperandId> Binary(OpKind kind, OperandId a, OperandId b) { return Op(kind, {a, b}, NoAttrs{}); }
+  Result<OperandId> Binary(OpKind kind, OperandId a, OperandId b) {
+    return Op(kind, {a, b}, NoAttrs{});
+  }
   Result<OperandId> Unary(OpKind kind, OperandId a) { return Op(kind, {a}, NoAttrs{}); }
   // Indices with ONNX's negative values counted from the end of `dim`.
   Result<OperandId> NormalizeIndices(size_t input, uint32_t dim);
@@ -153,8 +175,8 @@ class Importer {
   GraphBuilderCore builder_;
   int opset_ = 1;
   std::unordered_map<std::string, Value> values_;
-  std::set<std::string> blocked_;    // results of nodes that could not be imported (report mode)
-  std::set<std::string> consumed_;   // names read by a node or listed as a graph output
+  std::set<std::string> blocked_;   // results of nodes that could not be imported (report mode)
+  std::set<std::string> consumed_;  // names read by a node or listed as a graph output
   std::unordered_map<std::string, Handler> handlers_;
   // The node being converted.
   const onnx::NodeProto* node_ = nullptr;

@@ -45,7 +45,8 @@ Result<std::pair<uint32_t, uint32_t>> PadsFor(const AutoPad& p, size_t axis, siz
                                               int64_t dilation) {
   if (p.mode == "SAME_UPPER" || p.mode == "SAME_LOWER") {
     const int64_t out = (in + stride - 1) / stride;
-    const int64_t total = std::max<int64_t>(0, (out - 1) * stride + (kernel - 1) * dilation + 1 - in);
+    const int64_t total =
+        std::max<int64_t>(0, (out - 1) * stride + (kernel - 1) * dilation + 1 - in);
     const int64_t small = total / 2, big = total - small;
     return p.mode == "SAME_UPPER" ? std::pair<uint32_t, uint32_t>(small, big)
                                   : std::pair<uint32_t, uint32_t>(big, small);
@@ -148,8 +149,8 @@ Status Importer::SoftmaxLike(int which) {
   WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
   const std::vector<uint32_t> shape = D(x).shape;
   const bool legacy = opset() < 13;
-  WEBNN_ASSIGN_OR_RETURN(uint32_t axis,
-                         Axis(attrs().Int("axis", legacy ? 1 : -1), std::max<size_t>(1, shape.size())));
+  WEBNN_ASSIGN_OR_RETURN(
+      uint32_t axis, Axis(attrs().Int("axis", legacy ? 1 : -1), std::max<size_t>(1, shape.size())));
   if (shape.empty()) return Unsupported("a scalar input");
   OperandId in = x;
   if (legacy) {
@@ -180,7 +181,8 @@ Status Importer::SoftmaxLike(int which) {
     ishape[axis] = s[axis];
     std::vector<int64_t> iota(s[axis]);
     std::iota(iota.begin(), iota.end(), 0);
-    WEBNN_ASSIGN_OR_RETURN(OperandId io, Constant(Tensor::FromInts(DataType::kInt64, ishape, iota)));
+    WEBNN_ASSIGN_OR_RETURN(OperandId io,
+                           Constant(Tensor::FromInts(DataType::kInt64, ishape, iota)));
     WEBNN_ASSIGN_OR_RETURN(OperandId eq, Binary(OpKind::kEqual, io, am));
     WEBNN_ASSIGN_OR_RETURN(y, Cast(eq, D(x).dataType));
   }
@@ -195,8 +197,10 @@ Status Importer::ArgMinMax(OpKind kind) {
   const bool keep = attrs().Int("keepdims", 1) != 0;
   if (attrs().Int("select_last_index", 0) != 0) {
     // The last extreme index: size - 1 - (first index in the reversed input).
-    WEBNN_ASSIGN_OR_RETURN(OperandId r, Op(OpKind::kReverse, {x}, ReverseAttrs{std::vector<uint32_t>{axis}}));
-    WEBNN_ASSIGN_OR_RETURN(OperandId i, Op(kind, {r}, ArgMinMaxAttrs{axis, keep, DataType::kInt64}));
+    WEBNN_ASSIGN_OR_RETURN(OperandId r,
+                           Op(OpKind::kReverse, {x}, ReverseAttrs{std::vector<uint32_t>{axis}}));
+    WEBNN_ASSIGN_OR_RETURN(OperandId i,
+                           Op(kind, {r}, ArgMinMaxAttrs{axis, keep, DataType::kInt64}));
     WEBNN_ASSIGN_OR_RETURN(OperandId last, Scalar(DataType::kInt64, D(x).shape[axis] - 1.0));
     WEBNN_ASSIGN_OR_RETURN(OperandId y, Binary(OpKind::kSub, last, i));
     return SetOutput(0, y);
@@ -226,12 +230,14 @@ Status Importer::ConvLike(bool transpose) {
   const auto ws = D(w).shape;
   if (ws.size() != 4) return MakeError(ErrorCode::kTypeError, "the weight must be 4-D");
   auto list = [&](std::string_view name, int64_t fallback) -> std::vector<int64_t> {
-    std::vector<int64_t> v = attrs().Ints(name).value_or(std::vector<int64_t>(one_d ? 1 : 2, fallback));
+    std::vector<int64_t> v =
+        attrs().Ints(name).value_or(std::vector<int64_t>(one_d ? 1 : 2, fallback));
     if (one_d && v.size() == 1) v.push_back(fallback);
     return v;
   };
   std::vector<int64_t> strides = list("strides", 1), dilations = list("dilations", 1);
-  AutoPad ap{attrs().String("auto_pad", "NOTSET"), attrs().Ints("pads").value_or(std::vector<int64_t>{})};
+  AutoPad ap{attrs().String("auto_pad", "NOTSET"),
+             attrs().Ints("pads").value_or(std::vector<int64_t>{})};
   if (one_d && ap.pads.size() == 2) ap.pads = {ap.pads[0], 0, ap.pads[1], 0};
   if (strides.size() != 2 || dilations.size() != 2) {
     return MakeError(ErrorCode::kTypeError, "strides/dilations must have 2 values");
@@ -242,10 +248,12 @@ Status Importer::ConvLike(bool transpose) {
   std::vector<uint32_t> output_padding = {0, 0};
   if (transpose) {
     std::vector<int64_t> op = list("output_padding", 0);
-    if (op.size() == 2) output_padding = {static_cast<uint32_t>(op[0]), static_cast<uint32_t>(op[1])};
+    if (op.size() == 2)
+      output_padding = {static_cast<uint32_t>(op[0]), static_cast<uint32_t>(op[1])};
     std::optional<std::vector<int64_t>> out_shape = attrs().Ints("output_shape");
     if (out_shape && one_d && out_shape->size() == 1) out_shape->push_back(1);
-    if (out_shape && out_shape->size() > 2) out_shape->erase(out_shape->begin(), out_shape->end() - 2);
+    if (out_shape && out_shape->size() > 2)
+      out_shape->erase(out_shape->begin(), out_shape->end() - 2);
     for (size_t a = 0; a < spatial; ++a) {
       const int64_t in = xs[2 + a], k = ws[2 + a], s = strides[a], d = dilations[a];
       const int64_t natural = s * (in - 1) + output_padding[a] + (k - 1) * d + 1;
@@ -270,10 +278,13 @@ Status Importer::ConvLike(bool transpose) {
         padding[2 * a + 1] = pe.second;
       }
     }
-    if (out_shape) output_sizes = std::vector<uint32_t>{static_cast<uint32_t>((*out_shape)[0]), static_cast<uint32_t>((*out_shape)[1])};
+    if (out_shape)
+      output_sizes = std::vector<uint32_t>{static_cast<uint32_t>((*out_shape)[0]),
+                                           static_cast<uint32_t>((*out_shape)[1])};
   } else {
     for (size_t a = 0; a < spatial; ++a) {
-      WEBNN_ASSIGN_OR_RETURN(auto pe, PadsFor(ap, a, spatial, xs[2 + a], ws[2 + a], strides[a], dilations[a]));
+      WEBNN_ASSIGN_OR_RETURN(
+          auto pe, PadsFor(ap, a, spatial, xs[2 + a], ws[2 + a], strides[a], dilations[a]));
       padding[2 * a] = pe.first;
       padding[2 * a + 1] = pe.second;
     }
@@ -282,8 +293,10 @@ Status Importer::ConvLike(bool transpose) {
   if (HasInput(2)) {
     WEBNN_ASSIGN_OR_RETURN(bias, X(2));
   }
-  const std::vector<uint32_t> s32 = {static_cast<uint32_t>(strides[0]), static_cast<uint32_t>(strides[1])};
-  const std::vector<uint32_t> d32 = {static_cast<uint32_t>(dilations[0]), static_cast<uint32_t>(dilations[1])};
+  const std::vector<uint32_t> s32 = {static_cast<uint32_t>(strides[0]),
+                                     static_cast<uint32_t>(strides[1])};
+  const std::vector<uint32_t> d32 = {static_cast<uint32_t>(dilations[0]),
+                                     static_cast<uint32_t>(dilations[1])};
   OperandId y;
   if (transpose) {
     ConvTranspose2dAttrs ca;
@@ -324,7 +337,8 @@ Status Importer::Pool(OpKind kind) {
     WEBNN_ASSIGN_OR_RETURN(x, Reshape(x, {in_shape[0], in_shape[1], in_shape[2], 1}));
   }
   auto list = [&](std::string_view name, int64_t fallback) -> std::vector<int64_t> {
-    std::vector<int64_t> v = attrs().Ints(name).value_or(std::vector<int64_t>(one_d ? 1 : 2, fallback));
+    std::vector<int64_t> v =
+        attrs().Ints(name).value_or(std::vector<int64_t>(one_d ? 1 : 2, fallback));
     if (one_d && v.size() == 1) v.push_back(fallback);
     return v;
   };
@@ -333,19 +347,22 @@ Status Importer::Pool(OpKind kind) {
   if (kernel.size() != 2 || strides.size() != 2 || dilations.size() != 2) {
     return MakeError(ErrorCode::kTypeError, "kernel_shape/strides/dilations must have 2 values");
   }
-  AutoPad ap{attrs().String("auto_pad", "NOTSET"), attrs().Ints("pads").value_or(std::vector<int64_t>{})};
+  AutoPad ap{attrs().String("auto_pad", "NOTSET"),
+             attrs().Ints("pads").value_or(std::vector<int64_t>{})};
   if (one_d && ap.pads.size() == 2) ap.pads = {ap.pads[0], 0, ap.pads[1], 0};
   const auto xs = D(x).shape;
   std::vector<uint32_t> padding(4);
   for (size_t a = 0; a < 2; ++a) {
-    WEBNN_ASSIGN_OR_RETURN(auto pe, PadsFor(ap, a, 2, xs[2 + a], kernel[a], strides[a], dilations[a]));
+    WEBNN_ASSIGN_OR_RETURN(auto pe,
+                           PadsFor(ap, a, 2, xs[2 + a], kernel[a], strides[a], dilations[a]));
     padding[2 * a] = pe.first;
     padding[2 * a + 1] = pe.second;
   }
   if (kind == OpKind::kL2Pool2d && attrs().Int("p", 2) != 2) {
     return Unsupported("LpPool with p = ", attrs().Int("p", 2), " (WebNN has p = 2)");
   }
-  const bool any_pad = std::any_of(padding.begin(), padding.end(), [](uint32_t p) { return p > 0; });
+  const bool any_pad =
+      std::any_of(padding.begin(), padding.end(), [](uint32_t p) { return p > 0; });
   if (kind == OpKind::kAveragePool2d && attrs().Int("count_include_pad", 0) != 0 && any_pad) {
     // WebNN's average leaves the padding out: pad with zeros explicitly instead.
     PadAttrs pa;
@@ -355,10 +372,13 @@ Status Importer::Pool(OpKind kind) {
     padding = {0, 0, 0, 0};
   }
   Pool2dAttrs pa;
-  pa.windowDimensions = std::vector<uint32_t>{static_cast<uint32_t>(kernel[0]), static_cast<uint32_t>(kernel[1])};
+  pa.windowDimensions =
+      std::vector<uint32_t>{static_cast<uint32_t>(kernel[0]), static_cast<uint32_t>(kernel[1])};
   pa.padding = padding;
-  pa.strides = std::vector<uint32_t>{static_cast<uint32_t>(strides[0]), static_cast<uint32_t>(strides[1])};
-  pa.dilations = std::vector<uint32_t>{static_cast<uint32_t>(dilations[0]), static_cast<uint32_t>(dilations[1])};
+  pa.strides =
+      std::vector<uint32_t>{static_cast<uint32_t>(strides[0]), static_cast<uint32_t>(strides[1])};
+  pa.dilations = std::vector<uint32_t>{static_cast<uint32_t>(dilations[0]),
+                                       static_cast<uint32_t>(dilations[1])};
   if (attrs().Int("ceil_mode", 0) != 0) pa.outputShapeRounding = RoundingType::kCeil;
   WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(kind, {x}, pa));
   if (one_d) {
@@ -407,7 +427,8 @@ Status Importer::Slice() {
     for (size_t i = 0; i < starts.size(); ++i) axes.push_back(static_cast<int64_t>(i));
   }
   if (steps.empty()) steps.assign(starts.size(), 1);
-  if (ends.size() != starts.size() || axes.size() != starts.size() || steps.size() != starts.size()) {
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size()) {
     return MakeError(ErrorCode::kTypeError, "starts, ends, axes and steps differ in length");
   }
   std::vector<int64_t> first(rank, 0), step(rank, 1);
@@ -435,7 +456,8 @@ Status Importer::Slice() {
     out_shape[a] = static_cast<uint32_t>(n);
   }
   if (const Tensor* t = Known(0)) return SetOutput(0, HostSlice(*t, first, step, out_shape));
-  if (ElementCountOf(out_shape) == 0) return Unsupported("the slice is empty ", ShapeToString(out_shape));
+  if (ElementCountOf(out_shape) == 0)
+    return Unsupported("the slice is empty ", ShapeToString(out_shape));
   WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
   // A negative step: slice forward from the last element taken, then reverse.
   SliceAttrs sa;
@@ -501,7 +523,8 @@ Status Importer::Split() {
   }
   WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
   WEBNN_ASSIGN_OR_RETURN(std::vector<uint32_t> s32, ToDims(sizes, "split"));
-  WEBNN_ASSIGN_OR_RETURN(std::vector<OperandId> ys, OpN(OpKind::kSplit, {x}, SplitAttrs{s32, axis}));
+  WEBNN_ASSIGN_OR_RETURN(std::vector<OperandId> ys,
+                         OpN(OpKind::kSplit, {x}, SplitAttrs{s32, axis}));
   for (size_t i = 0; i < ys.size(); ++i) WEBNN_RETURN_IF_ERROR(SetOutput(i, ys[i]));
   return {};
 }
@@ -523,13 +546,14 @@ Status Importer::Gather() {
     const std::vector<size_t> strides = RowMajorStrides(shape);
     const std::vector<size_t> istrides = RowMajorStrides(ishape);
     return SetOutput(0, HostMap(data, out, [&](const std::vector<uint32_t>& o) {
-      size_t flat = 0, ii = 0;
-      for (size_t d = 0; d < axis; ++d) flat += o[d] * strides[d];
-      for (size_t d = 0; d < ishape.size(); ++d) ii += o[axis + d] * istrides[d];
-      flat += static_cast<size_t>(idx[ii]) * strides[axis];
-      for (size_t d = axis + 1; d < shape.size(); ++d) flat += o[d - 1 + ishape.size()] * strides[d];
-      return flat;
-    }));
+                       size_t flat = 0, ii = 0;
+                       for (size_t d = 0; d < axis; ++d) flat += o[d] * strides[d];
+                       for (size_t d = 0; d < ishape.size(); ++d) ii += o[axis + d] * istrides[d];
+                       flat += static_cast<size_t>(idx[ii]) * strides[axis];
+                       for (size_t d = axis + 1; d < shape.size(); ++d)
+                         flat += o[d - 1 + ishape.size()] * strides[d];
+                       return flat;
+                     }));
   }
   WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
   WEBNN_ASSIGN_OR_RETURN(OperandId idx, NormalizeIndices(1, shape[axis]));
@@ -558,7 +582,8 @@ Status Importer::Pad() {
     WEBNN_ASSIGN_OR_RETURN(axes, Axes(a, rank));
   }
   if (pads.size() != 2 * axes.size()) {
-    return MakeError(ErrorCode::kTypeError, "pads has ", pads.size(), " values for ", axes.size(), " axes");
+    return MakeError(ErrorCode::kTypeError, "pads has ", pads.size(), " values for ", axes.size(),
+                     " axes");
   }
   PadAttrs pa;
   pa.beginningPadding.assign(rank, 0);
@@ -612,7 +637,8 @@ Status Importer::DepthSpace(bool to_space) {
   if (b == 0) return MakeError(ErrorCode::kTypeError, "blocksize must be positive");
   OperandId y;
   if (to_space) {
-    if (c % (b * b) != 0) return MakeError(ErrorCode::kTypeError, "channels not divisible by blocksize^2");
+    if (c % (b * b) != 0)
+      return MakeError(ErrorCode::kTypeError, "channels not divisible by blocksize^2");
     const bool crd = attrs().String("mode", "DCR") == "CRD";
     if (crd) {
       WEBNN_ASSIGN_OR_RETURN(y, Reshape(x, {n, c / (b * b), b, b, h, w}));
@@ -623,7 +649,8 @@ Status Importer::DepthSpace(bool to_space) {
     }
     WEBNN_ASSIGN_OR_RETURN(y, Reshape(y, {n, c / (b * b), h * b, w * b}));
   } else {
-    if (h % b != 0 || w % b != 0) return MakeError(ErrorCode::kTypeError, "spatial size not divisible by blocksize");
+    if (h % b != 0 || w % b != 0)
+      return MakeError(ErrorCode::kTypeError, "spatial size not divisible by blocksize");
     WEBNN_ASSIGN_OR_RETURN(y, Reshape(x, {n, c, h / b, b, w / b, b}));
     WEBNN_ASSIGN_OR_RETURN(y, Transpose(y, {0, 3, 5, 1, 2, 4}));
     WEBNN_ASSIGN_OR_RETURN(y, Reshape(y, {n, c * b * b, h / b, w / b}));
@@ -646,9 +673,11 @@ Status Importer::Lrn() {
   WEBNN_ASSIGN_OR_RETURN(OperandId sq, Binary(OpKind::kMul, x, x));
   WEBNN_ASSIGN_OR_RETURN(sq, Reshape(sq, {s[0], 1, s[1], rest}));
   std::vector<double> ones(static_cast<size_t>(size), 1.0);
-  WEBNN_ASSIGN_OR_RETURN(OperandId filter, Constant(Tensor::FromDoubles(t, {1, 1, static_cast<uint32_t>(size), 1}, ones)));
+  WEBNN_ASSIGN_OR_RETURN(OperandId filter, Constant(Tensor::FromDoubles(
+                                               t, {1, 1, static_cast<uint32_t>(size), 1}, ones)));
   Conv2dAttrs ca;
-  ca.padding = std::vector<uint32_t>{static_cast<uint32_t>((size - 1) / 2), static_cast<uint32_t>(size / 2), 0, 0};
+  ca.padding = std::vector<uint32_t>{static_cast<uint32_t>((size - 1) / 2),
+                                     static_cast<uint32_t>(size / 2), 0, 0};
   WEBNN_ASSIGN_OR_RETURN(OperandId sum, Op(OpKind::kConv2d, {sq, filter, kNoOperand}, ca));
   WEBNN_ASSIGN_OR_RETURN(sum, Reshape(sum, s));
   WEBNN_ASSIGN_OR_RETURN(OperandId scale, Scalar(t, alpha / static_cast<double>(size)));
@@ -675,7 +704,8 @@ Status Importer::Recurrent(bool lstm) {
     WEBNN_ASSIGN_OR_RETURN(x, Transpose(x, {1, 0, 2}));
   }
   const auto xs = D(x).shape;
-  const uint32_t hidden = static_cast<uint32_t>(attrs().Int("hidden_size", D(r).shape.size() == 3 ? D(r).shape[2] : 0));
+  const uint32_t hidden =
+      static_cast<uint32_t>(attrs().Int("hidden_size", D(r).shape.size() == 3 ? D(r).shape[2] : 0));
   const std::string dir = attrs().String("direction", "forward");
   RecurrentNetworkDirection direction;
   if (dir == "forward") {
@@ -710,7 +740,8 @@ Status Importer::Recurrent(bool lstm) {
       }
       acts.resize(per_dir);
     }
-    if (acts.size() != per_dir) return MakeError(ErrorCode::kTypeError, "expected ", per_dir, " activations");
+    if (acts.size() != per_dir)
+      return MakeError(ErrorCode::kTypeError, "expected ", per_dir, " activations");
   }
   if (attrs().Has("activation_alpha") || attrs().Has("activation_beta")) {
     return Unsupported("activation_alpha/activation_beta");
@@ -818,8 +849,9 @@ Status Importer::QuantizeLike(bool quantize) {
   if (D(zp).shape != D(scale).shape) {
     WEBNN_ASSIGN_OR_RETURN(zp, Op(OpKind::kExpand, {zp}, NewShapeAttrs{D(scale).shape}));
   }
-  WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(quantize ? OpKind::kQuantizeLinear : OpKind::kDequantizeLinear,
-                                         {x, scale, zp}, NoAttrs{}));
+  WEBNN_ASSIGN_OR_RETURN(OperandId y,
+                         Op(quantize ? OpKind::kQuantizeLinear : OpKind::kDequantizeLinear,
+                            {x, scale, zp}, NoAttrs{}));
   return SetOutput(0, y);
 }
 
@@ -833,7 +865,8 @@ Status Importer::Resize(bool upsample) {
   const std::string mode = attrs().String("mode", "nearest");
   std::string coord = attrs().String("coordinate_transformation_mode",
                                      upsample || opset() < 11 ? "asymmetric" : "half_pixel");
-  const std::string nearest = attrs().String("nearest_mode", upsample || opset() < 11 ? "floor" : "round_prefer_floor");
+  const std::string nearest =
+      attrs().String("nearest_mode", upsample || opset() < 11 ? "floor" : "round_prefer_floor");
   std::vector<double> scales;
   std::vector<uint32_t> sizes;
   if (upsample && opset() < 9) {
@@ -850,7 +883,8 @@ Status Importer::Resize(bool upsample) {
     }
   }
   if (attrs().Has("axes")) return Unsupported("the axes attribute");
-  if (scales.empty() && sizes.empty()) return MakeError(ErrorCode::kTypeError, "neither scales nor sizes");
+  if (scales.empty() && sizes.empty())
+    return MakeError(ErrorCode::kTypeError, "neither scales nor sizes");
   if ((!scales.empty() && scales.size() != 4) || (!sizes.empty() && sizes.size() != 4)) {
     return MakeError(ErrorCode::kTypeError, "scales/sizes must have 4 values");
   }
@@ -863,7 +897,8 @@ Status Importer::Resize(bool upsample) {
   if (axes.size() < 2) {
     // Pad the list with unchanged axes next to the changed one(s).
     for (uint32_t a : {2u, 3u, 1u}) {
-      if (axes.size() < 2 && std::find(axes.begin(), axes.end(), a) == axes.end()) axes.push_back(a);
+      if (axes.size() < 2 && std::find(axes.begin(), axes.end(), a) == axes.end())
+        axes.push_back(a);
     }
     std::sort(axes.begin(), axes.end());
     if (axes[1] != axes[0] + 1) return Unsupported("resizing non-adjacent axes");
@@ -878,10 +913,12 @@ Status Importer::Resize(bool upsample) {
   }
   Resample2dAttrs ra;
   if (mode == "linear") {
-    if (coord != "half_pixel") return Unsupported("linear resize with coordinate_transformation_mode ", coord);
+    if (coord != "half_pixel")
+      return Unsupported("linear resize with coordinate_transformation_mode ", coord);
     ra.mode = InterpolationMode::kLinear;
   } else if (mode == "nearest") {
-    bool ok = coord == "half_pixel" && (nearest == "round_prefer_floor" || nearest == "round_prefer_ceil");
+    bool ok = coord == "half_pixel" &&
+              (nearest == "round_prefer_floor" || nearest == "round_prefer_ceil");
     if (!ok && coord == "asymmetric" && nearest == "floor") {
       // Equal to half_pixel rounding at integer upscales.
       ok = true;
@@ -897,7 +934,8 @@ Status Importer::Resize(bool upsample) {
   }
   ra.axes = axes;
   if (!scales.empty()) {
-    ra.scales = std::vector<float>{static_cast<float>(scales[axes[0]]), static_cast<float>(scales[axes[1]])};
+    ra.scales = std::vector<float>{static_cast<float>(scales[axes[0]]),
+                                   static_cast<float>(scales[axes[1]])};
   } else {
     ra.sizes = std::vector<uint32_t>{sizes[axes[0]], sizes[axes[1]]};
   }
@@ -941,11 +979,15 @@ Status Importer::Einsum() {
   for (size_t i = 0; i < terms.size(); ++i) {
     WEBNN_ASSIGN_OR_RETURN(OperandId v, X(i));
     const auto s = D(v).shape;
-    if (s.size() != terms[i].size()) return MakeError(ErrorCode::kTypeError, "term '", terms[i], "' does not match rank ", s.size());
+    if (s.size() != terms[i].size())
+      return MakeError(ErrorCode::kTypeError, "term '", terms[i], "' does not match rank ",
+                       s.size());
     for (size_t k = 0; k < s.size(); ++k) {
       const char c = terms[i][k];
-      if (terms[i].find(c) != k) return Unsupported("Einsum with a repeated index in '", terms[i], "' (a diagonal)");
-      if (dim.count(c) && dim[c] != s[k] && dim[c] != 1 && s[k] != 1) return MakeError(ErrorCode::kTypeError, "index ", c, " sizes differ");
+      if (terms[i].find(c) != k)
+        return Unsupported("Einsum with a repeated index in '", terms[i], "' (a diagonal)");
+      if (dim.count(c) && dim[c] != s[k] && dim[c] != 1 && s[k] != 1)
+        return MakeError(ErrorCode::kTypeError, "index ", c, " sizes differ");
       dim[c] = std::max(dim.count(c) ? dim[c] : 1u, s[k]);
     }
     ops.push_back(v);
@@ -989,9 +1031,12 @@ Status Importer::Einsum() {
     std::string batch, left, right, contract;
     for (char c : a) {
       const bool in_b = b.find(c) != std::string::npos, in_out = out.find(c) != std::string::npos;
-      if (in_b && in_out) batch += c;
-      else if (in_b) contract += c;
-      else left += c;
+      if (in_b && in_out)
+        batch += c;
+      else if (in_b)
+        contract += c;
+      else
+        left += c;
     }
     for (char c : b) {
       if (a.find(c) == std::string::npos) right += c;
@@ -1017,7 +1062,8 @@ Status Importer::Einsum() {
     WEBNN_ASSIGN_OR_RETURN(OperandId tb, Transpose(ops[1], perm_to(b, batch + contract + right)));
     WEBNN_ASSIGN_OR_RETURN(ta, Reshape(ta, {prod(batch), prod(left), prod(contract)}));
     WEBNN_ASSIGN_OR_RETURN(tb, Reshape(tb, {prod(batch), prod(contract), prod(right)}));
-    if (!IsFloatingPoint(D(ta).dataType)) return Unsupported("integer Einsum (WebNN matmul is float)");
+    if (!IsFloatingPoint(D(ta).dataType))
+      return Unsupported("integer Einsum (WebNN matmul is float)");
     WEBNN_ASSIGN_OR_RETURN(y, Binary(OpKind::kMatmul, ta, tb));
     have = batch + left + right;
     std::vector<uint32_t> shape = shape_of(have);
@@ -1036,7 +1082,8 @@ Status Importer::Einsum() {
   if (!sum_axes.empty()) {
     WEBNN_ASSIGN_OR_RETURN(y, Op(OpKind::kReduceSum, {y}, ReduceAttrs{sum_axes, false}));
   }
-  if (kept.size() != out.size()) return MakeError(ErrorCode::kTypeError, "bad Einsum output '", out, "'");
+  if (kept.size() != out.size())
+    return MakeError(ErrorCode::kTypeError, "bad Einsum output '", out, "'");
   WEBNN_ASSIGN_OR_RETURN(y, Transpose(y, perm_to(kept, out)));
   if (y == ops[0] || builder_.operand(y).kind != OperandKind::kOutput) {
     WEBNN_ASSIGN_OR_RETURN(y, Unary(OpKind::kIdentity, y));
@@ -1068,9 +1115,11 @@ Status Importer::OneHot() {
   iota_shape[axis] = static_cast<uint32_t>(depth);
   std::vector<int64_t> iota(static_cast<size_t>(depth));
   std::iota(iota.begin(), iota.end(), 0);
-  WEBNN_ASSIGN_OR_RETURN(OperandId io, Constant(Tensor::FromInts(DataType::kInt64, iota_shape, iota)));
+  WEBNN_ASSIGN_OR_RETURN(OperandId io,
+                         Constant(Tensor::FromInts(DataType::kInt64, iota_shape, iota)));
   WEBNN_ASSIGN_OR_RETURN(OperandId eq, Binary(OpKind::kEqual, idx, io));
-  WEBNN_ASSIGN_OR_RETURN(std::vector<OperandId> vs, OpN(OpKind::kSplit, {values}, SplitAttrs{uint32_t{2}, 0}));
+  WEBNN_ASSIGN_OR_RETURN(std::vector<OperandId> vs,
+                         OpN(OpKind::kSplit, {values}, SplitAttrs{uint32_t{2}, 0}));
   WEBNN_ASSIGN_OR_RETURN(OperandId off, Reshape(vs[0], {}));
   WEBNN_ASSIGN_OR_RETURN(OperandId on, Reshape(vs[1], {}));
   WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(OpKind::kWhere, {eq, on, off}, NoAttrs{}));
@@ -1114,7 +1163,8 @@ Status Importer::Loss(bool softmax_cross_entropy) {
   std::vector<uint32_t> t1 = ts;
   t1.insert(t1.begin() + 1, 1);
   WEBNN_ASSIGN_OR_RETURN(OperandId idx, Reshape(safe, t1));
-  WEBNN_ASSIGN_OR_RETURN(OperandId picked, Op(OpKind::kGatherElements, {logp, idx}, GatherAttrs{1}));
+  WEBNN_ASSIGN_OR_RETURN(OperandId picked,
+                         Op(OpKind::kGatherElements, {logp, idx}, GatherAttrs{1}));
   WEBNN_ASSIGN_OR_RETURN(picked, Reshape(picked, ts));
   WEBNN_ASSIGN_OR_RETURN(OperandId loss, Unary(OpKind::kNeg, picked));
   OperandId weight = kNoOperand;  // per element: weight[target] (times the mask)
@@ -1170,10 +1220,12 @@ Status Importer::SimpleRnn() {
     WEBNN_ASSIGN_OR_RETURN(x, Transpose(x, {1, 0, 2}));
   }
   const auto xs = D(x).shape, ws = D(w).shape;
-  if (xs.size() != 3 || ws.size() != 3) return MakeError(ErrorCode::kTypeError, "X and W must be 3-D");
+  if (xs.size() != 3 || ws.size() != 3)
+    return MakeError(ErrorCode::kTypeError, "X and W must be 3-D");
   const uint32_t steps = xs[0], batch = xs[1], input = xs[2], dirs = ws[0], hidden = ws[1];
   const std::string dir = attrs().String("direction", "forward");
-  if ((dir == "bidirectional") != (dirs == 2)) return MakeError(ErrorCode::kTypeError, "W does not match the direction");
+  if ((dir == "bidirectional") != (dirs == 2))
+    return MakeError(ErrorCode::kTypeError, "W does not match the direction");
   std::vector<std::string> acts = attrs().Strings("activations");
   // Per-direction slices of a [dirs, ...] operand as 2-D.
   auto part = [&](OperandId v, uint32_t d, std::vector<uint32_t> shape) -> Result<OperandId> {
@@ -1199,7 +1251,8 @@ Status Importer::SimpleRnn() {
     if (HasInput(3)) {
       WEBNN_ASSIGN_OR_RETURN(OperandId b, X(3));
       WEBNN_ASSIGN_OR_RETURN(OperandId bd, part(b, d, {2 * hidden}));
-      WEBNN_ASSIGN_OR_RETURN(std::vector<OperandId> halves, OpN(OpKind::kSplit, {bd}, SplitAttrs{uint32_t{2}, 0}));
+      WEBNN_ASSIGN_OR_RETURN(std::vector<OperandId> halves,
+                             OpN(OpKind::kSplit, {bd}, SplitAttrs{uint32_t{2}, 0}));
       WEBNN_ASSIGN_OR_RETURN(bias, Binary(OpKind::kAdd, halves[0], halves[1]));
     }
     OperandId h = kNoOperand;
@@ -1271,15 +1324,28 @@ Status Importer::SimpleRnn() {
 
 void Importer::RegisterOps() {
   auto& h = handlers_;
-  for (const auto& [name, kind] : std::initializer_list<std::pair<const char*, OpKind>>{
-           {"Abs", OpKind::kAbs}, {"Ceil", OpKind::kCeil}, {"Cos", OpKind::kCos},
-           {"Erf", OpKind::kErf}, {"Exp", OpKind::kExp}, {"Floor", OpKind::kFloor},
-           {"Log", OpKind::kLog}, {"Neg", OpKind::kNeg}, {"Reciprocal", OpKind::kReciprocal},
-           {"Round", OpKind::kRoundEven}, {"Sin", OpKind::kSin}, {"Sign", OpKind::kSign},
-           {"Sqrt", OpKind::kSqrt}, {"Tan", OpKind::kTan}, {"Tanh", OpKind::kTanh},
-           {"Sigmoid", OpKind::kSigmoid}, {"Relu", OpKind::kRelu}, {"Softplus", OpKind::kSoftplus},
-           {"Softsign", OpKind::kSoftsign}, {"HardSwish", OpKind::kHardSwish},
-           {"IsNaN", OpKind::kIsNaN}}) {
+  for (const auto& [name, kind] :
+       std::initializer_list<std::pair<const char*, OpKind>>{{"Abs", OpKind::kAbs},
+                                                             {"Ceil", OpKind::kCeil},
+                                                             {"Cos", OpKind::kCos},
+                                                             {"Erf", OpKind::kErf},
+                                                             {"Exp", OpKind::kExp},
+                                                             {"Floor", OpKind::kFloor},
+                                                             {"Log", OpKind::kLog},
+                                                             {"Neg", OpKind::kNeg},
+                                                             {"Reciprocal", OpKind::kReciprocal},
+                                                             {"Round", OpKind::kRoundEven},
+                                                             {"Sin", OpKind::kSin},
+                                                             {"Sign", OpKind::kSign},
+                                                             {"Sqrt", OpKind::kSqrt},
+                                                             {"Tan", OpKind::kTan},
+                                                             {"Tanh", OpKind::kTanh},
+                                                             {"Sigmoid", OpKind::kSigmoid},
+                                                             {"Relu", OpKind::kRelu},
+                                                             {"Softplus", OpKind::kSoftplus},
+                                                             {"Softsign", OpKind::kSoftsign},
+                                                             {"HardSwish", OpKind::kHardSwish},
+                                                             {"IsNaN", OpKind::kIsNaN}}) {
     const OpKind k = kind;
     h[name] = [this, k] { return ElementwiseUnary(k); };
   }
@@ -1293,9 +1359,12 @@ void Importer::RegisterOps() {
   };
   for (const auto& [name, kind, host] :
        std::initializer_list<std::tuple<const char*, OpKind, std::optional<HostBinaryOp>>>{
-           {"Add", OpKind::kAdd, HostBinaryOp::kAdd}, {"Sub", OpKind::kSub, HostBinaryOp::kSub},
-           {"Mul", OpKind::kMul, HostBinaryOp::kMul}, {"Div", OpKind::kDiv, HostBinaryOp::kDiv},
-           {"Pow", OpKind::kPow, std::nullopt}, {"Equal", OpKind::kEqual, HostBinaryOp::kEqual},
+           {"Add", OpKind::kAdd, HostBinaryOp::kAdd},
+           {"Sub", OpKind::kSub, HostBinaryOp::kSub},
+           {"Mul", OpKind::kMul, HostBinaryOp::kMul},
+           {"Div", OpKind::kDiv, HostBinaryOp::kDiv},
+           {"Pow", OpKind::kPow, std::nullopt},
+           {"Equal", OpKind::kEqual, HostBinaryOp::kEqual},
            {"Greater", OpKind::kGreater, HostBinaryOp::kGreater},
            {"Less", OpKind::kLesser, HostBinaryOp::kLess},
            {"GreaterOrEqual", OpKind::kGreaterOrEqual, HostBinaryOp::kGreaterOrEqual},
@@ -1327,7 +1396,8 @@ void Importer::RegisterOps() {
   h["Sum"] = [this] { return Variadic(OpKind::kAdd, HostBinaryOp::kAdd, false); };
   h["Mean"] = [this] { return Variadic(OpKind::kAdd, std::nullopt, true); };
   h["Mod"] = [this]() -> Status {
-    if (Known(0) && Known(1) && attrs().Int("fmod", 0) == 0 && !IsFloatingPoint(Known(0)->desc.dataType)) {
+    if (Known(0) && Known(1) && attrs().Int("fmod", 0) == 0 &&
+        !IsFloatingPoint(Known(0)->desc.dataType)) {
       WEBNN_ASSIGN_OR_RETURN(Tensor t, HostBinary(HostBinaryOp::kMod, *Known(0), *Known(1)));
       return SetOutput(0, std::move(t));
     }
@@ -1335,7 +1405,8 @@ void Importer::RegisterOps() {
     WEBNN_ASSIGN_OR_RETURN(OperandId b, X(1));
     const DataType t = D(a).dataType;
     const bool fmod = attrs().Int("fmod", 0) != 0;
-    if (IsFloatingPoint(t) && !fmod) return MakeError(ErrorCode::kTypeError, "a float Mod needs fmod = 1");
+    if (IsFloatingPoint(t) && !fmod)
+      return MakeError(ErrorCode::kTypeError, "a float Mod needs fmod = 1");
     // r = a - trunc(a / b) * b; integer div truncates, floats use sign(q) * floor(|q|).
     WEBNN_ASSIGN_OR_RETURN(OperandId q, Binary(OpKind::kDiv, a, b));
     if (IsFloatingPoint(t)) {
@@ -1363,24 +1434,31 @@ void Importer::RegisterOps() {
   // Activations with attributes.
   h["Elu"] = [this]() -> Status {
     WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
-    WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(OpKind::kElu, {x}, EluAttrs{attrs().Float("alpha", 1.0f)}));
+    WEBNN_ASSIGN_OR_RETURN(OperandId y,
+                           Op(OpKind::kElu, {x}, EluAttrs{attrs().Float("alpha", 1.0f)}));
     return SetOutput(0, y);
   };
   h["LeakyRelu"] = [this]() -> Status {
     WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
-    WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(OpKind::kLeakyRelu, {x}, LeakyReluAttrs{attrs().Float("alpha", 0.01f)}));
+    WEBNN_ASSIGN_OR_RETURN(
+        OperandId y, Op(OpKind::kLeakyRelu, {x}, LeakyReluAttrs{attrs().Float("alpha", 0.01f)}));
     return SetOutput(0, y);
   };
   h["HardSigmoid"] = [this]() -> Status {
     WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
-    WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(OpKind::kHardSigmoid, {x}, HardSigmoidAttrs{attrs().Float("alpha", 0.2f), attrs().Float("beta", 0.5f)}));
+    WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(OpKind::kHardSigmoid, {x},
+                                           HardSigmoidAttrs{attrs().Float("alpha", 0.2f),
+                                                            attrs().Float("beta", 0.5f)}));
     return SetOutput(0, y);
   };
   h["Selu"] = [this]() -> Status {
     // gamma * elu(x, alpha)
     WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
-    WEBNN_ASSIGN_OR_RETURN(OperandId e, Op(OpKind::kElu, {x}, EluAttrs{attrs().Float("alpha", 1.67326319217681884765625f)}));
-    WEBNN_ASSIGN_OR_RETURN(OperandId g, Scalar(D(x).dataType, attrs().Float("gamma", 1.05070102214813232421875f)));
+    WEBNN_ASSIGN_OR_RETURN(
+        OperandId e,
+        Op(OpKind::kElu, {x}, EluAttrs{attrs().Float("alpha", 1.67326319217681884765625f)}));
+    WEBNN_ASSIGN_OR_RETURN(
+        OperandId g, Scalar(D(x).dataType, attrs().Float("gamma", 1.05070102214813232421875f)));
     WEBNN_ASSIGN_OR_RETURN(OperandId y, Binary(OpKind::kMul, e, g));
     return SetOutput(0, y);
   };
@@ -1452,12 +1530,14 @@ void Importer::RegisterOps() {
   };
   h["IsInf"] = [this]() -> Status {
     WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
-    const bool pos = attrs().Int("detect_positive", 1) != 0, neg = attrs().Int("detect_negative", 1) != 0;
+    const bool pos = attrs().Int("detect_positive", 1) != 0,
+               neg = attrs().Int("detect_negative", 1) != 0;
     WEBNN_ASSIGN_OR_RETURN(OperandId inf, Unary(OpKind::kIsInfinite, x));
     OperandId y = inf;
     if (pos != neg) {
       WEBNN_ASSIGN_OR_RETURN(OperandId z, Scalar(D(x).dataType, 0));
-      WEBNN_ASSIGN_OR_RETURN(OperandId side, Binary(pos ? OpKind::kGreater : OpKind::kLesser, x, z));
+      WEBNN_ASSIGN_OR_RETURN(OperandId side,
+                             Binary(pos ? OpKind::kGreater : OpKind::kLesser, x, z));
       WEBNN_ASSIGN_OR_RETURN(y, Binary(OpKind::kLogicalAnd, inf, side));
     } else if (!pos) {
       WEBNN_ASSIGN_OR_RETURN(OperandId f, Binary(OpKind::kNotEqual, x, x));  // NaN only
@@ -1519,9 +1599,9 @@ void Importer::RegisterOps() {
     WEBNN_ASSIGN_OR_RETURN(OperandId inv, Unary(OpKind::kReciprocal, a));
     WEBNN_ASSIGN_OR_RETURN(OperandId u, Op(OpKind::kWhere, {big, inv, a}, NoAttrs{}));
     WEBNN_ASSIGN_OR_RETURN(OperandId u2, Binary(OpKind::kMul, u, u));
-    static constexpr double kCoefficients[] = {0.0028662257, -0.0161657367, 0.0429096138,
-                                               -0.0752896400, 0.1065626393, -0.1420889944,
-                                               0.1999355085, -0.3333314528, 1.0};
+    static constexpr double kCoefficients[] = {0.0028662257,  -0.0161657367, 0.0429096138,
+                                               -0.0752896400, 0.1065626393,  -0.1420889944,
+                                               0.1999355085,  -0.3333314528, 1.0};
     WEBNN_ASSIGN_OR_RETURN(OperandId p, Scalar(t, kCoefficients[0]));
     for (size_t i = 1; i < std::size(kCoefficients); ++i) {  // Horner in u^2
       WEBNN_ASSIGN_OR_RETURN(p, Binary(OpKind::kMul, p, u2));
@@ -1567,7 +1647,8 @@ void Importer::RegisterOps() {
     bshape[batch] = xs[batch];
     std::vector<int64_t> iota(xs[time]);
     std::iota(iota.begin(), iota.end(), 0);
-    WEBNN_ASSIGN_OR_RETURN(OperandId io, Constant(Tensor::FromInts(DataType::kInt64, tshape, iota)));
+    WEBNN_ASSIGN_OR_RETURN(OperandId io,
+                           Constant(Tensor::FromInts(DataType::kInt64, tshape, iota)));
     WEBNN_ASSIGN_OR_RETURN(lens, Cast(lens, DataType::kInt64));
     WEBNN_ASSIGN_OR_RETURN(lens, Reshape(lens, bshape));
     WEBNN_ASSIGN_OR_RETURN(OperandId inside, Binary(OpKind::kLesser, io, lens));
@@ -1592,7 +1673,8 @@ void Importer::RegisterOps() {
       for (size_t i : {1u, 2u}) {
         if (!HasInput(i)) continue;
         if (const Tensor* k = Known(i)) {
-          const MLNumber n = IsFloatingPoint(t) ? MLNumber(k->GetDouble(0)) : MLNumber::Int(k->GetInt(0));
+          const MLNumber n =
+              IsFloatingPoint(t) ? MLNumber(k->GetDouble(0)) : MLNumber::Int(k->GetInt(0));
           (i == 1 ? ca.minValue : ca.maxValue) = n;
           continue;
         }
@@ -1631,7 +1713,8 @@ void Importer::RegisterOps() {
     }
     if (const auto* v = a.Find("value_floats")) {
       std::vector<double> d(v->floats().begin(), v->floats().end());
-      return SetOutput(0, Tensor::FromDoubles(DataType::kFloat32, {static_cast<uint32_t>(d.size())}, d));
+      return SetOutput(
+          0, Tensor::FromDoubles(DataType::kFloat32, {static_cast<uint32_t>(d.size())}, d));
     }
     if (const auto* v = a.Find("value_int")) {
       const int64_t d[] = {v->i()};
@@ -1664,7 +1747,8 @@ void Importer::RegisterOps() {
     const DataType type = In(1).desc.dataType;
     if (const Tensor* t = Known(0)) return SetOutput(0, HostCast(*t, type, false));
     WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
-    WEBNN_ASSIGN_OR_RETURN(OperandId y, D(x).dataType == type ? Unary(OpKind::kIdentity, x) : Cast(x, type));
+    WEBNN_ASSIGN_OR_RETURN(OperandId y,
+                           D(x).dataType == type ? Unary(OpKind::kIdentity, x) : Cast(x, type));
     return SetOutput(0, y);
   };
   h["Shape"] = [this]() -> Status {
@@ -1701,7 +1785,8 @@ void Importer::RegisterOps() {
         continue;
       }
       if (shape[i] == 0 && !allow_zero) {
-        if (i >= in.size()) return MakeError(ErrorCode::kTypeError, "0 copies a dimension the input does not have");
+        if (i >= in.size())
+          return MakeError(ErrorCode::kTypeError, "0 copies a dimension the input does not have");
         out[i] = in[i];
       } else if (shape[i] < 0) {
         return MakeError(ErrorCode::kTypeError, "bad dimension ", shape[i]);
@@ -1737,7 +1822,8 @@ void Importer::RegisterOps() {
     if (axes) {
       WEBNN_ASSIGN_OR_RETURN(std::vector<uint32_t> a, Axes(*axes, in.size()));
       for (uint32_t x : a) {
-        if (in[x] != 1) return MakeError(ErrorCode::kTypeError, "axis ", x, " has size ", in[x], ", not 1");
+        if (in[x] != 1)
+          return MakeError(ErrorCode::kTypeError, "axis ", x, " has size ", in[x], ", not 1");
         drop[x] = true;
       }
     } else {
@@ -1812,17 +1898,20 @@ void Importer::RegisterOps() {
     return SetOutput(0, y);
   };
   h["ScatterElements"] = [this]() -> Status {
-    if (attrs().String("reduction", "none") != "none") return Unsupported("ScatterElements with a reduction");
+    if (attrs().String("reduction", "none") != "none")
+      return Unsupported("ScatterElements with a reduction");
     WEBNN_ASSIGN_OR_RETURN(uint32_t axis, Axis(attrs().Int("axis", 0), InRank(0)));
     WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
     WEBNN_ASSIGN_OR_RETURN(OperandId idx, NormalizeIndices(1, InShape(0)[axis]));
     WEBNN_ASSIGN_OR_RETURN(OperandId u, X(2));
-    WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(OpKind::kScatterElements, {x, idx, u}, GatherAttrs{axis}));
+    WEBNN_ASSIGN_OR_RETURN(OperandId y,
+                           Op(OpKind::kScatterElements, {x, idx, u}, GatherAttrs{axis}));
     return SetOutput(0, y);
   };
   h["Scatter"] = h["ScatterElements"];
   h["ScatterND"] = [this]() -> Status {
-    if (attrs().String("reduction", "none") != "none") return Unsupported("ScatterND with a reduction");
+    if (attrs().String("reduction", "none") != "none")
+      return Unsupported("ScatterND with a reduction");
     WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
     WEBNN_ASSIGN_OR_RETURN(OperandId idx, X(1));
     WEBNN_ASSIGN_OR_RETURN(OperandId u, X(2));
@@ -1833,7 +1922,9 @@ void Importer::RegisterOps() {
     WEBNN_ASSIGN_OR_RETURN(std::vector<int64_t> s, NeedInts(1, "shape"));
     WEBNN_ASSIGN_OR_RETURN(std::vector<uint32_t> target, ToDims(s, "shape"));
     auto shape = BroadcastShapes(InShape(0), target);
-    if (!shape) return MakeError(ErrorCode::kTypeError, "cannot expand ", ShapeToString(InShape(0)), " to ", ShapeToString(target));
+    if (!shape)
+      return MakeError(ErrorCode::kTypeError, "cannot expand ", ShapeToString(InShape(0)), " to ",
+                       ShapeToString(target));
     if (const Tensor* t = Known(0)) return SetOutput(0, HostBroadcastTo(*t, *shape));
     WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
     WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(OpKind::kExpand, {x}, NewShapeAttrs{*shape}));
@@ -1848,10 +1939,10 @@ void Importer::RegisterOps() {
       const auto& in = t->desc.shape;
       const std::vector<size_t> strides = RowMajorStrides(in);
       return SetOutput(0, HostMap(*t, out, [&](const std::vector<uint32_t>& o) {
-        size_t flat = 0;
-        for (size_t d = 0; d < o.size(); ++d) flat += (o[d] % in[d]) * strides[d];
-        return flat;
-      }));
+                         size_t flat = 0;
+                         for (size_t d = 0; d < o.size(); ++d) flat += (o[d] % in[d]) * strides[d];
+                         return flat;
+                       }));
     }
     WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
     WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(OpKind::kTile, {x}, TileAttrs{reps}));
@@ -1924,10 +2015,12 @@ void Importer::RegisterOps() {
       for (uint32_t r = 0; r < rows; ++r) {
         for (uint32_t c = 0; c < cols; ++c) diff[r * cols + c] = static_cast<int64_t>(c) - r;
       }
-      WEBNN_ASSIGN_OR_RETURN(OperandId d, Constant(Tensor::FromInts(DataType::kInt64, {rows, cols}, diff)));
+      WEBNN_ASSIGN_OR_RETURN(OperandId d,
+                             Constant(Tensor::FromInts(DataType::kInt64, {rows, cols}, diff)));
       WEBNN_ASSIGN_OR_RETURN(kk, Cast(kk, DataType::kInt64));
       const bool upper = attrs().Int("upper", 1) != 0;
-      WEBNN_ASSIGN_OR_RETURN(OperandId keep, Binary(upper ? OpKind::kGreaterOrEqual : OpKind::kLesserOrEqual, d, kk));
+      WEBNN_ASSIGN_OR_RETURN(
+          OperandId keep, Binary(upper ? OpKind::kGreaterOrEqual : OpKind::kLesserOrEqual, d, kk));
       WEBNN_ASSIGN_OR_RETURN(OperandId zero, Scalar(D(x).dataType, 0));
       WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(OpKind::kWhere, {keep, x, zero}, NoAttrs{}));
       return SetOutput(0, y);
@@ -1938,7 +2031,8 @@ void Importer::RegisterOps() {
     }
     WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
     const int64_t limit = std::numeric_limits<int32_t>::max();
-    TriangularAttrs ta{attrs().Int("upper", 1) != 0, static_cast<int32_t>(std::clamp(k, -limit, limit))};
+    TriangularAttrs ta{attrs().Int("upper", 1) != 0,
+                       static_cast<int32_t>(std::clamp(k, -limit, limit))};
     WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(OpKind::kTriangular, {x}, ta));
     return SetOutput(0, y);
   };
@@ -1998,7 +2092,8 @@ void Importer::RegisterOps() {
 
   // Normalization.
   h["BatchNormalization"] = [this]() -> Status {
-    if (attrs().Int("training_mode", 0) != 0 || OutputUsed(1) || OutputUsed(2) || OutputUsed(3) || OutputUsed(4)) {
+    if (attrs().Int("training_mode", 0) != 0 || OutputUsed(1) || OutputUsed(2) || OutputUsed(3) ||
+        OutputUsed(4)) {
       return Unsupported("BatchNormalization in training mode");
     }
     if (opset() < 9 && attrs().Int("spatial", 1) == 0) return Unsupported("spatial = 0");
@@ -2008,7 +2103,8 @@ void Importer::RegisterOps() {
     WEBNN_ASSIGN_OR_RETURN(OperandId mean, X(3));
     WEBNN_ASSIGN_OR_RETURN(OperandId var, X(4));
     BatchNormalizationAttrs ba{1, attrs().Float("epsilon", 1e-5f)};
-    WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(OpKind::kBatchNormalization, {x, mean, var, scale, bias}, ba));
+    WEBNN_ASSIGN_OR_RETURN(OperandId y,
+                           Op(OpKind::kBatchNormalization, {x, mean, var, scale, bias}, ba));
     return SetOutput(0, y);
   };
   h["InstanceNormalization"] = [this]() -> Status {
@@ -2019,7 +2115,8 @@ void Importer::RegisterOps() {
     if (s.size() < 3) return MakeError(ErrorCode::kTypeError, "the input must have spatial axes");
     uint32_t rest = 1;
     for (size_t d = 2; d < s.size(); ++d) rest *= s[d];
-    WEBNN_ASSIGN_OR_RETURN(OperandId x4, Reshape(x, s.size() == 4 ? s : std::vector<uint32_t>{s[0], s[1], rest, 1}));
+    WEBNN_ASSIGN_OR_RETURN(
+        OperandId x4, Reshape(x, s.size() == 4 ? s : std::vector<uint32_t>{s[0], s[1], rest, 1}));
     InstanceNormalizationAttrs ia{attrs().Float("epsilon", 1e-5f), InputOperandLayout::kNchw};
     WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(OpKind::kInstanceNormalization, {x4, scale, bias}, ia));
     WEBNN_ASSIGN_OR_RETURN(y, Reshape(y, s));
@@ -2039,7 +2136,8 @@ void Importer::RegisterOps() {
       std::vector<uint32_t> padded = D(p).shape;
       if (padded.size() > norm_shape.size()) {
         if (ElementCountOf(padded) != ElementCountOf(norm_shape)) {
-          return MakeError(ErrorCode::kTypeError, "scale/bias ", ShapeToString(padded), " does not fit ", ShapeToString(norm_shape));
+          return MakeError(ErrorCode::kTypeError, "scale/bias ", ShapeToString(padded),
+                           " does not fit ", ShapeToString(norm_shape));
         }
         return Reshape(p, norm_shape);
       }
@@ -2092,11 +2190,16 @@ void Importer::RegisterOps() {
 
   // Reductions.
   for (const auto& [name, kind] : std::initializer_list<std::pair<const char*, OpKind>>{
-           {"ReduceL1", OpKind::kReduceL1}, {"ReduceL2", OpKind::kReduceL2},
-           {"ReduceLogSum", OpKind::kReduceLogSum}, {"ReduceLogSumExp", OpKind::kReduceLogSumExp},
-           {"ReduceMax", OpKind::kReduceMax}, {"ReduceMean", OpKind::kReduceMean},
-           {"ReduceMin", OpKind::kReduceMin}, {"ReduceProd", OpKind::kReduceProduct},
-           {"ReduceSum", OpKind::kReduceSum}, {"ReduceSumSquare", OpKind::kReduceSumSquare}}) {
+           {"ReduceL1", OpKind::kReduceL1},
+           {"ReduceL2", OpKind::kReduceL2},
+           {"ReduceLogSum", OpKind::kReduceLogSum},
+           {"ReduceLogSumExp", OpKind::kReduceLogSumExp},
+           {"ReduceMax", OpKind::kReduceMax},
+           {"ReduceMean", OpKind::kReduceMean},
+           {"ReduceMin", OpKind::kReduceMin},
+           {"ReduceProd", OpKind::kReduceProduct},
+           {"ReduceSum", OpKind::kReduceSum},
+           {"ReduceSumSquare", OpKind::kReduceSumSquare}}) {
     const OpKind k = kind;
     h[name] = [this, k] { return Reduce(k); };
   }
@@ -2124,7 +2227,8 @@ void Importer::RegisterOps() {
     WEBNN_ASSIGN_OR_RETURN(OperandId nlo, Unary(OpKind::kNeg, lo));
     WEBNN_ASSIGN_OR_RETURN(OperandId zp, Binary(OpKind::kDiv, nlo, scale));
     WEBNN_ASSIGN_OR_RETURN(zp, Unary(OpKind::kRoundEven, zp));
-    WEBNN_ASSIGN_OR_RETURN(zp, Op(OpKind::kClamp, {zp}, ClampAttrs{MLNumber(0.0), MLNumber(255.0)}));
+    WEBNN_ASSIGN_OR_RETURN(zp,
+                           Op(OpKind::kClamp, {zp}, ClampAttrs{MLNumber(0.0), MLNumber(255.0)}));
     WEBNN_ASSIGN_OR_RETURN(zp, Cast(zp, DataType::kUint8));
     const std::vector<uint32_t> ones(rank, 1);
     WEBNN_ASSIGN_OR_RETURN(OperandId scale_r, Reshape(scale, ones));

@@ -63,19 +63,28 @@ std::vector<size_t> RowMajorStrides(const std::vector<uint32_t>& shape) {
 
 double LoadDouble(DataType t, const std::byte* base, size_t i) {
   switch (t) {
-    case DataType::kFloat32: return LoadAs<float>(base, i);
-    case DataType::kFloat16: return HalfToFloat(LoadAs<uint16_t>(base, i));
-    case DataType::kInt32: return LoadAs<int32_t>(base, i);
-    case DataType::kUint32: return LoadAs<uint32_t>(base, i);
-    case DataType::kInt64: return static_cast<double>(LoadAs<int64_t>(base, i));
-    case DataType::kUint64: return static_cast<double>(LoadAs<uint64_t>(base, i));
-    case DataType::kInt8: return LoadAs<int8_t>(base, i);
-    case DataType::kUint8: return LoadAs<uint8_t>(base, i);
+    case DataType::kFloat32:
+      return LoadAs<float>(base, i);
+    case DataType::kFloat16:
+      return HalfToFloat(LoadAs<uint16_t>(base, i));
+    case DataType::kInt32:
+      return LoadAs<int32_t>(base, i);
+    case DataType::kUint32:
+      return LoadAs<uint32_t>(base, i);
+    case DataType::kInt64:
+      return static_cast<double>(LoadAs<int64_t>(base, i));
+    case DataType::kUint64:
+      return static_cast<double>(LoadAs<uint64_t>(base, i));
+    case DataType::kInt8:
+      return LoadAs<int8_t>(base, i);
+    case DataType::kUint8:
+      return LoadAs<uint8_t>(base, i);
     case DataType::kInt4: {
       const int n = Nibble(base, i);
       return n >= 8 ? n - 16 : n;
     }
-    case DataType::kUint4: return Nibble(base, i);
+    case DataType::kUint4:
+      return Nibble(base, i);
   }
   return 0;
 }
@@ -83,39 +92,59 @@ double LoadDouble(DataType t, const std::byte* base, size_t i) {
 int64_t LoadInt(DataType t, const std::byte* base, size_t i) {
   switch (t) {
     case DataType::kFloat32:
-    case DataType::kFloat16: return TruncateToInt(LoadDouble(t, base, i));
-    case DataType::kInt32: return LoadAs<int32_t>(base, i);
-    case DataType::kUint32: return LoadAs<uint32_t>(base, i);
-    case DataType::kInt64: return LoadAs<int64_t>(base, i);
-    case DataType::kUint64: return static_cast<int64_t>(LoadAs<uint64_t>(base, i));
-    case DataType::kInt8: return LoadAs<int8_t>(base, i);
-    case DataType::kUint8: return LoadAs<uint8_t>(base, i);
+    case DataType::kFloat16:
+      return TruncateToInt(LoadDouble(t, base, i));
+    case DataType::kInt32:
+      return LoadAs<int32_t>(base, i);
+    case DataType::kUint32:
+      return LoadAs<uint32_t>(base, i);
+    case DataType::kInt64:
+      return LoadAs<int64_t>(base, i);
+    case DataType::kUint64:
+      return static_cast<int64_t>(LoadAs<uint64_t>(base, i));
+    case DataType::kInt8:
+      return LoadAs<int8_t>(base, i);
+    case DataType::kUint8:
+      return LoadAs<uint8_t>(base, i);
     case DataType::kInt4:
-    case DataType::kUint4: return static_cast<int64_t>(LoadDouble(t, base, i));
+    case DataType::kUint4:
+      return static_cast<int64_t>(LoadDouble(t, base, i));
   }
   return 0;
 }
 
 void StoreInt(DataType t, std::byte* base, size_t i, int64_t v) {
   switch (t) {
-    case DataType::kFloat32: return StoreAs<float>(base, i, static_cast<float>(v));
-    case DataType::kFloat16: return StoreAs<uint16_t>(base, i, FloatToHalf(static_cast<float>(v)));
-    case DataType::kInt32: return StoreAs<int32_t>(base, i, static_cast<int32_t>(v));
-    case DataType::kUint32: return StoreAs<uint32_t>(base, i, static_cast<uint32_t>(v));
-    case DataType::kInt64: return StoreAs<int64_t>(base, i, v);
-    case DataType::kUint64: return StoreAs<uint64_t>(base, i, static_cast<uint64_t>(v));
-    case DataType::kInt8: return StoreAs<int8_t>(base, i, static_cast<int8_t>(v));
-    case DataType::kUint8: return StoreAs<uint8_t>(base, i, static_cast<uint8_t>(v));
+    case DataType::kFloat32:
+      return StoreAs<float>(base, i, static_cast<float>(v));
+    case DataType::kFloat16:
+      return StoreAs<uint16_t>(base, i, FloatToHalf(static_cast<float>(v)));
+    case DataType::kInt32:
+      return StoreAs<int32_t>(base, i, static_cast<int32_t>(v));
+    case DataType::kUint32:
+      return StoreAs<uint32_t>(base, i, static_cast<uint32_t>(v));
+    case DataType::kInt64:
+      return StoreAs<int64_t>(base, i, v);
+    case DataType::kUint64:
+      return StoreAs<uint64_t>(base, i, static_cast<uint64_t>(v));
+    case DataType::kInt8:
+      return StoreAs<int8_t>(base, i, static_cast<int8_t>(v));
+    case DataType::kUint8:
+      return StoreAs<uint8_t>(base, i, static_cast<uint8_t>(v));
     case DataType::kInt4:
-    case DataType::kUint4: return StoreNibble(base, i, static_cast<int>(v));
+    case DataType::kUint4:
+      return StoreNibble(base, i, static_cast<int>(v));
   }
 }
 
 void StoreDouble(DataType t, std::byte* base, size_t i, double v) {
   switch (t) {
-    case DataType::kFloat32: return StoreAs<float>(base, i, static_cast<float>(v));
-    case DataType::kFloat16: return StoreAs<uint16_t>(base, i, FloatToHalf(static_cast<float>(v)));
-    default: return StoreInt(t, base, i, TruncateToInt(v));
+    case DataType::kFloat32:
+      return StoreAs<float>(base, i, static_cast<float>(v));
+    case DataType::kFloat16:
+      return StoreAs<uint16_t>(base, i, FloatToHalf(static_cast<float>(v)));
+    default:
+      return StoreInt(t, base, i, TruncateToInt(v));
   }
 }
 
@@ -162,16 +191,26 @@ std::string OnnxTypeName(int onnx_type) {
 
 Result<DataType> FromOnnxType(int onnx_type) {
   switch (onnx_type) {
-    case onnx::TensorProto_DataType_FLOAT: return DataType::kFloat32;
-    case onnx::TensorProto_DataType_FLOAT16: return DataType::kFloat16;
-    case onnx::TensorProto_DataType_INT32: return DataType::kInt32;
-    case onnx::TensorProto_DataType_UINT32: return DataType::kUint32;
-    case onnx::TensorProto_DataType_INT64: return DataType::kInt64;
-    case onnx::TensorProto_DataType_UINT64: return DataType::kUint64;
-    case onnx::TensorProto_DataType_INT8: return DataType::kInt8;
-    case onnx::TensorProto_DataType_UINT8: return DataType::kUint8;
-    case onnx::TensorProto_DataType_BOOL: return DataType::kUint8;
-    default: break;
+    case onnx::TensorProto_DataType_FLOAT:
+      return DataType::kFloat32;
+    case onnx::TensorProto_DataType_FLOAT16:
+      return DataType::kFloat16;
+    case onnx::TensorProto_DataType_INT32:
+      return DataType::kInt32;
+    case onnx::TensorProto_DataType_UINT32:
+      return DataType::kUint32;
+    case onnx::TensorProto_DataType_INT64:
+      return DataType::kInt64;
+    case onnx::TensorProto_DataType_UINT64:
+      return DataType::kUint64;
+    case onnx::TensorProto_DataType_INT8:
+      return DataType::kInt8;
+    case onnx::TensorProto_DataType_UINT8:
+      return DataType::kUint8;
+    case onnx::TensorProto_DataType_BOOL:
+      return DataType::kUint8;
+    default:
+      break;
   }
   return MakeError(ErrorCode::kNotSupportedError, "data type ", OnnxTypeName(onnx_type),
                    " has no WebNN equivalent");
@@ -220,8 +259,8 @@ Result<std::filesystem::path> ConfinedPath(const std::filesystem::path& base_dir
   auto f = full.begin();
   for (; b != base.end(); ++b, ++f) {
     if (f == full.end() || *b != *f) {
-      return MakeError(ErrorCode::kDataError, "external data '", location,
-                       "' resolves to ", full.string(), ", outside the model's folder");
+      return MakeError(ErrorCode::kDataError, "external data '", location, "' resolves to ",
+                       full.string(), ", outside the model's folder");
     }
   }
   return full;
@@ -272,9 +311,8 @@ Result<ByteBuffer> ReadExternal(const onnx::TensorProto& proto, const std::files
   const auto size = static_cast<uint64_t>(st.st_size);
   if (offset > size || expected > size - offset) {
     ::close(fd);
-    return MakeError(ErrorCode::kDataError, "external data '", location, "': bytes [", offset,
-                     ", ", offset + expected, ") are past the end of the file (", size,
-                     " bytes)");
+    return MakeError(ErrorCode::kDataError, "external data '", location, "': bytes [", offset, ", ",
+                     offset + expected, ") are past the end of the file (", size, " bytes)");
   }
   if (expected == 0) {
     ::close(fd);
@@ -312,8 +350,8 @@ Result<Tensor> ReadTensorProto(const onnx::TensorProto& proto, std::shared_ptr<c
   const uint64_t bytes = ByteLengthFor(t.desc.dataType, n);
   auto size_error = [&](size_t got) {
     return MakeError(ErrorCode::kDataError, what, ": ", got, " values/bytes given, ",
-                     OnnxTypeName(proto.data_type()), " ", ShapeToString(t.desc.shape),
-                     " needs ", n, " values (", bytes, " bytes)");
+                     OnnxTypeName(proto.data_type()), " ", ShapeToString(t.desc.shape), " needs ",
+                     n, " values (", bytes, " bytes)");
   };
   if (proto.data_location() == onnx::TensorProto_DataLocation_EXTERNAL) {
     auto b = ReadExternal(proto, base_dir, bytes);
@@ -325,38 +363,46 @@ Result<Tensor> ReadTensorProto(const onnx::TensorProto& proto, std::shared_ptr<c
     const std::string& raw = proto.raw_data();
     if (raw.size() != bytes) return size_error(raw.size());
     // Shares the proto's string: the weights are not copied again.
-    t.bytes = ByteBuffer(std::move(owner), reinterpret_cast<const std::byte*>(raw.data()),
-                         raw.size());
+    t.bytes =
+        ByteBuffer(std::move(owner), reinterpret_cast<const std::byte*>(raw.data()), raw.size());
     return t;
   }
   std::vector<std::byte> out(bytes);
   switch (proto.data_type()) {
     case onnx::TensorProto_DataType_FLOAT:
-      if (static_cast<size_t>(proto.float_data_size()) != n) return size_error(proto.float_data_size());
+      if (static_cast<size_t>(proto.float_data_size()) != n)
+        return size_error(proto.float_data_size());
       if (n) std::memcpy(out.data(), proto.float_data().data(), bytes);
       break;
     case onnx::TensorProto_DataType_INT64:
-      if (static_cast<size_t>(proto.int64_data_size()) != n) return size_error(proto.int64_data_size());
+      if (static_cast<size_t>(proto.int64_data_size()) != n)
+        return size_error(proto.int64_data_size());
       if (n) std::memcpy(out.data(), proto.int64_data().data(), bytes);
       break;
     case onnx::TensorProto_DataType_UINT32:
     case onnx::TensorProto_DataType_UINT64:
-      if (static_cast<size_t>(proto.uint64_data_size()) != n) return size_error(proto.uint64_data_size());
+      if (static_cast<size_t>(proto.uint64_data_size()) != n)
+        return size_error(proto.uint64_data_size());
       for (size_t i = 0; i < n; ++i) {
-        StoreInt(t.desc.dataType, out.data(), i, static_cast<int64_t>(proto.uint64_data(static_cast<int>(i))));
+        StoreInt(t.desc.dataType, out.data(), i,
+                 static_cast<int64_t>(proto.uint64_data(static_cast<int>(i))));
       }
       break;
     case onnx::TensorProto_DataType_FLOAT16:
       // int32_data holds the bit patterns.
-      if (static_cast<size_t>(proto.int32_data_size()) != n) return size_error(proto.int32_data_size());
+      if (static_cast<size_t>(proto.int32_data_size()) != n)
+        return size_error(proto.int32_data_size());
       for (size_t i = 0; i < n; ++i) {
-        StoreAs<uint16_t>(out.data(), i, static_cast<uint16_t>(proto.int32_data(static_cast<int>(i))));
+        StoreAs<uint16_t>(out.data(), i,
+                          static_cast<uint16_t>(proto.int32_data(static_cast<int>(i))));
       }
       break;
     default:
       // INT32, INT8, UINT8, BOOL: int32_data.
-      if (static_cast<size_t>(proto.int32_data_size()) != n) return size_error(proto.int32_data_size());
-      for (size_t i = 0; i < n; ++i) StoreInt(t.desc.dataType, out.data(), i, proto.int32_data(static_cast<int>(i)));
+      if (static_cast<size_t>(proto.int32_data_size()) != n)
+        return size_error(proto.int32_data_size());
+      for (size_t i = 0; i < n; ++i)
+        StoreInt(t.desc.dataType, out.data(), i, proto.int32_data(static_cast<int>(i)));
       break;
   }
   t.bytes = ByteBuffer::FromVector(std::move(out));
