@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstring>
 #include <fstream>
 
@@ -247,7 +248,7 @@ TEST(OnnxImportTest, UnknownOpNamesNodeAndType) {
   Input(m, "x", {2});
   Node(m, "Relu", {"x"}, {"r"});
   Node(m, "FrobnicateX", {"r"}, {"f"}, "frob");
-  Node(m, "Acos", {"x"}, {"a"});  // unnamed: reported by index
+  Node(m, "NonZero", {"x"}, {"a"});  // unnamed: reported by index
   Node(m, "Add", {"f", "a"}, {"y"});
   Output(m, "y");
   auto g = Import(m);
@@ -264,7 +265,7 @@ TEST(OnnxImportTest, UnknownOpNamesNodeAndType) {
   EXPECT_EQ(problems[0].node, "frob");
   EXPECT_EQ(problems[0].op_type, "FrobnicateX");
   EXPECT_EQ(problems[1].node, "#2");
-  EXPECT_EQ(problems[1].op_type, "Acos");
+  EXPECT_EQ(problems[1].op_type, "NonZero");
   EXPECT_NE(problems[1].reason.find("no WebNN equivalent"), std::string::npos);
 }
 
@@ -380,6 +381,34 @@ TEST(OnnxImportTest, LoadGraphFileAndComputeWithANulInTheHeader) {
   std::vector<int32_t> y(4);
   std::memcpy(y.data(), out.at("y").bytes.data(), 16);
   EXPECT_EQ(y, (std::vector<int32_t>{1, 2, -2, -1}));
+}
+
+// The polynomial decompositions of Atan/Asin/Acos against the C library, through the public
+// API (MLContext::loadGraph of an .onnx file, with a free dimension bound by name).
+TEST(OnnxImportTest, InverseTrigonometryMatchesTheCLibrary) {
+  const std::vector<float> x = {-1.0f, -0.999f, -0.7f, -0.3f, 0.0f, 0.2f, 0.5f, 0.9f, 1.0f};
+  const std::vector<float> wide = {-1e6f, -30.0f, -2.0f, -1.01f, 0.0f, 0.99f, 3.0f, 77.0f, 1e8f};
+  TempDir dir;
+  auto context = ML().createContext();
+  for (const std::string op : {"Atan", "Asin", "Acos"}) {
+    onnx::ModelProto m = NewModel();
+    Input(m, "x", {-1});
+    Node(m, op, {"x"}, {"y"});
+    Output(m, "y");
+    const fs::path path = dir.path() / (op + ".onnx");
+    WriteModel(m, path);
+    const std::vector<float>& in = op == "Atan" ? wide : x;
+    MLGraph graph = context->loadGraph(path.string(), {{"batch", static_cast<uint32_t>(in.size())}});
+    HostTensors out = context->compute(
+        graph, {{"x", HostTensor::FromFloats({static_cast<uint32_t>(in.size())}, in)}});
+    const std::vector<float> y = out.at("y").ToFloats();
+    for (size_t i = 0; i < in.size(); ++i) {
+      const double expected = op == "Atan"   ? std::atan(double{in[i]})
+                              : op == "Asin" ? std::asin(double{in[i]})
+                                             : std::acos(double{in[i]});
+      EXPECT_NEAR(y[i], expected, 1e-6) << op << "(" << in[i] << ")";
+    }
+  }
 }
 
 }  // namespace
