@@ -398,7 +398,8 @@ TEST(OnnxImportTest, InverseTrigonometryMatchesTheCLibrary) {
     const fs::path path = dir.path() / (op + ".onnx");
     WriteModel(m, path);
     const std::vector<float>& in = op == "Atan" ? wide : x;
-    MLGraph graph = context->loadGraph(path.string(), {{"batch", static_cast<uint32_t>(in.size())}});
+    MLGraph graph =
+        context->loadGraph(path.string(), {{"batch", static_cast<uint32_t>(in.size())}});
     HostTensors out = context->compute(
         graph, {{"x", HostTensor::FromFloats({static_cast<uint32_t>(in.size())}, in)}});
     const std::vector<float> y = out.at("y").ToFloats();

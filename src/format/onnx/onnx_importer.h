@@ -152,6 +152,8 @@ class Importer {
   Status SoftmaxLike(int which);  // 0 softmax, 1 logSoftmax, 2 hardmax
   Status ConvLike(bool transpose);
   Status Pool(OpKind kind);
+  Status Pool3d(OpKind kind);
+  Status Conv3d();
   Status GlobalPool(OpKind kind);
   Status ArgMinMax(OpKind kind);
   Status Recurrent(bool lstm);

@@ -214,8 +214,10 @@ Status Importer::ConvLike(bool transpose) {
   WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
   WEBNN_ASSIGN_OR_RETURN(OperandId w, X(1));
   const size_t rank = D(x).rank();
+  if (rank == 5 && !transpose) return Conv3d();
   if (rank != 3 && rank != 4) {
-    return Unsupported(rank - 2, "-D convolution (WebNN has 2-D; 1-D is mapped onto it)");
+    return Unsupported(rank - 2, "-D ", transpose ? "transposed " : "",
+                       "convolution (WebNN has 2-D; 1-D is mapped onto it)");
   }
   const bool one_d = rank == 3;
   const size_t spatial = 2;
@@ -325,11 +327,158 @@ Status Importer::ConvLike(bool transpose) {
   return SetOutput(0, y);
 }
 
+namespace {
+
+// The spatial parameters of a 3-D Conv or pool: kernel, strides, dilations, begin/end padding.
+struct Spatial3d {
+  std::vector<int64_t> kernel, strides, dilations;
+  std::vector<uint32_t> begin, end;
+};
+
+Result<Spatial3d> ReadSpatial3d(const NodeAttrs& attrs, const std::vector<uint32_t>& in,
+                                const std::vector<int64_t>& kernel) {
+  Spatial3d s;
+  s.kernel = kernel;
+  s.strides = attrs.Ints("strides").value_or(std::vector<int64_t>(3, 1));
+  s.dilations = attrs.Ints("dilations").value_or(std::vector<int64_t>(3, 1));
+  if (s.kernel.size() != 3 || s.strides.size() != 3 || s.dilations.size() != 3) {
+    return MakeError(ErrorCode::kTypeError, "kernel/strides/dilations must have 3 values");
+  }
+  AutoPad ap{attrs.String("auto_pad", "NOTSET"),
+             attrs.Ints("pads").value_or(std::vector<int64_t>{})};
+  for (size_t a = 0; a < 3; ++a) {
+    WEBNN_ASSIGN_OR_RETURN(auto pe,
+                           PadsFor(ap, a, 3, in[2 + a], s.kernel[a], s.strides[a], s.dilations[a]));
+    s.begin.push_back(pe.first);
+    s.end.push_back(pe.second);
+  }
+  return s;
+}
+
+std::vector<uint32_t> U32(int64_t a, int64_t b) {
+  return {static_cast<uint32_t>(a), static_cast<uint32_t>(b)};
+}
+
+}  // namespace
+
+// 3-D pooling as two 2-D poolings: over (H, W) with the depth folded into the channels, then
+// over depth. Exact: a window is a box, so its maximum, its sum of squares and (with the
+// padding left out of the count, which is a product of per-axis counts) its average separate
+// per axis.
+Status Importer::Pool3d(OpKind kind) {
+  WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
+  const auto xs = D(x).shape;
+  const std::vector<int64_t> kernel = attrs().Ints("kernel_shape").value_or(std::vector<int64_t>{});
+  WEBNN_ASSIGN_OR_RETURN(Spatial3d sp, ReadSpatial3d(attrs(), xs, kernel));
+  if (kind == OpKind::kL2Pool2d && attrs().Int("p", 2) != 2) {
+    return Unsupported("LpPool with p = ", attrs().Int("p", 2), " (WebNN has p = 2)");
+  }
+  const bool any_pad =
+      std::any_of(sp.begin.begin(), sp.begin.end(), [](uint32_t p) { return p; }) ||
+      std::any_of(sp.end.begin(), sp.end.end(), [](uint32_t p) { return p; });
+  if (kind == OpKind::kAveragePool2d && attrs().Int("count_include_pad", 0) != 0 && any_pad) {
+    PadAttrs pa;
+    pa.beginningPadding = {0, 0, sp.begin[0], sp.begin[1], sp.begin[2]};
+    pa.endingPadding = {0, 0, sp.end[0], sp.end[1], sp.end[2]};
+    WEBNN_ASSIGN_OR_RETURN(x, Op(OpKind::kPad, {x}, pa));
+    sp.begin = sp.end = {0, 0, 0};
+  }
+  const auto ps = D(x).shape;
+  const RoundingType rounding =
+      attrs().Int("ceil_mode", 0) != 0 ? RoundingType::kCeil : RoundingType::kFloor;
+  WEBNN_ASSIGN_OR_RETURN(OperandId hw, Reshape(x, {ps[0], ps[1] * ps[2], ps[3], ps[4]}));
+  Pool2dAttrs a1;
+  a1.windowDimensions = U32(sp.kernel[1], sp.kernel[2]);
+  a1.strides = U32(sp.strides[1], sp.strides[2]);
+  a1.dilations = U32(sp.dilations[1], sp.dilations[2]);
+  a1.padding = std::vector<uint32_t>{sp.begin[1], sp.end[1], sp.begin[2], sp.end[2]};
+  a1.outputShapeRounding = rounding;
+  WEBNN_ASSIGN_OR_RETURN(hw, Op(kind, {hw}, a1));
+  const auto hs = D(hw).shape;
+  WEBNN_ASSIGN_OR_RETURN(OperandId d, Reshape(hw, {ps[0], ps[1], ps[2], hs[2] * hs[3]}));
+  Pool2dAttrs a2;
+  a2.windowDimensions = U32(sp.kernel[0], 1);
+  a2.strides = U32(sp.strides[0], 1);
+  a2.dilations = U32(sp.dilations[0], 1);
+  a2.padding = std::vector<uint32_t>{sp.begin[0], sp.end[0], 0, 0};
+  a2.outputShapeRounding = rounding;
+  WEBNN_ASSIGN_OR_RETURN(d, Op(kind, {d}, a2));
+  WEBNN_ASSIGN_OR_RETURN(OperandId y, Reshape(d, {ps[0], ps[1], D(d).shape[2], hs[2], hs[3]}));
+  return SetOutput(0, y);
+}
+
+// 3-D convolution as a sum over the kernel's depth of 2-D convolutions: for kernel plane k the
+// input planes k * dilation + o * stride (o = 0 .. D' - 1) are one strided slice, folded into
+// the batch ([N * D', C, H, W]) and convolved with filter plane k.
+Status Importer::Conv3d() {
+  WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
+  WEBNN_ASSIGN_OR_RETURN(OperandId w, X(1));
+  const auto xs = D(x).shape, ws = D(w).shape;
+  if (ws.size() != 5) return MakeError(ErrorCode::kTypeError, "the weight must be 5-D");
+  const std::vector<int64_t> kernel = {ws[2], ws[3], ws[4]};
+  WEBNN_ASSIGN_OR_RETURN(Spatial3d sp, ReadSpatial3d(attrs(), xs, kernel));
+  if (sp.begin[0] > 0 || sp.end[0] > 0) {
+    PadAttrs pa;
+    pa.beginningPadding = {0, 0, sp.begin[0], 0, 0};
+    pa.endingPadding = {0, 0, sp.end[0], 0, 0};
+    WEBNN_ASSIGN_OR_RETURN(x, Op(OpKind::kPad, {x}, pa));
+  }
+  const auto ps = D(x).shape;
+  const int64_t span = (kernel[0] - 1) * sp.dilations[0] + 1;
+  if (ps[2] < span) return MakeError(ErrorCode::kTypeError, "the kernel is deeper than the input");
+  const uint32_t out_d = static_cast<uint32_t>((ps[2] - span) / sp.strides[0] + 1);
+  const uint32_t n = ps[0], c = ps[1], h = ps[3], wd = ps[4];
+  Conv2dAttrs ca;
+  ca.padding = std::vector<uint32_t>{sp.begin[1], sp.end[1], sp.begin[2], sp.end[2]};
+  ca.strides = U32(sp.strides[1], sp.strides[2]);
+  ca.dilations = U32(sp.dilations[1], sp.dilations[2]);
+  ca.groups = static_cast<uint32_t>(attrs().Int("group", 1));
+  OperandId bias = kNoOperand;
+  if (HasInput(2)) {
+    WEBNN_ASSIGN_OR_RETURN(bias, X(2));
+  }
+  OperandId sum = kNoOperand;
+  for (uint32_t k = 0; k < kernel[0]; ++k) {
+    SliceAttrs xsl;
+    xsl.starts = {0, 0, static_cast<uint32_t>(k * sp.dilations[0]), 0, 0};
+    xsl.sizes = {n, c, static_cast<uint32_t>((out_d - 1) * sp.strides[0] + 1), h, wd};
+    if (sp.strides[0] != 1) {
+      xsl.strides = std::vector<uint32_t>{1, 1, static_cast<uint32_t>(sp.strides[0]), 1, 1};
+    }
+    OperandId planes = x;
+    if (xsl.sizes != ps) {
+      WEBNN_ASSIGN_OR_RETURN(planes, Op(OpKind::kSlice, {x}, xsl));
+    }
+    WEBNN_ASSIGN_OR_RETURN(planes, Transpose(planes, {0, 2, 1, 3, 4}));
+    WEBNN_ASSIGN_OR_RETURN(planes, Reshape(planes, {n * out_d, c, h, wd}));
+    SliceAttrs wsl;
+    wsl.starts = {0, 0, k, 0, 0};
+    wsl.sizes = {ws[0], ws[1], 1, ws[3], ws[4]};
+    OperandId wk = w;
+    if (wsl.sizes != ws) {
+      WEBNN_ASSIGN_OR_RETURN(wk, Op(OpKind::kSlice, {w}, wsl));
+    }
+    WEBNN_ASSIGN_OR_RETURN(wk, Reshape(wk, {ws[0], ws[1], ws[3], ws[4]}));
+    WEBNN_ASSIGN_OR_RETURN(OperandId part,
+                           Op(OpKind::kConv2d, {planes, wk, k == 0 ? bias : kNoOperand}, ca));
+    if (sum == kNoOperand) {
+      sum = part;
+    } else {
+      WEBNN_ASSIGN_OR_RETURN(sum, Binary(OpKind::kAdd, sum, part));
+    }
+  }
+  const auto ss = D(sum).shape;  // [N * D', M, H', W']
+  WEBNN_ASSIGN_OR_RETURN(OperandId y, Reshape(sum, {n, out_d, ss[1], ss[2], ss[3]}));
+  WEBNN_ASSIGN_OR_RETURN(y, Transpose(y, {0, 2, 1, 3, 4}));
+  return SetOutput(0, y);
+}
+
 // MaxPool, AveragePool, LpPool (p = 2): 2-D natively, 1-D as 2-D with a unit width.
 Status Importer::Pool(OpKind kind) {
   if (OutputUsed(1)) return Unsupported("the Indices output");
   WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
   const size_t rank = D(x).rank();
+  if (rank == 5) return Pool3d(kind);
   if (rank != 3 && rank != 4) return Unsupported(rank - 2, "-D pooling (WebNN has 2-D)");
   const bool one_d = rank == 3;
   const std::vector<uint32_t> in_shape = D(x).shape;
