@@ -383,6 +383,62 @@ TEST(OnnxImportTest, LoadGraphFileAndComputeWithANulInTheHeader) {
   EXPECT_EQ(y, (std::vector<int32_t>{1, 2, -2, -1}));
 }
 
+// Hostile or malformed nodes are errors naming the node, never a crash or an unbounded
+// allocation.
+TEST(OnnxImportTest, MalformedNodesAreErrors) {
+  {
+    onnx::ModelProto m = NewModel();
+    Input(m, "x", {2});
+    Node(m, "Where", {"x", "x"}, {"y"}, "two_inputs");  // needs three
+    Output(m, "y");
+    auto g = Import(m);
+    ASSERT_FALSE(g.ok());
+    EXPECT_NE(g.error().message().find("two_inputs"), std::string::npos) << g.error().message();
+  }
+  {
+    // A constant shape of 2^31 x 2^31 elements is not evaluated at import.
+    onnx::ModelProto m = NewModel();
+    IntInitializer(m, "shape", {2}, {int64_t{1} << 30, int64_t{1} << 30});
+    Node(m, "ConstantOfShape", {"shape"}, {"y"});
+    Output(m, "y");
+    auto g = Import(m);
+    ASSERT_FALSE(g.ok());
+    EXPECT_NE(g.error().message().find("too large"), std::string::npos) << g.error().message();
+  }
+  {
+    // Split sizes that do not add up would read past the end of a folded constant.
+    onnx::ModelProto m = NewModel();
+    Initializer(m, "c", {6}, {1, 2, 3, 4, 5, 6});
+    IntInitializer(m, "sizes", {2}, {5, 5});
+    Node(m, "Split", {"c", "sizes"}, {"a", "b"});
+    Output(m, "a");
+    auto g = Import(m);
+    ASSERT_FALSE(g.ok());
+    EXPECT_NE(g.error().message().find("add up"), std::string::npos) << g.error().message();
+  }
+  {
+    onnx::ModelProto m = NewModel();
+    Input(m, "x", {2, 3});
+    IntInitializer(m, "axes", {2}, {0, 0});
+    Node(m, "Unsqueeze", {"x", "axes"}, {"y"});
+    Output(m, "y");
+    EXPECT_FALSE(Import(m).ok());
+  }
+  {
+    onnx::ModelProto m = NewModel();
+    Input(m, "x", {1, 1, 4, 4});
+    auto* pool = Node(m, "MaxPool", {"x"}, {"y"});
+    IntsAttr(pool, "kernel_shape", {2, 2});
+    IntsAttr(pool, "strides", {0, 0});
+    auto* pad = pool->add_attribute();
+    pad->set_name("auto_pad");
+    pad->set_type(onnx::AttributeProto_AttributeType_STRING);
+    pad->set_s("SAME_UPPER");
+    Output(m, "y");
+    EXPECT_FALSE(Import(m).ok());  // a stride of 0 is an error, not a division by zero
+  }
+}
+
 // The polynomial decompositions of Atan/Asin/Acos against the C library, through the public
 // API (MLContext::loadGraph of an .onnx file, with a free dimension bound by name).
 TEST(OnnxImportTest, InverseTrigonometryMatchesTheCLibrary) {

@@ -228,11 +228,35 @@ bool Importer::OutputUsed(size_t i) const {
   return HasOutput(i) && consumed_.count(node_->output(static_cast<int>(i))) > 0;
 }
 
-const Value& Importer::In(size_t i) const { return values_.at(node_->input(static_cast<int>(i))); }
+const Value& Importer::In(size_t i) const {
+  // An absent input reads as an unknown scalar: converters check HasInput where it is optional,
+  // and X() rejects it, so a node missing a required input is an error, never a bad access.
+  static const Value kMissing;
+  if (!HasInput(i)) return kMissing;
+  return values_.at(node_->input(static_cast<int>(i)));
+}
+
+Status Importer::CheckFoldSize(const std::vector<uint32_t>& shape, DataType type) const {
+  uint64_t elements = 1;
+  for (uint32_t d : shape) {
+    if (d != 0 && elements > std::numeric_limits<uint64_t>::max() / d) {
+      elements = std::numeric_limits<uint64_t>::max();
+      break;
+    }
+    elements *= d;
+  }
+  const uint64_t bytes_per = std::max<uint64_t>(1, DataTypeBits(type) / 8);
+  if (elements > options_.limits.max_tensor_byte_length / bytes_per) {
+    return Unsupported("a value of shape ", ShapeToString(shape),
+                       " is too large to evaluate at import");
+  }
+  return {};
+}
 
 bool Importer::AllKnown() const {
+  if (InputCount() == 0) return false;
   for (size_t i = 0; i < InputCount(); ++i) {
-    if (HasInput(i) && !In(i).data) return false;
+    if (!HasInput(i) || !In(i).data) return false;
   }
   return true;
 }

@@ -122,6 +122,9 @@ class Importer {
   const std::vector<uint32_t>& InShape(size_t i) const { return In(i).desc.shape; }
   uint32_t InRank(size_t i) const { return In(i).desc.rank(); }
   Result<uint32_t> Axis(int64_t axis, size_t rank) const;
+  // A value evaluated at import must fit the context's tensor byte limit (so a hostile shape
+  // cannot make the importer allocate without bound).
+  Status CheckFoldSize(const std::vector<uint32_t>& shape, DataType type) const;
   Result<std::vector<uint32_t>> Axes(const std::vector<int64_t>& axes, size_t rank) const;
 
   Status SetOutput(size_t i, OperandId id);

@@ -43,6 +43,9 @@ struct AutoPad {
 Result<std::pair<uint32_t, uint32_t>> PadsFor(const AutoPad& p, size_t axis, size_t spatial,
                                               int64_t in, int64_t kernel, int64_t stride,
                                               int64_t dilation) {
+  if (stride <= 0 || dilation <= 0 || kernel <= 0) {
+    return MakeError(ErrorCode::kTypeError, "kernel, strides and dilations must be positive");
+  }
   if (p.mode == "SAME_UPPER" || p.mode == "SAME_LOWER") {
     const int64_t out = (in + stride - 1) / stride;
     const int64_t total =
@@ -85,6 +88,9 @@ Status Importer::ElementwiseUnary(OpKind kind) {
 
 Status Importer::ElementwiseBinary(OpKind kind, std::optional<HostBinaryOp> host) {
   if (host && Known(0) && Known(1) && Known(0)->desc.dataType == Known(1)->desc.dataType) {
+    if (auto shape = BroadcastShapes(InShape(0), InShape(1))) {
+      WEBNN_RETURN_IF_ERROR(CheckFoldSize(*shape, In(0).desc.dataType));
+    }
     WEBNN_ASSIGN_OR_RETURN(Tensor t, HostBinary(*host, *Known(0), *Known(1)));
     return SetOutput(0, std::move(t));
   }
@@ -102,6 +108,9 @@ Status Importer::Variadic(OpKind kind, std::optional<HostBinaryOp> host, bool me
   if (host && AllKnown() && !mean) {
     Tensor acc = *Known(0);
     for (size_t i = 1; i < InputCount(); ++i) {
+      if (auto shape = BroadcastShapes(acc.desc.shape, InShape(i))) {
+        WEBNN_RETURN_IF_ERROR(CheckFoldSize(*shape, acc.desc.dataType));
+      }
       WEBNN_ASSIGN_OR_RETURN(acc, HostBinary(*host, acc, *Known(i)));
     }
     return SetOutput(0, std::move(acc));
@@ -648,12 +657,22 @@ Status Importer::Split() {
     sizes = *s;
   }
   const size_t parts = OutputCount();
+  if (parts == 0) return MakeError(ErrorCode::kTypeError, "Split without outputs");
   if (sizes.empty()) {
     const int64_t n = attrs().Int("num_outputs", static_cast<int64_t>(parts));
+    if (n <= 0) return MakeError(ErrorCode::kTypeError, "num_outputs must be positive");
     const int64_t each = (shape[axis] + n - 1) / n;
     for (int64_t i = 0, left = shape[axis]; i < n; ++i, left -= each) {
       sizes.push_back(std::min(each, left));
     }
+  }
+  int64_t total = 0;
+  for (int64_t v : sizes) {
+    if (v < 0) return MakeError(ErrorCode::kTypeError, "a negative split size");
+    total += v;
+  }
+  if (total != shape[axis]) {
+    return MakeError(ErrorCode::kTypeError, "split sizes add up to ", total, ", not ", shape[axis]);
   }
   if (sizes.size() != parts) {
     return MakeError(ErrorCode::kTypeError, sizes.size(), " split sizes for ", parts, " outputs");
@@ -692,6 +711,7 @@ Status Importer::Gather() {
     std::vector<uint32_t> out(shape.begin(), shape.begin() + axis);
     out.insert(out.end(), ishape.begin(), ishape.end());
     out.insert(out.end(), shape.begin() + axis + 1, shape.end());
+    WEBNN_RETURN_IF_ERROR(CheckFoldSize(out, data.desc.dataType));
     const std::vector<size_t> strides = RowMajorStrides(shape);
     const std::vector<size_t> istrides = RowMajorStrides(ishape);
     return SetOutput(0, HostMap(data, out, [&](const std::vector<uint32_t>& o) {
@@ -781,7 +801,9 @@ Status Importer::DepthSpace(bool to_space) {
   WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
   const auto s = D(x).shape;
   if (s.size() != 4) return MakeError(ErrorCode::kTypeError, "the input must be 4-D");
-  const uint32_t b = static_cast<uint32_t>(attrs().Int("blocksize", 0));
+  const int64_t block = attrs().Int("blocksize", 0);
+  if (block <= 0 || block > 4096) return MakeError(ErrorCode::kTypeError, "bad blocksize ", block);
+  const uint32_t b = static_cast<uint32_t>(block);
   const uint32_t n = s[0], c = s[1], h = s[2], w = s[3];
   if (b == 0) return MakeError(ErrorCode::kTypeError, "blocksize must be positive");
   OperandId y;
@@ -821,6 +843,9 @@ Status Importer::Lrn() {
   const DataType t = D(x).dataType;
   WEBNN_ASSIGN_OR_RETURN(OperandId sq, Binary(OpKind::kMul, x, x));
   WEBNN_ASSIGN_OR_RETURN(sq, Reshape(sq, {s[0], 1, s[1], rest}));
+  if (size <= 0 || size > static_cast<int64_t>(s[1]) * 2 + 1) {
+    return MakeError(ErrorCode::kTypeError, "bad size ", size);
+  }
   std::vector<double> ones(static_cast<size_t>(size), 1.0);
   WEBNN_ASSIGN_OR_RETURN(OperandId filter, Constant(Tensor::FromDoubles(
                                                t, {1, 1, static_cast<uint32_t>(size), 1}, ones)));
@@ -849,6 +874,9 @@ Status Importer::Recurrent(bool lstm) {
   WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
   WEBNN_ASSIGN_OR_RETURN(OperandId w, X(1));
   WEBNN_ASSIGN_OR_RETURN(OperandId r, X(2));
+  if (D(x).rank() != 3 || D(r).rank() != 3) {
+    return MakeError(ErrorCode::kTypeError, "X and R must be 3-D");
+  }
   if (batch_first) {
     WEBNN_ASSIGN_OR_RETURN(x, Transpose(x, {1, 0, 2}));
   }
@@ -1244,7 +1272,10 @@ Status Importer::Einsum() {
 Status Importer::OneHot() {
   WEBNN_ASSIGN_OR_RETURN(Tensor depth_t, NeedKnown(1, "depth"));
   const int64_t depth = static_cast<int64_t>(depth_t.GetDouble(0));
-  if (depth <= 0) return MakeError(ErrorCode::kTypeError, "depth must be positive");
+  if (depth <= 0 || depth > std::numeric_limits<int32_t>::max()) {
+    return MakeError(ErrorCode::kTypeError, "bad depth ", depth);
+  }
+  WEBNN_RETURN_IF_ERROR(CheckFoldSize({static_cast<uint32_t>(depth)}, DataType::kInt64));
   WEBNN_ASSIGN_OR_RETURN(OperandId idx, X(0));
   WEBNN_ASSIGN_OR_RETURN(OperandId values, X(2));
   const auto is = D(idx).shape;
@@ -1993,7 +2024,10 @@ void Importer::RegisterOps() {
     const size_t rank = in.size() + axes.size();
     WEBNN_ASSIGN_OR_RETURN(std::vector<uint32_t> a, Axes(axes, rank));
     std::vector<bool> inserted(rank, false);
-    for (uint32_t x : a) inserted[x] = true;
+    for (uint32_t x : a) {
+      if (inserted[x]) return MakeError(ErrorCode::kTypeError, "axis ", x, " is repeated");
+      inserted[x] = true;
+    }
     std::vector<uint32_t> out;
     size_t next = 0;
     for (size_t d = 0; d < rank; ++d) out.push_back(inserted[d] ? 1 : in[next++]);
@@ -2017,7 +2051,19 @@ void Importer::RegisterOps() {
     WEBNN_ASSIGN_OR_RETURN(uint32_t axis, Axis(attrs().Int("axis", 0), rank));
     if (AllKnown()) {
       std::vector<const Tensor*> parts;
-      for (size_t i = 0; i < InputCount(); ++i) parts.push_back(Known(i));
+      for (size_t i = 0; i < InputCount(); ++i) {
+        const Tensor* p = Known(i);
+        const auto& first = Known(0)->desc;
+        bool same = p->desc.dataType == first.dataType && p->desc.rank() == first.rank();
+        for (size_t d = 0; same && d < first.rank(); ++d) {
+          same = d == axis || p->desc.shape[d] == first.shape[d];
+        }
+        if (!same) {
+          return MakeError(ErrorCode::kTypeError, "input ", i, " (", DescriptorToString(p->desc),
+                           ") does not fit input 0 (", DescriptorToString(first), ")");
+        }
+        parts.push_back(p);
+      }
       return SetOutput(0, HostConcat(parts, axis));
     }
     std::vector<OperandId> parts;
@@ -2074,7 +2120,10 @@ void Importer::RegisterOps() {
     if (!shape)
       return MakeError(ErrorCode::kTypeError, "cannot expand ", ShapeToString(InShape(0)), " to ",
                        ShapeToString(target));
-    if (const Tensor* t = Known(0)) return SetOutput(0, HostBroadcastTo(*t, *shape));
+    if (const Tensor* t = Known(0)) {
+      WEBNN_RETURN_IF_ERROR(CheckFoldSize(*shape, t->desc.dataType));
+      return SetOutput(0, HostBroadcastTo(*t, *shape));
+    }
     WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
     WEBNN_ASSIGN_OR_RETURN(OperandId y, Op(OpKind::kExpand, {x}, NewShapeAttrs{*shape}));
     return SetOutput(0, y);
@@ -2084,7 +2133,14 @@ void Importer::RegisterOps() {
     WEBNN_ASSIGN_OR_RETURN(std::vector<uint32_t> reps, ToDims(r, "repeats"));
     if (const Tensor* t = Known(0)) {
       std::vector<uint32_t> out = t->desc.shape;
-      for (size_t d = 0; d < out.size() && d < reps.size(); ++d) out[d] *= reps[d];
+      for (size_t d = 0; d < out.size() && d < reps.size(); ++d) {
+        const uint64_t dim = uint64_t{out[d]} * reps[d];
+        if (dim > std::numeric_limits<int32_t>::max()) {
+          return Unsupported("a tile of ", dim, " elements along axis ", d);
+        }
+        out[d] = static_cast<uint32_t>(dim);
+      }
+      WEBNN_RETURN_IF_ERROR(CheckFoldSize(out, t->desc.dataType));
       const auto& in = t->desc.shape;
       const std::vector<size_t> strides = RowMajorStrides(in);
       return SetOutput(0, HostMap(*t, out, [&](const std::vector<uint32_t>& o) {
@@ -2098,7 +2154,14 @@ void Importer::RegisterOps() {
     return SetOutput(0, y);
   };
   h["Where"] = [this]() -> Status {
-    if (AllKnown()) return SetOutput(0, HostWhere(*Known(0), *Known(1), *Known(2)));
+    if (InputCount() != 3) return MakeError(ErrorCode::kTypeError, "Where takes 3 inputs");
+    if (AllKnown() && In(1).desc.dataType == In(2).desc.dataType) {
+      auto shape = BroadcastShapes(InShape(0), InShape(1));
+      if (shape) shape = BroadcastShapes(*shape, InShape(2));
+      if (!shape) return MakeError(ErrorCode::kTypeError, "the shapes do not broadcast");
+      WEBNN_RETURN_IF_ERROR(CheckFoldSize(*shape, In(1).desc.dataType));
+      return SetOutput(0, HostWhere(*Known(0), *Known(1), *Known(2)));
+    }
     WEBNN_ASSIGN_OR_RETURN(OperandId c, X(0));
     WEBNN_ASSIGN_OR_RETURN(OperandId a, X(1));
     WEBNN_ASSIGN_OR_RETURN(OperandId b, X(2));
@@ -2113,14 +2176,23 @@ void Importer::RegisterOps() {
     if (IsFloatingPoint(t)) {
       const double s = start.GetDouble(0), l = limit.GetDouble(0), d = delta.GetDouble(0);
       if (d == 0) return MakeError(ErrorCode::kTypeError, "delta is 0");
-      const auto n = static_cast<size_t>(std::max(0.0, std::ceil((l - s) / d)));
+      const double count = std::max(0.0, std::ceil((l - s) / d));
+      if (!(count <= std::numeric_limits<int32_t>::max()))
+        return Unsupported("a range of ", count, " values");
+      const auto n = static_cast<size_t>(count);
+      WEBNN_RETURN_IF_ERROR(CheckFoldSize({static_cast<uint32_t>(n)}, t));
       std::vector<double> v(n);
       for (size_t i = 0; i < n; ++i) v[i] = s + static_cast<double>(i) * d;
       return SetOutput(0, Tensor::FromDoubles(t, {static_cast<uint32_t>(n)}, v));
     }
     const int64_t s = start.GetInt(0), l = limit.GetInt(0), d = delta.GetInt(0);
     if (d == 0) return MakeError(ErrorCode::kTypeError, "delta is 0");
-    const int64_t n = std::max<int64_t>(0, (l - s + d + (d > 0 ? -1 : 1)) / d);
+    const double count = std::max(
+        0.0, std::ceil((static_cast<double>(l) - static_cast<double>(s)) / static_cast<double>(d)));
+    if (!(count <= std::numeric_limits<int32_t>::max()))
+      return Unsupported("a range of ", count, " values");
+    const auto n = static_cast<int64_t>(count);
+    WEBNN_RETURN_IF_ERROR(CheckFoldSize({static_cast<uint32_t>(n)}, t));
     std::vector<int64_t> v(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = s + i * d;
     return SetOutput(0, Tensor::FromInts(t, {static_cast<uint32_t>(n)}, v));
@@ -2133,6 +2205,7 @@ void Importer::RegisterOps() {
       WEBNN_ASSIGN_OR_RETURN(value, ReadTensorProto(v->t(), model_, base_dir_));
     }
     if (value.count() != 1) return MakeError(ErrorCode::kTypeError, "value must have one element");
+    WEBNN_RETURN_IF_ERROR(CheckFoldSize(shape, value.desc.dataType));
     return SetOutput(0, HostBroadcastTo(value.Reshaped({}), shape));
   };
   h["EyeLike"] = [this]() -> Status {
@@ -2160,6 +2233,7 @@ void Importer::RegisterOps() {
       const auto xs = D(x).shape;
       if (xs.size() < 2) return MakeError(ErrorCode::kTypeError, "the input must be at least 2-D");
       const uint32_t rows = xs[xs.size() - 2], cols = xs[xs.size() - 1];
+      WEBNN_RETURN_IF_ERROR(CheckFoldSize({rows, cols}, DataType::kInt64));
       std::vector<int64_t> diff(static_cast<size_t>(rows) * cols);
       for (uint32_t r = 0; r < rows; ++r) {
         for (uint32_t c = 0; c < cols; ++c) diff[r * cols + c] = static_cast<int64_t>(c) - r;
