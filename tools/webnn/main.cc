@@ -44,6 +44,7 @@ Commands:
   convert IN OUT      convert a graph file (webnn-graph-json, Cap'n Proto or ONNX) to .json or .webnn
   conformance DIR...  replay WPT conformance vectors (folders or files of JSON cases)
   onnx-conformance DIR...  run the ONNX backend tests (libonnx-testdata) through the importer
+  onnx-ops            list the ONNX op types the importer converts
   demo [--models D]   start webnnd on a private socket, classify the LeNet digits and run the
                       MobileNetV2 backbone with the direct, worker and service executors
   serve [options]     run the WebNN service (the same as webnnd; see webnn serve --help)
@@ -676,6 +677,7 @@ int main(int argc, char** argv) {
     if (cmd == "convert") return CmdConvert(args);
     if (cmd == "conformance") return CmdConformance(args);
     if (cmd == "onnx-conformance") return cli::CmdOnnxConformance(args);
+    if (cmd == "onnx-ops") return cli::CmdOnnxOps(args);
     if (cmd == "serve") {
       std::vector<char*> serve_argv{argv[0]};
       for (int i = 2; i < argc; ++i) serve_argv.push_back(argv[i]);

@@ -78,6 +78,16 @@ int OnnxReport(const fs::path& path, const std::map<std::string, uint32_t>& dims
   return problems->empty() ? 0 : 1;
 }
 
+int CmdOnnxOps(const std::vector<std::string>& args) {
+  if (!args.empty()) {
+    std::cout << "Usage: webnn onnx-ops\n\nLists the ONNX op types the importer converts (default "
+                 "domain, opsets 7 and up), one a line.\n";
+    return args.size() == 1 && args[0] == "--help" ? 0 : 2;
+  }
+  for (const std::string& op : format::OnnxSupportedOps()) std::cout << op << "\n";
+  return 0;
+}
+
 int CmdOnnxConformance(const std::vector<std::string>& args) {
   if (args.empty() || std::find(args.begin(), args.end(), "--help") != args.end()) {
     std::cout << kOnnxConformanceUsage;

@@ -11,6 +11,8 @@
 
 namespace webnn::cli {
 
+// `webnn onnx-ops`: the ONNX op types the importer converts.
+int CmdOnnxOps(const std::vector<std::string>& args);
 // `webnn onnx-conformance DIR... [options]`.
 int CmdOnnxConformance(const std::vector<std::string>& args);
 // `webnn convert M.onnx --report`: lists every node that blocks the model; 1 if any.

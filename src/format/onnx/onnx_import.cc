@@ -96,6 +96,11 @@ Result<GraphInfo> ImportOnnxModel(std::shared_ptr<const onnx::ModelProto> model,
   return importer.Run();
 }
 
+std::vector<std::string> OnnxSupportedOps() {
+  const onnx_import::Importer importer(std::make_shared<onnx::ModelProto>(), "", {}, nullptr);
+  return importer.SupportedOps();
+}
+
 Result<GraphInfo> ImportOnnxFile(const std::filesystem::path& path,
                                  const OnnxImportOptions& options) {
   auto model = ParseFile(path);

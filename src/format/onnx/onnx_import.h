@@ -46,4 +46,7 @@ Result<GraphInfo> ImportOnnxFile(const std::filesystem::path& path,
 Result<std::vector<OnnxNodeProblem>> ReportOnnxFile(const std::filesystem::path& path,
                                                     const OnnxImportOptions& options);
 
+// The ONNX op types (default domain) the importer converts, sorted.
+std::vector<std::string> OnnxSupportedOps();
+
 }  // namespace webnn::format

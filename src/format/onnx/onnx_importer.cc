@@ -1,5 +1,6 @@
 #include "format/onnx/onnx_importer.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "format/onnx/onnx_model.h"
@@ -58,6 +59,13 @@ Importer::Importer(std::shared_ptr<const onnx::ModelProto> model, std::filesyste
       problems_(problems),
       builder_(options.limits) {
   RegisterOps();
+}
+
+std::vector<std::string> Importer::SupportedOps() const {
+  std::vector<std::string> ops;
+  for (const auto& [name, handler] : handlers_) ops.push_back(name);
+  std::sort(ops.begin(), ops.end());
+  return ops;
 }
 
 Result<GraphInfo> Importer::Run() {

@@ -88,6 +88,7 @@ class Importer {
   Importer(std::shared_ptr<const onnx::ModelProto> model, std::filesystem::path base_dir,
            const OnnxImportOptions& options, std::vector<OnnxNodeProblem>* problems);
   Result<GraphInfo> Run();
+  std::vector<std::string> SupportedOps() const;
 
  private:
   using Handler = std::function<Status()>;
