@@ -155,6 +155,10 @@ class Importer {
   Status Reduce(OpKind kind);
   Status SoftmaxLike(int which);  // 0 softmax, 1 logSoftmax, 2 hardmax
   Status ConvLike(bool transpose);
+  Result<OperandId> ConvCore(bool transpose, OperandId x, OperandId w, OperandId bias);
+  Result<OperandId> Dequantized(OperandId x, OperandId scale, OperandId zp, int64_t axis);
+  Result<OperandId> Quantized(OperandId y, OperandId scale, OperandId zp);
+  Status IntegerOp(bool conv, bool qlinear);
   Status Pool(OpKind kind);
   Status Pool3d(OpKind kind);
   Status Conv3d();

@@ -221,9 +221,20 @@ Status Importer::ArgMinMax(OpKind kind) {
 // Conv and ConvTranspose, 2-D natively and 1-D as 2-D with a unit width.
 Status Importer::ConvLike(bool transpose) {
   WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
+  if (D(x).rank() == 5 && !transpose) return Conv3d();
   WEBNN_ASSIGN_OR_RETURN(OperandId w, X(1));
+  OperandId bias = kNoOperand;
+  if (HasInput(2)) {
+    WEBNN_ASSIGN_OR_RETURN(bias, X(2));
+  }
+  WEBNN_ASSIGN_OR_RETURN(OperandId y, ConvCore(transpose, x, w, bias));
+  return SetOutput(0, y);
+}
+
+// Conv/ConvTranspose of given operands with the node's attributes (also ConvInteger and
+// QLinearConv, which prepare their operands first).
+Result<OperandId> Importer::ConvCore(bool transpose, OperandId x, OperandId w, OperandId bias) {
   const size_t rank = D(x).rank();
-  if (rank == 5 && !transpose) return Conv3d();
   if (rank != 3 && rank != 4) {
     return Unsupported(rank - 2, "-D ", transpose ? "transposed " : "",
                        "convolution (WebNN has 2-D; 1-D is mapped onto it)");
@@ -268,20 +279,25 @@ Status Importer::ConvLike(bool transpose) {
     for (size_t a = 0; a < spatial; ++a) {
       const int64_t in = xs[2 + a], k = ws[2 + a], s = strides[a], d = dilations[a];
       const int64_t natural = s * (in - 1) + output_padding[a] + (k - 1) * d + 1;
-      int64_t total = -1;
+      // The total padding follows from output_shape or SAME; otherwise pads are explicit.
+      std::optional<int64_t> total;
       if (out_shape) {
         total = natural - (*out_shape)[a];
       } else if (ap.mode == "SAME_UPPER" || ap.mode == "SAME_LOWER") {
         total = natural - in * s;
       }
-      if (total >= 0) {
-        const int64_t half = total / 2;
+      if (total && *total >= 0) {
+        const int64_t half = *total / 2;
         // SAME_UPPER puts the extra padding at the end; NOTSET and SAME_LOWER at the beginning.
         const bool upper = ap.mode == "SAME_UPPER";
-        padding[2 * a] = static_cast<uint32_t>(upper ? half : total - half);
-        padding[2 * a + 1] = static_cast<uint32_t>(upper ? total - half : half);
-      } else if (total < -1 || out_shape) {
-        return Unsupported("output_shape larger than the input allows");
+        padding[2 * a] = static_cast<uint32_t>(upper ? half : *total - half);
+        padding[2 * a + 1] = static_cast<uint32_t>(upper ? *total - half : half);
+      } else if (total) {
+        // An output larger than the natural size by less than a stride: rows added at the end,
+        // which is what WebNN's outputSizes (an output padding) computes.
+        if (!out_shape || -*total >= s) {
+          return Unsupported("an output ", -*total, " larger than the input allows");
+        }
       } else {
         WEBNN_ASSIGN_OR_RETURN(auto pe, PadsFor({ap.mode == "VALID" ? "VALID" : "NOTSET", ap.pads},
                                                 a, spatial, in, k, s, d));
@@ -299,10 +315,6 @@ Status Importer::ConvLike(bool transpose) {
       padding[2 * a] = pe.first;
       padding[2 * a + 1] = pe.second;
     }
-  }
-  OperandId bias = kNoOperand;
-  if (HasInput(2)) {
-    WEBNN_ASSIGN_OR_RETURN(bias, X(2));
   }
   const std::vector<uint32_t> s32 = {static_cast<uint32_t>(strides[0]),
                                      static_cast<uint32_t>(strides[1])};
@@ -333,7 +345,7 @@ Status Importer::ConvLike(bool transpose) {
     const auto ys = D(y).shape;
     WEBNN_ASSIGN_OR_RETURN(y, Reshape(y, {ys[0], ys[1], ys[2]}));
   }
-  return SetOutput(0, y);
+  return y;
 }
 
 namespace {
@@ -1500,6 +1512,102 @@ Status Importer::SimpleRnn() {
   return {};
 }
 
+// (float(x) - float(zero point)) * scale, the zero point and scale per tensor or per `axis`
+// (a 1-D one is reshaped to broadcast along that axis). `scale` may be absent (integer ops).
+Result<OperandId> Importer::Dequantized(OperandId x, OperandId scale, OperandId zp, int64_t axis) {
+  const DataType f = DataType::kFloat32;
+  const uint32_t rank = D(x).rank();
+  auto along = [&](OperandId v) -> Result<OperandId> {
+    const auto vs = D(v).shape;
+    if (vs.size() != 1 || vs[0] == 1 || rank == 0) return v;
+    WEBNN_ASSIGN_OR_RETURN(uint32_t a, Axis(axis, rank));
+    std::vector<uint32_t> shape(rank - a, 1);
+    shape[0] = vs[0];
+    return Reshape(v, shape);
+  };
+  WEBNN_ASSIGN_OR_RETURN(OperandId y, Cast(x, f));
+  if (zp != kNoOperand) {
+    WEBNN_ASSIGN_OR_RETURN(OperandId z, Cast(zp, f));
+    WEBNN_ASSIGN_OR_RETURN(z, along(z));
+    WEBNN_ASSIGN_OR_RETURN(y, Binary(OpKind::kSub, y, z));
+  }
+  if (scale != kNoOperand) {
+    WEBNN_ASSIGN_OR_RETURN(OperandId sc, along(scale));
+    WEBNN_ASSIGN_OR_RETURN(y, Binary(OpKind::kMul, y, sc));
+  }
+  return y;
+}
+
+// saturate(roundEven(y / scale) + zero point) in the zero point's type (uint8 or int8).
+Result<OperandId> Importer::Quantized(OperandId y, OperandId scale, OperandId zp) {
+  const DataType t = D(zp).dataType;
+  if (t != DataType::kUint8 && t != DataType::kInt8) {
+    return Unsupported("quantizing to ", DataTypeName(t));
+  }
+  WEBNN_ASSIGN_OR_RETURN(OperandId q, Binary(OpKind::kDiv, y, scale));
+  WEBNN_ASSIGN_OR_RETURN(q, Unary(OpKind::kRoundEven, q));
+  WEBNN_ASSIGN_OR_RETURN(OperandId z, Cast(zp, D(y).dataType));
+  WEBNN_ASSIGN_OR_RETURN(q, Binary(OpKind::kAdd, q, z));
+  ClampAttrs ca{MLNumber(t == DataType::kUint8 ? 0.0 : -128.0),
+                MLNumber(t == DataType::kUint8 ? 255.0 : 127.0)};
+  WEBNN_ASSIGN_OR_RETURN(q, Op(OpKind::kClamp, {q}, ca));
+  return Cast(q, t);
+}
+
+// MatMulInteger, ConvInteger, QLinearMatMul and QLinearConv in float32: the integer operands
+// (uint8/int8 less their zero points) and their int32 sums are exact there while they stay
+// under 2^24.
+Status Importer::IntegerOp(bool conv, bool qlinear) {
+  // Operand positions: integer ops (a, b, a_zp, b_zp); QLinear ops (a, a_scale, a_zp, b,
+  // b_scale, b_zp, y_scale, y_zp[, bias]).
+  const size_t a_i = 0, b_i = qlinear ? 3 : 1;
+  const size_t a_zp_i = 2, b_zp_i = qlinear ? 5 : 3;
+  WEBNN_ASSIGN_OR_RETURN(OperandId a, X(a_i));
+  WEBNN_ASSIGN_OR_RETURN(OperandId b, X(b_i));
+  OperandId a_scale = kNoOperand, b_scale = kNoOperand, a_zp = kNoOperand, b_zp = kNoOperand;
+  if (qlinear) {
+    WEBNN_ASSIGN_OR_RETURN(a_scale, X(1));
+    WEBNN_ASSIGN_OR_RETURN(b_scale, X(4));
+  }
+  if (HasInput(a_zp_i)) {
+    WEBNN_ASSIGN_OR_RETURN(a_zp, X(a_zp_i));
+  }
+  if (HasInput(b_zp_i)) {
+    WEBNN_ASSIGN_OR_RETURN(b_zp, X(b_zp_i));
+  }
+  // Per-axis parameters: A's rows (MatMul) / none (Conv input); B's columns (MatMul, the
+  // last axis) / output channels (Conv weight, axis 0).
+  WEBNN_ASSIGN_OR_RETURN(OperandId af, Dequantized(a, a_scale, a_zp, conv ? 1 : -2));
+  WEBNN_ASSIGN_OR_RETURN(OperandId bf, Dequantized(b, b_scale, b_zp, conv ? 0 : -1));
+  OperandId y;
+  if (conv) {
+    OperandId bias = kNoOperand;
+    if (qlinear && HasInput(8)) {
+      // The int32 bias is in units of a_scale * w_scale.
+      WEBNN_ASSIGN_OR_RETURN(OperandId bi, X(8));
+      WEBNN_ASSIGN_OR_RETURN(OperandId s, Binary(OpKind::kMul, a_scale, b_scale));
+      WEBNN_ASSIGN_OR_RETURN(s, Reshape(s, {ElementCountOf(D(s).shape) == 1 ? 1u : D(s).shape[0]}));
+      WEBNN_ASSIGN_OR_RETURN(bias, Dequantized(bi, s, kNoOperand, 0));
+      if (D(bias).shape != D(bi).shape) {
+        WEBNN_ASSIGN_OR_RETURN(bias, Op(OpKind::kExpand, {bias}, NewShapeAttrs{D(bi).shape}));
+      }
+    }
+    WEBNN_ASSIGN_OR_RETURN(y, ConvCore(false, af, bf, bias));
+  } else {
+    const auto as = D(af).shape, bs = D(bf).shape;
+    if (as.size() < 2 || bs.size() < 2) return Unsupported("a 1-D integer matmul");
+    WEBNN_ASSIGN_OR_RETURN(y, Binary(OpKind::kMatmul, af, bf));
+  }
+  if (!qlinear) {
+    WEBNN_ASSIGN_OR_RETURN(y, Cast(y, DataType::kInt32));
+    return SetOutput(0, y);
+  }
+  WEBNN_ASSIGN_OR_RETURN(OperandId y_scale, X(6));
+  WEBNN_ASSIGN_OR_RETURN(OperandId y_zp, X(7));
+  WEBNN_ASSIGN_OR_RETURN(y, Quantized(y, y_scale, y_zp));
+  return SetOutput(0, y);
+}
+
 // ---- The table ----------------------------------------------------------------------------------
 
 void Importer::RegisterOps() {
@@ -2305,6 +2413,10 @@ void Importer::RegisterOps() {
   };
   h["Einsum"] = [this] { return Einsum(); };
   h["Conv"] = [this] { return ConvLike(false); };
+  h["ConvInteger"] = [this] { return IntegerOp(true, false); };
+  h["MatMulInteger"] = [this] { return IntegerOp(false, false); };
+  h["QLinearConv"] = [this] { return IntegerOp(true, true); };
+  h["QLinearMatMul"] = [this] { return IntegerOp(false, true); };
   h["ConvTranspose"] = [this] { return ConvLike(true); };
   h["MaxPool"] = [this] { return Pool(OpKind::kMaxPool2d); };
   h["AveragePool"] = [this] { return Pool(OpKind::kAveragePool2d); };
@@ -2315,9 +2427,9 @@ void Importer::RegisterOps() {
 
   // Normalization.
   h["BatchNormalization"] = [this]() -> Status {
-    if (attrs().Int("training_mode", 0) != 0 || OutputUsed(1) || OutputUsed(2) || OutputUsed(3) ||
-        OutputUsed(4)) {
-      return Unsupported("BatchNormalization in training mode");
+    const bool training = attrs().Int("training_mode", 0) != 0;
+    if (!training && (OutputUsed(1) || OutputUsed(2) || OutputUsed(3) || OutputUsed(4))) {
+      return Unsupported("the mean/variance outputs of an older opset's training mode");
     }
     if (opset() < 9 && attrs().Int("spatial", 1) == 0) return Unsupported("spatial = 0");
     WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
@@ -2326,9 +2438,41 @@ void Importer::RegisterOps() {
     WEBNN_ASSIGN_OR_RETURN(OperandId mean, X(3));
     WEBNN_ASSIGN_OR_RETURN(OperandId var, X(4));
     BatchNormalizationAttrs ba{1, attrs().Float("epsilon", 1e-5f)};
+    if (!training) {
+      WEBNN_ASSIGN_OR_RETURN(OperandId y,
+                             Op(OpKind::kBatchNormalization, {x, mean, var, scale, bias}, ba));
+      return SetOutput(0, y);
+    }
+    // Training mode (opset 14+): normalize with the batch's own mean and (population)
+    // variance over every axis but 1; the running statistics move toward them by
+    // (1 - momentum).
+    const uint32_t rank = D(x).rank();
+    if (rank < 2) return MakeError(ErrorCode::kTypeError, "the input must be at least 2-D");
+    std::vector<uint32_t> axes = {0};
+    for (uint32_t a = 2; a < rank; ++a) axes.push_back(a);
+    const DataType t = D(x).dataType;
+    WEBNN_ASSIGN_OR_RETURN(OperandId bmean, Op(OpKind::kReduceMean, {x}, ReduceAttrs{axes, false}));
+    std::vector<uint32_t> keep_shape(rank, 1);
+    keep_shape[1] = D(x).shape[1];
+    WEBNN_ASSIGN_OR_RETURN(OperandId bmean_k, Reshape(bmean, keep_shape));
+    WEBNN_ASSIGN_OR_RETURN(OperandId d, Binary(OpKind::kSub, x, bmean_k));
+    WEBNN_ASSIGN_OR_RETURN(OperandId d2, Binary(OpKind::kMul, d, d));
+    WEBNN_ASSIGN_OR_RETURN(OperandId bvar, Op(OpKind::kReduceMean, {d2}, ReduceAttrs{axes, false}));
     WEBNN_ASSIGN_OR_RETURN(OperandId y,
-                           Op(OpKind::kBatchNormalization, {x, mean, var, scale, bias}, ba));
-    return SetOutput(0, y);
+                           Op(OpKind::kBatchNormalization, {x, bmean, bvar, scale, bias}, ba));
+    WEBNN_RETURN_IF_ERROR(SetOutput(0, y));
+    const double momentum = attrs().Float("momentum", 0.9f);
+    WEBNN_ASSIGN_OR_RETURN(OperandId m, Scalar(t, momentum));
+    WEBNN_ASSIGN_OR_RETURN(OperandId m1, Scalar(t, 1.0 - momentum));
+    auto running = [&](OperandId old, OperandId batch) -> Result<OperandId> {
+      WEBNN_ASSIGN_OR_RETURN(OperandId a, Binary(OpKind::kMul, old, m));
+      WEBNN_ASSIGN_OR_RETURN(OperandId b, Binary(OpKind::kMul, batch, m1));
+      return Binary(OpKind::kAdd, a, b);
+    };
+    WEBNN_ASSIGN_OR_RETURN(OperandId rmean, running(mean, bmean));
+    WEBNN_ASSIGN_OR_RETURN(OperandId rvar, running(var, bvar));
+    WEBNN_RETURN_IF_ERROR(SetOutput(1, rmean));
+    return SetOutput(2, rvar);
   };
   h["InstanceNormalization"] = [this]() -> Status {
     WEBNN_ASSIGN_OR_RETURN(OperandId x, X(0));
