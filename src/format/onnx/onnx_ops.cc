@@ -906,8 +906,6 @@ Status Importer::Recurrent(bool lstm) {
   } else {
     return MakeError(ErrorCode::kTypeError, "direction '", dir, "'");
   }
-  const uint32_t dirs = direction == RecurrentNetworkDirection::kBoth ? 2 : 1;
-  const uint32_t gates = lstm ? 4 : 3;
   ActivationList acts;
   for (const std::string& a : attrs().Strings("activations")) {
     if (a == "Sigmoid") {
@@ -979,8 +977,6 @@ Status Importer::Recurrent(bool lstm) {
     if (!acts.empty()) ga.activations = acts;
     WEBNN_ASSIGN_OR_RETURN(outs, OpN(OpKind::kGru, {x, w, r, bias, rbias, h0}, ga));
   }
-  (void)gates;
-  (void)dirs;
   // WebNN: output0 = last hidden [dirs, batch, hidden], (LSTM: output1 = last cell),
   // last = the sequence [steps, dirs, batch, hidden] when returnSequence.
   OperandId y_h = outs[0];
@@ -1327,7 +1323,6 @@ Status Importer::Loss(bool softmax_cross_entropy) {
   const auto xs = D(x).shape;
   if (xs.size() < 2) return MakeError(ErrorCode::kTypeError, "the input must be at least 2-D");
   const DataType t = D(x).dataType;
-  const uint32_t classes = xs[1];
   OperandId logp = x;
   if (softmax_cross_entropy) {
     ReduceAttrs ra{std::vector<uint32_t>{1}, true};
@@ -1375,7 +1370,6 @@ Status Importer::Loss(bool softmax_cross_entropy) {
   if (weight != kNoOperand) {
     WEBNN_ASSIGN_OR_RETURN(loss, Binary(OpKind::kMul, loss, weight));
   }
-  (void)classes;
   OperandId y = loss;
   if (reduction == "sum") {
     WEBNN_ASSIGN_OR_RETURN(y, Op(OpKind::kReduceSum, {loss}, ReduceAttrs{}));
