@@ -192,6 +192,11 @@ mkdir -p "$onnx"
 free=$repo/tests/onnx/free_dim.onnx
 check "info on an ONNX model with a free dimension" 1 "$webnn" info "$free"
 contains "the free dimension is named" "free dimension 'batch'"
+check "info --dim" 0 "$webnn" info "$free" --dim batch=4
+contains "info --dim sized the input" "x: float32 \[4, 3\]"
+check "validate --dim" 0 "$webnn" validate --dim batch=1 "$free"
+check "dot --dim" 0 "$webnn" dot "$free" --dim batch=1
+check "validate --dim without a value" 1 "$webnn" validate "$free" --dim
 check "convert ONNX with --dim" 0 "$webnn" convert "$free" "$onnx/free.json" --dim batch=2
 check "the converted ONNX model validates" 0 "$webnn" validate "$onnx/free.json"
 check "info on the converted model" 0 "$webnn" info "$onnx/free.json"

@@ -53,7 +53,8 @@ Commands:
 `webnn <command> --help` describes a command's options. Graph files are webnn-graph-json
 (.json with .weights/.manifest.json or .safetensors beside it), Cap'n Proto (.webnn, one
 self-contained file) or ONNX models (imported); the format is told by the file's content, not
-its name.
+its name. info, validate, dot and convert take --dim NAME=VALUE (repeatable) for an ONNX
+model's free input dimensions.
 )";
 
 constexpr char kRunUsage[] = R"(Usage: webnn run G [--input NAME=FILE]... [options]
@@ -151,21 +152,24 @@ bool WantsHelp(const std::vector<std::string>& args) {
          std::find(args.begin(), args.end(), "-h") != args.end();
 }
 
-GraphInfo LoadOrThrow(const std::string& path) {
-  auto g = format::LoadGraphFile(path, ContextLimits{});
+GraphInfo LoadOrThrow(const std::string& path, const format::GraphFileOptions& options = {}) {
+  auto g = format::LoadGraphFile(path, ContextLimits{}, options);
   if (!g.ok()) throw Exception(std::move(g.error()));
   return std::move(g).value();
 }
 
 std::string Describe(const OperandDescriptor& d) { return DescriptorToString(d); }
 
-int CmdInfo(const std::vector<std::string>& args) {
+int CmdInfo(const std::vector<std::string>& all_args) {
+  // --dim NAME=VALUE sizes an ONNX model's free dimensions.
+  format::GraphFileOptions file_options;
+  const std::vector<std::string> args = cli::TakeDimOptions(all_args, file_options.dims);
   if (WantsHelp(args) || args.size() != 1) {
     std::cout << "Usage: webnn info G\n\nPrints the graph's name, inputs, outputs, the count of "
                  "each operator and the constant bytes.\n";
     return args.size() == 1 ? 0 : 2;
   }
-  GraphInfo g = LoadOrThrow(args[0]);
+  GraphInfo g = LoadOrThrow(args[0], file_options);
   std::cout << "graph: " << (g.name.empty() ? fs::path(args[0]).filename().string() : g.name)
             << "\n";
   std::cout << "inputs:\n";
@@ -186,14 +190,16 @@ int CmdInfo(const std::vector<std::string>& args) {
   return 0;
 }
 
-int CmdValidate(const std::vector<std::string>& args) {
+int CmdValidate(const std::vector<std::string>& all_args) {
+  format::GraphFileOptions file_options;
+  const std::vector<std::string> args = cli::TakeDimOptions(all_args, file_options.dims);
   if (WantsHelp(args) || args.size() != 1) {
     std::cout << "Usage: webnn validate G\n\nLoads and validates a graph file with the same "
                  "validators as the graph builder.\nExit status 0 if valid, 1 (with the reason "
                  "on stderr) if not.\n";
     return args.size() == 1 ? 0 : 2;
   }
-  auto g = format::LoadGraphFile(args[0], ContextLimits{});
+  auto g = format::LoadGraphFile(args[0], ContextLimits{}, file_options);
   if (!g.ok()) return Fail(args[0] + ": " + g.error().ToString());
   std::cout << args[0] << ": valid (" << g->operations.size() << " operations)\n";
   return 0;
@@ -271,13 +277,15 @@ int CmdConvert(const std::vector<std::string>& args) {
   return 0;
 }
 
-int CmdDot(const std::vector<std::string>& args) {
+int CmdDot(const std::vector<std::string>& all_args) {
+  format::GraphFileOptions file_options;
+  const std::vector<std::string> args = cli::TakeDimOptions(all_args, file_options.dims);
   if (WantsHelp(args) || args.size() != 1) {
     std::cout << "Usage: webnn dot G\n\nPrints the graph in Graphviz dot syntax "
                  "(webnn dot G | dot -Tsvg > g.svg).\n";
     return args.size() == 1 ? 0 : 2;
   }
-  GraphInfo g = LoadOrThrow(args[0]);
+  GraphInfo g = LoadOrThrow(args[0], file_options);
   auto quote = [](const std::string& s) {
     std::string q = "\"";
     for (char c : s) {

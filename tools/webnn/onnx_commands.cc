@@ -63,6 +63,23 @@ Status ParseDimOption(const std::string& value, std::map<std::string, uint32_t>&
   return {};
 }
 
+std::vector<std::string> TakeDimOptions(const std::vector<std::string>& args,
+                                        std::map<std::string, uint32_t>& dims) {
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] != "--dim") {
+      rest.push_back(args[i]);
+      continue;
+    }
+    if (i + 1 >= args.size()) {
+      throw Exception(MakeError(ErrorCode::kTypeError, "--dim needs a value: NAME=VALUE"));
+    }
+    Status s = ParseDimOption(args[++i], dims);
+    if (!s.ok()) throw Exception(std::move(s.error()));
+  }
+  return rest;
+}
+
 int OnnxReport(const fs::path& path, const std::map<std::string, uint32_t>& dims) {
   format::OnnxImportOptions options;
   options.dims = dims;
