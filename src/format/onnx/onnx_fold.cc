@@ -146,7 +146,10 @@ Result<Tensor> HostBinary(HostBinaryOp op, const Tensor& a, const Tensor& b) {
             error = MakeError(ErrorCode::kTypeError, "integer division by zero");
             break;
           }
-          if (op == HostBinaryOp::kDiv) {
+          if (y == -1) {
+            // INT64_MIN / -1 overflows (a trap on x86): wrap like the other integer ops.
+            r = op == HostBinaryOp::kDiv ? static_cast<int64_t>(0 - static_cast<uint64_t>(x)) : 0;
+          } else if (op == HostBinaryOp::kDiv) {
             r = x / y;
           } else {  // ONNX Mod (fmod = 0): the sign of the divisor
             r = x % y;
@@ -160,7 +163,7 @@ Result<Tensor> HostBinary(HostBinaryOp op, const Tensor& a, const Tensor& b) {
           r = std::min(x, y);
           break;
         case HostBinaryOp::kPow:
-          r = static_cast<int64_t>(std::pow(static_cast<double>(x), static_cast<double>(y)));
+          r = TruncateToInt64(std::pow(static_cast<double>(x), static_cast<double>(y)));
           break;
         case HostBinaryOp::kEqual:
           r = x == y;

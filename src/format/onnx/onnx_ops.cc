@@ -43,7 +43,9 @@ struct AutoPad {
 Result<std::pair<uint32_t, uint32_t>> PadsFor(const AutoPad& p, size_t axis, size_t spatial,
                                               int64_t in, int64_t kernel, int64_t stride,
                                               int64_t dilation) {
-  if (stride <= 0 || dilation <= 0 || kernel <= 0) {
+  constexpr int64_t kMax = std::numeric_limits<int32_t>::max();
+  if (stride <= 0 || dilation <= 0 || kernel <= 0 || stride > kMax || dilation > kMax ||
+      kernel > kMax) {
     return MakeError(ErrorCode::kTypeError, "kernel, strides and dilations must be positive");
   }
   if (p.mode == "SAME_UPPER" || p.mode == "SAME_LOWER") {
@@ -607,7 +609,9 @@ Status Importer::Slice() {
     WEBNN_ASSIGN_OR_RETURN(uint32_t a, Axis(axes[i], rank));
     const int64_t dim = shape[a];
     const int64_t s = steps[i];
-    if (s == 0) return MakeError(ErrorCode::kTypeError, "a step of 0");
+    if (s == 0 || s == std::numeric_limits<int64_t>::min()) {
+      return MakeError(ErrorCode::kTypeError, "a step of ", s);
+    }
     int64_t b = starts[i], e = ends[i];
     if (b < 0) b += dim;
     if (e < 0) e += dim;
@@ -2296,7 +2300,10 @@ void Importer::RegisterOps() {
     const auto n = static_cast<int64_t>(count);
     WEBNN_RETURN_IF_ERROR(CheckFoldSize({static_cast<uint32_t>(n)}, t));
     std::vector<int64_t> v(static_cast<size_t>(n));
-    for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = s + i * d;
+    for (int64_t i = 0; i < n; ++i) {  // wrapping, like the run-time integer ops
+      v[static_cast<size_t>(i)] = static_cast<int64_t>(
+          static_cast<uint64_t>(s) + static_cast<uint64_t>(i) * static_cast<uint64_t>(d));
+    }
     return SetOutput(0, Tensor::FromInts(t, {static_cast<uint32_t>(n)}, v));
   };
   h["ConstantOfShape"] = [this]() -> Status {

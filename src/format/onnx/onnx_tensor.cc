@@ -38,16 +38,14 @@ void StoreNibble(std::byte* base, size_t i, int v) {
                  : std::byte((std::to_integer<uint8_t>(b) & 0x0F) | (n << 4));
 }
 
-// Float to integer the way C casts do (toward zero), without undefined behaviour for values
-// out of range or NaN.
-int64_t TruncateToInt(double v) {
+}  // namespace
+
+int64_t TruncateToInt64(double v) {
   if (std::isnan(v)) return 0;
   if (v >= 9.2e18) return std::numeric_limits<int64_t>::max();
   if (v <= -9.2e18) return std::numeric_limits<int64_t>::min();
   return static_cast<int64_t>(v);
 }
-
-}  // namespace
 
 size_t ElementCountOf(const std::vector<uint32_t>& shape) {
   size_t n = 1;
@@ -93,7 +91,7 @@ int64_t LoadInt(DataType t, const std::byte* base, size_t i) {
   switch (t) {
     case DataType::kFloat32:
     case DataType::kFloat16:
-      return TruncateToInt(LoadDouble(t, base, i));
+      return TruncateToInt64(LoadDouble(t, base, i));
     case DataType::kInt32:
       return LoadAs<int32_t>(base, i);
     case DataType::kUint32:
@@ -144,7 +142,7 @@ void StoreDouble(DataType t, std::byte* base, size_t i, double v) {
     case DataType::kFloat16:
       return StoreAs<uint16_t>(base, i, FloatToHalf(static_cast<float>(v)));
     default:
-      return StoreInt(t, base, i, TruncateToInt(v));
+      return StoreInt(t, base, i, TruncateToInt64(v));
   }
 }
 

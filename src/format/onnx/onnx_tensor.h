@@ -31,6 +31,8 @@ struct Tensor {
   Tensor Reshaped(std::vector<uint32_t> shape) const { return {{desc.dataType, shape}, bytes}; }
 };
 
+// Float to int64 toward zero, saturating, NaN to 0 (no undefined behaviour out of range).
+int64_t TruncateToInt64(double v);
 double LoadDouble(DataType t, const std::byte* base, size_t i);
 int64_t LoadInt(DataType t, const std::byte* base, size_t i);
 void StoreDouble(DataType t, std::byte* base, size_t i, double v);
