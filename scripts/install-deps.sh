@@ -9,7 +9,9 @@ PKGS=(
   libpng-dev libjpeg62-turbo-dev # PNG/JPEG inputs for the CLI and the demo
   libdnnl-dev                   # oneDNN: the fast CPU backend (OpenMP runtime)
   capnproto libcapnp-dev        # binary IR and service RPC
-  protobuf-compiler libprotobuf-dev # bench/: the protobuf peer of the serialization benchmark
+  protobuf-compiler libprotobuf-dev # ONNX import (protobuf runtime); bench/: the protobuf peer
+  libonnx-dev                   # ONNX import: the ModelProto classes (libonnx_proto)
+  libonnx-testdata              # the ONNX backend test suite (webnn onnx-conformance)
   python3 python3-dev python3-numpy python3-pytest pybind11-dev # Python bindings and tests
   python3-onnx python3-pil      # ONNX files of the benchmark networks (node and npm, on the machine, run the peer)
 )

@@ -201,9 +201,12 @@ class MLContext : public std::enable_shared_from_this<MLContext> {
   // Convenience: creates tensors for the inputs and outputs, dispatches, reads the outputs.
   HostTensors compute(const MLGraph& graph, const HostTensors& inputs);
 
-  // Loads a graph file (webnn-graph-json with its weights; the format is told by content),
-  // validates it with the builder's validators and compiles it for this context.
+  // Loads a graph file (webnn-graph-json with its weights, a .webnn Cap'n Proto file or an ONNX
+  // model; the format is told by content), validates it with the builder's validators and
+  // compiles it for this context. `dimensions` sizes an ONNX model's free input dimensions by
+  // name ({"batch": 1}); a free dimension left out is a TypeError naming it.
   MLGraph loadGraph(const std::string& path);
+  MLGraph loadGraph(const std::string& path, const std::map<std::string, uint32_t>& dimensions);
 
   const MLContextOptions& options() const { return options_; }
 

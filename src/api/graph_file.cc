@@ -4,9 +4,14 @@
 
 namespace webnn {
 
-MLGraph MLContext::loadGraph(const std::string& path) {
+MLGraph MLContext::loadGraph(const std::string& path) { return loadGraph(path, {}); }
+
+MLGraph MLContext::loadGraph(const std::string& path,
+                             const std::map<std::string, uint32_t>& dimensions) {
   CheckNotLost();
-  auto graph = format::LoadGraphFile(path, LimitsOf(options_));
+  format::GraphFileOptions file_options;
+  file_options.dims = dimensions;
+  auto graph = format::LoadGraphFile(path, LimitsOf(options_), file_options);
   if (!graph.ok()) throw Exception(std::move(graph.error()));
   return CompileGraph(*this, std::move(graph).value());
 }

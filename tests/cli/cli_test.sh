@@ -36,7 +36,7 @@ contains() {  # contains NAME PATTERN: the last output matches PATTERN
 lenet=$repo/models/lenet/lenet.json
 check "help" 0 "$webnn" --help
 contains "help lists commands" "conformance DIR"
-for cmd in info validate run dot convert conformance demo; do
+for cmd in info validate run dot convert conformance onnx-conformance demo; do
   check "$cmd --help" 0 "$webnn" "$cmd" --help
 done
 check "unknown command" 1 "$webnn" frobnicate
@@ -185,6 +185,36 @@ check "validate random bytes named .webnn" 1 "$webnn" validate "$conv/random.web
 check "validate random segment named .webnn" 1 "$webnn" validate "$conv/random2.webnn"
 check "run random bytes named .webnn" 1 "$webnn" run "$conv/random2.webnn" --input x=y.npy
 check "convert random bytes named .webnn" 1 "$webnn" convert "$conv/random2.webnn" "$conv/r.json"
+
+# ---- ONNX import -------------------------------------------------------------------------------
+onnx=$tmp/onnx
+mkdir -p "$onnx"
+free=$repo/tests/onnx/free_dim.onnx
+check "info on an ONNX model with a free dimension" 1 "$webnn" info "$free"
+contains "the free dimension is named" "free dimension 'batch'"
+check "info --dim" 0 "$webnn" info "$free" --dim batch=4
+contains "info --dim sized the input" "x: float32 \[4, 3\]"
+check "validate --dim" 0 "$webnn" validate --dim batch=1 "$free"
+check "dot --dim" 0 "$webnn" dot "$free" --dim batch=1
+check "validate --dim without a value" 1 "$webnn" validate "$free" --dim
+check "convert ONNX with --dim" 0 "$webnn" convert "$free" "$onnx/free.json" --dim batch=2
+check "the converted ONNX model validates" 0 "$webnn" validate "$onnx/free.json"
+check "info on the converted model" 0 "$webnn" info "$onnx/free.json"
+contains "--dim sized the input" "x: float32 \[2, 3\]"
+check "convert --dim with a bad value" 1 "$webnn" convert "$free" "$onnx/f.json" --dim batch=zero
+contains "bad --dim names the dimension" "dim batch"
+check "convert --report of a model that imports" 0 "$webnn" convert "$free" --report --dim batch=1
+contains "report counts no blockers" "0 node(s) block the import"
+testdata=/usr/share/libonnx-testdata/data/node
+if [ -d "$testdata" ]; then
+  check "convert --report of a blocked model" 1 "$webnn" convert "$testdata/test_nonzero_example/model.onnx" --report
+  contains "report names the op" "(NonZero): no WebNN equivalent"
+  check "convert ONNX to .webnn" 0 "$webnn" convert "$testdata/test_relu/model.onnx" "$onnx/relu.webnn"
+  check "info ONNX counts relu" 0 "$webnn" info "$testdata/test_relu/model.onnx"
+  contains "info ONNX relu" "relu: 1"
+  check "onnx-conformance on one test" 0 "$webnn" onnx-conformance "$testdata/test_relu"
+  contains "onnx-conformance summary" "1 passed, 0 failed, 0 skipped"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

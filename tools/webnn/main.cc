@@ -21,6 +21,7 @@
 #include "format/capnp/codec.h"
 #include "format/graph_file.h"
 #include "format/json/graph_json.h"
+#include "onnx_commands.h"
 #include "service/client.h"
 #include "service/server.h"
 #include "service/spawn.h"
@@ -42,16 +43,20 @@ Commands:
   validate G          check a graph file; exit 0 if valid, 1 with the reason if not
   run G [options]     run a graph on input files and write/print its outputs
   dot G               print the graph in Graphviz dot syntax
-  convert IN OUT      convert a graph file between webnn-graph-json (.json) and Cap'n Proto (.webnn)
+  convert IN OUT      convert a graph file (webnn-graph-json, Cap'n Proto or ONNX) to .json or .webnn
   conformance DIR...  replay WPT conformance vectors (folders or files of JSON cases)
+  onnx-conformance DIR...  run the ONNX backend tests (libonnx-testdata) through the importer
+  onnx-ops            list the ONNX op types the importer converts
   demo [--models D]   start webnnd on a private socket, classify the LeNet digits and run the
                       MobileNetV2 backbone with the direct, worker and service executors
   serve [options]     run the WebNN service (the same as webnnd; see webnn serve --help)
   ping [--endpoint EP] check that webnnd answers; print its version and round-trip time
 
 `webnn <command> --help` describes a command's options. Graph files are webnn-graph-json
-(.json with .weights/.manifest.json or .safetensors beside it) or Cap'n Proto (.webnn, one
-self-contained file); the format is told by the file's content, not its name.
+(.json with .weights/.manifest.json or .safetensors beside it), Cap'n Proto (.webnn, one
+self-contained file) or ONNX models (imported); the format is told by the file's content, not
+its name. info, validate, dot and convert take --dim NAME=VALUE (repeatable) for an ONNX
+model's free input dimensions.
 )";
 
 constexpr char kRunUsage[] = R"(Usage: webnn run G [--input NAME=FILE]... [options]
@@ -77,10 +82,17 @@ With --repeat, the input and output tensors are created and written once; each t
 dispatch and the read of every output.
 )";
 
-constexpr char kConvertUsage[] = R"(Usage: webnn convert IN OUT [--to json|capnp]
+constexpr char kConvertUsage[] = R"(Usage: webnn convert IN OUT [--to json|capnp] [--dim NAME=VALUE]...
+       webnn convert IN.onnx --report [--dim NAME=VALUE]...
 
-Converts graph file IN to OUT. IN may be either format (told by its content) and is loaded and
-validated as `webnn validate` does, so a graph that does not validate is never written.
+Converts graph file IN to OUT. IN may be webnn-graph-json, Cap'n Proto or an ONNX model (told by
+its content) and is loaded and validated as `webnn validate` does, so a graph that does not
+validate is never written.
+
+ONNX input:
+  --dim NAME=VALUE  the size of the free (symbolic) input dimension NAME (repeatable)
+  --report          import what can be imported and list every node that blocks the model
+                    (name or index, op type, reason); exit 1 if there is any
 
 OUT's format is --to if given, else OUT's extension:
   json   (.json)   webnn-graph-json; constants over 1 KiB go to <stem>.weights and
@@ -151,21 +163,24 @@ bool WantsHelp(const std::vector<std::string>& args) {
          std::find(args.begin(), args.end(), "-h") != args.end();
 }
 
-GraphInfo LoadOrThrow(const std::string& path) {
-  auto g = format::LoadGraphFile(path, ContextLimits{});
+GraphInfo LoadOrThrow(const std::string& path, const format::GraphFileOptions& options = {}) {
+  auto g = format::LoadGraphFile(path, ContextLimits{}, options);
   if (!g.ok()) throw Exception(std::move(g.error()));
   return std::move(g).value();
 }
 
 std::string Describe(const OperandDescriptor& d) { return DescriptorToString(d); }
 
-int CmdInfo(const std::vector<std::string>& args) {
+int CmdInfo(const std::vector<std::string>& all_args) {
+  // --dim NAME=VALUE sizes an ONNX model's free dimensions.
+  format::GraphFileOptions file_options;
+  const std::vector<std::string> args = cli::TakeDimOptions(all_args, file_options.dims);
   if (WantsHelp(args) || args.size() != 1) {
     std::cout << "Usage: webnn info G\n\nPrints the graph's name, inputs, outputs, the count of "
                  "each operator and the constant bytes.\n";
     return args.size() == 1 ? 0 : 2;
   }
-  GraphInfo g = LoadOrThrow(args[0]);
+  GraphInfo g = LoadOrThrow(args[0], file_options);
   std::cout << "graph: " << (g.name.empty() ? fs::path(args[0]).filename().string() : g.name)
             << "\n";
   std::cout << "inputs:\n";
@@ -186,14 +201,16 @@ int CmdInfo(const std::vector<std::string>& args) {
   return 0;
 }
 
-int CmdValidate(const std::vector<std::string>& args) {
+int CmdValidate(const std::vector<std::string>& all_args) {
+  format::GraphFileOptions file_options;
+  const std::vector<std::string> args = cli::TakeDimOptions(all_args, file_options.dims);
   if (WantsHelp(args) || args.size() != 1) {
     std::cout << "Usage: webnn validate G\n\nLoads and validates a graph file with the same "
                  "validators as the graph builder.\nExit status 0 if valid, 1 (with the reason "
                  "on stderr) if not.\n";
     return args.size() == 1 ? 0 : 2;
   }
-  auto g = format::LoadGraphFile(args[0], ContextLimits{});
+  auto g = format::LoadGraphFile(args[0], ContextLimits{}, file_options);
   if (!g.ok()) return Fail(args[0] + ": " + g.error().ToString());
   std::cout << args[0] << ": valid (" << g->operations.size() << " operations)\n";
   return 0;
@@ -206,8 +223,16 @@ int CmdConvert(const std::vector<std::string>& args) {
   }
   std::vector<std::string> paths;
   std::string to;
+  format::GraphFileOptions file_options;
+  bool report = false;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--to") {
+    if (args[i] == "--dim") {
+      if (i + 1 >= args.size()) return Fail("--dim needs a value: NAME=VALUE");
+      Status s = cli::ParseDimOption(args[++i], file_options.dims);
+      if (!s.ok()) return Fail(s.error().ToString());
+    } else if (args[i] == "--report") {
+      report = true;
+    } else if (args[i] == "--to") {
       if (i + 1 >= args.size()) return Fail("--to needs a value: json or capnp");
       to = args[++i];
       if (to != "json" && to != "capnp") {
@@ -219,6 +244,7 @@ int CmdConvert(const std::vector<std::string>& args) {
       paths.push_back(args[i]);
     }
   }
+  if (report && paths.size() == 1) return cli::OnnxReport(paths[0], file_options.dims);
   if (paths.size() != 2) {
     std::cerr << kConvertUsage;
     return 2;
@@ -234,8 +260,12 @@ int CmdConvert(const std::vector<std::string>& args) {
                   "': name it .json or .webnn, or pass --to json|capnp");
     }
   }
-  auto graph = format::LoadGraphFile(in, ContextLimits{});
-  if (!graph.ok()) return Fail(graph.error().ToString());
+  auto graph = format::LoadGraphFile(in, ContextLimits{}, file_options);
+  if (!graph.ok()) {
+    Fail(graph.error().ToString());
+    if (report) cli::OnnxReport(in, file_options.dims);
+    return 1;
+  }
   Status s = to == "json" ? SaveGraphJson(*graph, out) : SaveGraphCapnp(*graph, out);
   if (!s.ok()) return Fail(s.error().ToString());
   std::error_code ec;
@@ -258,13 +288,15 @@ int CmdConvert(const std::vector<std::string>& args) {
   return 0;
 }
 
-int CmdDot(const std::vector<std::string>& args) {
+int CmdDot(const std::vector<std::string>& all_args) {
+  format::GraphFileOptions file_options;
+  const std::vector<std::string> args = cli::TakeDimOptions(all_args, file_options.dims);
   if (WantsHelp(args) || args.size() != 1) {
     std::cout << "Usage: webnn dot G\n\nPrints the graph in Graphviz dot syntax "
                  "(webnn dot G | dot -Tsvg > g.svg).\n";
     return args.size() == 1 ? 0 : 2;
   }
-  GraphInfo g = LoadOrThrow(args[0]);
+  GraphInfo g = LoadOrThrow(args[0], file_options);
   auto quote = [](const std::string& s) {
     std::string q = "\"";
     for (char c : s) {
@@ -704,6 +736,8 @@ int main(int argc, char** argv) {
     if (cmd == "dot") return CmdDot(args);
     if (cmd == "convert") return CmdConvert(args);
     if (cmd == "conformance") return CmdConformance(args);
+    if (cmd == "onnx-conformance") return cli::CmdOnnxConformance(args);
+    if (cmd == "onnx-ops") return cli::CmdOnnxOps(args);
     if (cmd == "serve") {
       std::vector<char*> serve_argv{argv[0]};
       for (int i = 2; i < argc; ++i) serve_argv.push_back(argv[i]);
