@@ -61,6 +61,10 @@ class Compiler {
   void MarkFused(const Operation& op);
 
   // ---- Values ----
+  // Whether the operand has a value at this point of the plan: a constant, a graph input, or
+  // the result of an operation already emitted. (A fusion must not read an operand that a
+  // later operation produces.)
+  bool HasValue(OperandId id) const { return IsConstant(id) || bindings_.count(id) != 0; }
   // The value an operand has (produced earlier, or a constant in its plain layout).
   ValueId Value(OperandId id);
   const md_t& Md(ValueId v) const { return plan_->value_mds[v]; }

@@ -42,7 +42,6 @@ Result<bool> EmitOperation(Compiler& c, const Operation& op) {
       return EmitLayerNormalization(c, op);
     case OpKind::kReduceL1:
     case OpKind::kReduceL2:
-    case OpKind::kReduceLogSum:
     case OpKind::kReduceMax:
     case OpKind::kReduceMean:
     case OpKind::kReduceMin:

@@ -167,7 +167,6 @@ Result<bool> EmitReduce(Compiler& c, const Operation& op) {
   if (axes.empty() || d.rank() == 0 || d.ElementCount() == 0) return false;
   algorithm alg;
   float p = 0.f;
-  bool log_after = false;
   switch (op.kind) {
     case OpKind::kReduceSum:
       alg = algorithm::reduction_sum;
@@ -193,9 +192,6 @@ Result<bool> EmitReduce(Compiler& c, const Operation& op) {
     case OpKind::kReduceSumSquare:
       alg = algorithm::reduction_norm_lp_power_p_sum, p = 2.f;
       break;
-    case OpKind::kReduceLogSum:
-      alg = algorithm::reduction_sum, log_after = true;
-      break;
     default:
       return false;
   }
@@ -203,12 +199,7 @@ Result<bool> EmitReduce(Compiler& c, const Operation& op) {
   for (uint32_t axis : axes) kept[axis] = 1;
   ValueId xv = c.Dense(c.Value(x));
   const md_t dst = PlainMd(kept, dt::f32);
-  dnnl::primitive_attr attr = c.Attr();
-  if (log_after) {
-    dnnl::post_ops ops;
-    ops.append_eltwise(1.f, algorithm::eltwise_log, 0.f, 0.f);
-    attr.set_post_ops(ops);
-  }
+  const dnnl::primitive_attr attr = c.Attr();
   dnnl::reduction::desc rd(alg, c.Md(xv), dst, p, 0.f);
   dnnl::reduction::primitive_desc pd(rd, attr, c.engine());
   ValueId yv = c.Destination(y, PlainMd(c.desc(y)));

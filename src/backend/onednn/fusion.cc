@@ -45,8 +45,8 @@ std::vector<EltwiseOp> EltwiseOf(const Operation& op) {
       return {{algorithm::eltwise_hardswish}};
     case OpKind::kExp:
       return {{algorithm::eltwise_exp}};
-    case OpKind::kLog:
-      return {{algorithm::eltwise_log}};
+    // log stays on the reference kernel: oneDNN's approximation gives log(1) = -1.4e-6, which
+    // breaks exact zeros (ONNX test_log_example, atol 1e-7).
     case OpKind::kSqrt:
       return {{algorithm::eltwise_sqrt}};
     case OpKind::kAbs:
@@ -104,7 +104,9 @@ bool IsCommutative(OpKind kind) {
 std::optional<ValueId> BroadcastOperand(Compiler& c, OperandId other, size_t dst_rank,
                                         const std::vector<int>& dst_perm) {
   const OperandDescriptor& d = c.desc(other);
-  if (d.dataType != DataType::kFloat32 || d.rank() > dst_rank) return std::nullopt;
+  if (d.dataType != DataType::kFloat32 || d.rank() > dst_rank || !c.HasValue(other)) {
+    return std::nullopt;
+  }
   ValueId v = c.Value(other);
   if (d.rank() == dst_rank && !IsPlain(c.Md(v))) {
     // A full-size operand keeps its layout (a blocked residual branch meets a blocked
