@@ -46,6 +46,9 @@ class Compiler {
   bool IsConstant(OperandId id) const;
   std::span<const std::byte> ConstantBytes(OperandId id) const;
   bool IsGraphOutput(OperandId id) const;
+  // Whether `id` has a value yet: a constant, a graph input, or produced by an operation
+  // already emitted (a post-op operand from a later branch has none).
+  bool HasValue(OperandId id) const { return bindings_.count(id) != 0 || IsConstant(id); }
   // The one operation reading `id`, when exactly one does and `id` is not a graph output:
   // the condition for fusing that operation into the producer of `id`.
   const Operation* SoleConsumer(OperandId id) const;
