@@ -66,6 +66,14 @@ Result<bool> EmitUnary(Compiler& c, const Operation& op) {
       if (chain_len == 0) throw;
       continue;
     }
+    // With post-ops oneDNN 2.6 has only its reference eltwise kernel, which writes no output for
+    // a rank-1 tensor and scatters half of a rank-6 one, partly out of bounds (found by the
+    // differential test), and is slower than the unfused JIT steps anyway: such chains run
+    // unfused.
+    if (ops.len() > 0 && std::string(pd.impl_info_str()).find("ref") != std::string::npos) {
+      if (chain_len == 0) return false;
+      continue;
+    }
     // eltwise writes its source's layout: a graph output in another layout is reordered.
     ValueId yv = c.Destination(chain.result, src);
     std::vector<std::pair<int, ValueId>> args = {{DNNL_ARG_SRC, xv}, {DNNL_ARG_DST, yv}};
