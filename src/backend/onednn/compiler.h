@@ -50,6 +50,9 @@ class Compiler {
   bool IsConstant(OperandId id) const;
   std::span<const std::byte> ConstantBytes(OperandId id) const;
   bool IsGraphOutput(OperandId id) const;
+  // Whether `id` has a value yet: a constant, a graph input, or produced by an operation
+  // already emitted (a post-op operand from a later branch has none).
+  bool HasValue(OperandId id) const { return bindings_.count(id) != 0 || IsConstant(id); }
   // The one operation reading `id`, when exactly one does and `id` is not a graph output:
   // the condition for fusing that operation into the producer of `id`.
   const Operation* SoleConsumer(OperandId id) const;
@@ -61,10 +64,6 @@ class Compiler {
   void MarkFused(const Operation& op);
 
   // ---- Values ----
-  // Whether the operand has a value at this point of the plan: a constant, a graph input, or
-  // the result of an operation already emitted. (A fusion must not read an operand that a
-  // later operation produces.)
-  bool HasValue(OperandId id) const { return IsConstant(id) || bindings_.count(id) != 0; }
   // The value an operand has (produced earlier, or a constant in its plain layout).
   ValueId Value(OperandId id);
   const md_t& Md(ValueId v) const { return plan_->value_mds[v]; }

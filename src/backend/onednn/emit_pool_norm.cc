@@ -125,6 +125,12 @@ Result<bool> EmitLayerNormalization(Compiler& c, const Operation& op) {
   } else {
     for (uint32_t i = 1; i < rank; ++i) axes.push_back(i);
   }
+  // scale and bias have the input's dimensions in the order of `axes`; read as [inner] they
+  // must be in the input's own order.
+  if ((op.inputs[1] != kNoOperand || op.inputs[2] != kNoOperand) &&
+      !std::is_sorted(axes.begin(), axes.end())) {
+    return false;
+  }
   std::sort(axes.begin(), axes.end());
   if (axes.empty()) return false;
   for (size_t i = 0; i < axes.size(); ++i) {

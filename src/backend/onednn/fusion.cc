@@ -152,6 +152,9 @@ PostOpChain FusePostOps(Compiler& c, OperandId result, const std::vector<int>& d
       const OperandId other = first ? next->inputs[1] : next->inputs[0];
       // The result keeps its shape: the other operand only broadcasts into it.
       if (c.desc(next->outputs[0]).shape != c.desc(chain.result).shape) break;
+      // The other operand may come from a branch emitted later (add(conv_a(x), conv_b(x))):
+      // then the operation is fused into that branch's producer instead, or runs on its own.
+      if (!c.HasValue(other)) break;
       if (allow_sum && index == 0 && next->kind == OpKind::kAdd &&
           c.desc(other).shape == c.desc(chain.result).shape &&
           c.desc(other).dataType == DataType::kFloat32 && c.CanOverwrite(other, *next)) {

@@ -1,5 +1,7 @@
 #include "backend/reference/reference_graph.h"
 
+#include <cstring>
+
 namespace webnn::reference {
 
 ReferenceGraph::ReferenceGraph(GraphInfo graph)
@@ -54,6 +56,14 @@ Status ReferenceGraph::Execute(std::span<const std::byte* const> inputs,
         owned[id] = {};
         data[id] = nullptr;
       }
+    }
+  }
+  // An operand named by several outputs was written to the last one's buffer: copy it to the
+  // others.
+  for (size_t i = 0; i < graph_.outputs.size(); ++i) {
+    const OperandId id = graph_.outputs[i].operand;
+    if (outputs[i] != output_data[id]) {
+      std::memcpy(outputs[i], output_data[id], graph_.operands[id].desc.ByteLength());
     }
   }
   return {};
