@@ -179,100 +179,69 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
     const md_t x_any(x_dims, dt::f32, memory::format_tag::any);
     const md_t w_any(weights_dims, dt::f32, memory::format_tag::any);
     const md_t b_md = PlainMd({y_dims[1]}, dt::f32);
+    // The primitive descriptor of either kind; everything after it is shared.
+    dnnl::primitive_desc pd;
     dnnl::primitive prim;
-    md_t src_md, weights_md, dst_md;
-    std::string impl;
-    if (!deconv) {
-      auto d = has_bias
-                   ? dnnl::convolution_forward::desc(
-                         dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-                         x_any, w_any, b_md, y_want, geo.strides, geo.dilates, geo.pad_l, geo.pad_r)
-                   : dnnl::convolution_forward::desc(
-                         dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-                         x_any, w_any, y_want, geo.strides, geo.dilates, geo.pad_l, geo.pad_r);
-      dnnl::convolution_forward::primitive_desc pd;
-      try {
-        pd = dnnl::convolution_forward::primitive_desc(d, attr, c.engine());
-      } catch (const dnnl::error&) {
-        if (last) throw;
-        continue;
-      }
-      impl = std::string(pd.impl_info_str());
-      // A fused chain that only oneDNN's reference or gemm-based kernels take costs more than
-      // the unfused post-operations it saves.
-      if (!chain.fused.empty() &&
-          (impl.find("ref") != std::string::npos || impl.find("gemm") != std::string::npos)) {
-        continue;
-      }
-      src_md = pd.src_desc();
-      weights_md = pd.weights_desc();
-      dst_md = pd.dst_desc();
-      prim = dnnl::convolution_forward(pd);
-      // Values.
-      ValueId xv = c.Reordered(Permuted(c, c.Value(x), to_logical), src_md);
-      ValueId wv;
-      if (const_weights) {
-        wv = c.Prepack(PlainMd(weights_dims, dt::f32), oihw.data(), weights_md);
+    try {
+      if (!deconv) {
+        auto d = has_bias
+                     ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference,
+                                                       dnnl::algorithm::convolution_direct, x_any,
+                                                       w_any, b_md, y_want, geo.strides,
+                                                       geo.dilates, geo.pad_l, geo.pad_r)
+                     : dnnl::convolution_forward::desc(
+                           dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                           x_any, w_any, y_want, geo.strides, geo.dilates, geo.pad_l, geo.pad_r);
+        dnnl::convolution_forward::primitive_desc conv_pd(d, attr, c.engine());
+        prim = dnnl::convolution_forward(conv_pd);
+        pd = conv_pd;
       } else {
-        ValueId raw = Permuted(c, c.Dense(c.Value(w)), filter_perm);
-        if (groups != 1) raw = c.View(raw, c.Md(raw).reshape(weights_dims));
-        wv = c.Reordered(raw, weights_md);
+        auto d =
+            has_bias
+                ? dnnl::deconvolution_forward::desc(
+                      dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
+                      x_any, w_any, b_md, y_want, geo.strides, geo.dilates, geo.pad_l, geo.pad_r)
+                : dnnl::deconvolution_forward::desc(
+                      dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
+                      x_any, w_any, y_want, geo.strides, geo.dilates, geo.pad_l, geo.pad_r);
+        dnnl::deconvolution_forward::primitive_desc deconv_pd(d, attr, c.engine());
+        prim = dnnl::deconvolution_forward(deconv_pd);
+        pd = deconv_pd;
       }
-      std::vector<std::pair<int, ValueId>> args = {{DNNL_ARG_SRC, xv}, {DNNL_ARG_WEIGHTS, wv}};
-      if (has_bias) {
-        ValueId bv = const_weights ? c.Prepack(b_md, bias.data(), b_md) : c.Dense(c.Value(b));
-        args.push_back({DNNL_ARG_BIAS, bv});
-      }
-      const md_t y_value_md = dst_md.permute_axes(from_logical);
-      ValueId yv = chain.sum ? *chain.sum : c.Destination(chain.result, y_value_md);
-      args.push_back({DNNL_ARG_DST, Permuted(c, yv, to_logical)});
-      for (const auto& a : chain.binary_args) args.push_back(a);
-      c.AddPrimitive(
-          prim, pd, std::move(args),
-          "conv2d" + std::string(bn ? "+batchNorm" : "") + chain.what + " [" + impl + "]");
-      c.Bind(chain.result, yv);
-    } else {
-      auto d = has_bias
-                   ? dnnl::deconvolution_forward::desc(
-                         dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
-                         x_any, w_any, b_md, y_want, geo.strides, geo.dilates, geo.pad_l, geo.pad_r)
-                   : dnnl::deconvolution_forward::desc(
-                         dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
-                         x_any, w_any, y_want, geo.strides, geo.dilates, geo.pad_l, geo.pad_r);
-      dnnl::deconvolution_forward::primitive_desc pd;
-      try {
-        pd = dnnl::deconvolution_forward::primitive_desc(d, attr, c.engine());
-      } catch (const dnnl::error&) {
-        if (last) throw;
-        continue;
-      }
-      impl = std::string(pd.impl_info_str());
-      if (!chain.fused.empty() && impl.find("ref") != std::string::npos) continue;
-      src_md = pd.src_desc();
-      weights_md = pd.weights_desc();
-      dst_md = pd.dst_desc();
-      prim = dnnl::deconvolution_forward(pd);
-      ValueId xv = c.Reordered(Permuted(c, c.Value(x), to_logical), src_md);
-      ValueId wv;
-      if (const_weights) {
-        wv = c.Prepack(PlainMd(weights_dims, dt::f32), oihw.data(), weights_md);
-      } else {
-        ValueId raw = Permuted(c, c.Dense(c.Value(w)), filter_perm);
-        if (groups != 1) raw = c.View(raw, c.Md(raw).reshape(weights_dims));
-        wv = c.Reordered(raw, weights_md);
-      }
-      std::vector<std::pair<int, ValueId>> args = {{DNNL_ARG_SRC, xv}, {DNNL_ARG_WEIGHTS, wv}};
-      if (has_bias) {
-        ValueId bv = const_weights ? c.Prepack(b_md, bias.data(), b_md) : c.Dense(c.Value(b));
-        args.push_back({DNNL_ARG_BIAS, bv});
-      }
-      const md_t y_value_md = dst_md.permute_axes(from_logical);
-      ValueId yv = c.Destination(chain.result, y_value_md);
-      args.push_back({DNNL_ARG_DST, c.View(yv, dst_md)});
-      for (const auto& a : chain.binary_args) args.push_back(a);
-      c.AddPrimitive(prim, pd, std::move(args), "convTranspose2d" + chain.what + " [" + impl + "]");
-      c.Bind(chain.result, yv);
+    } catch (const dnnl::error&) {
+      if (last) throw;
+      continue;
     }
+    const std::string impl = pd.impl_info_str();
+    // A fused chain that only oneDNN's reference (or, for convolutions, gemm-based) kernels
+    // take costs more than the unfused post-operations it saves.
+    if (!chain.fused.empty() && (impl.find("ref") != std::string::npos ||
+                                 (!deconv && impl.find("gemm") != std::string::npos))) {
+      continue;
+    }
+    const md_t src_md = pd.src_desc(0), weights_md = pd.weights_desc(0), dst_md = pd.dst_desc(0);
+    ValueId xv = c.Reordered(Permuted(c, c.Value(x), to_logical), src_md);
+    ValueId wv;
+    if (const_weights) {
+      wv = c.Prepack(PlainMd(weights_dims, dt::f32), oihw.data(), weights_md);
+    } else {
+      ValueId raw = Permuted(c, c.Dense(c.Value(w)), filter_perm);
+      if (groups != 1) raw = c.View(raw, c.Md(raw).reshape(weights_dims));
+      wv = c.Reordered(raw, weights_md);
+    }
+    std::vector<std::pair<int, ValueId>> args = {{DNNL_ARG_SRC, xv}, {DNNL_ARG_WEIGHTS, wv}};
+    if (has_bias) {
+      ValueId bv = const_weights ? c.Prepack(b_md, bias.data(), b_md) : c.Dense(c.Value(b));
+      args.push_back({DNNL_ARG_BIAS, bv});
+    }
+    const md_t y_value_md = dst_md.permute_axes(from_logical);
+    ValueId yv = chain.sum ? *chain.sum : c.Destination(chain.result, y_value_md);
+    args.push_back({DNNL_ARG_DST, Permuted(c, yv, to_logical)});
+    for (const auto& a : chain.binary_args) args.push_back(a);
+    c.AddPrimitive(prim, pd, std::move(args),
+                   std::string(deconv ? "convTranspose2d" : "conv2d") + (bn ? "+batchNorm" : "") +
+                       chain.what + " [" + impl + "]");
+    c.Bind(chain.result, yv);
     if (bn) c.MarkFused(*bn);
     CommitChain(c, chain);
     return true;
