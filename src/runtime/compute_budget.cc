@@ -13,7 +13,6 @@ struct ComputeBudget::TeamThread {
   std::mutex mu;
   std::condition_variable cv;
   const std::function<Status()>* job = nullptr;
-  uint32_t threads = 0;
   Status result;
   bool done = false;
   bool stop = false;
@@ -36,6 +35,9 @@ Status ComputeBudget::Run(uint32_t threads, const std::function<Status()>& work)
     Grant grant = Acquire(1);
     return work();
   }
+  // The cores first, then the team thread: the job that held them has put its thread back on
+  // top of the idle stack by then, so back-to-back multi-threaded jobs all run on one team.
+  Grant grant = Acquire(threads);
   TeamThread* t = nullptr;
   {
     std::unique_lock lock(team_mu_);
@@ -49,11 +51,7 @@ Status ComputeBudget::Run(uint32_t threads, const std::function<Status()>& work)
           if (raw->stop) return;
           const std::function<Status()>& job = *raw->job;
           job_lock.unlock();
-          Status s;
-          {
-            Grant grant = Acquire(raw->threads);
-            s = job();
-          }
+          Status s = job();
           job_lock.lock();
           raw->result = std::move(s);
           raw->done = true;
@@ -71,7 +69,6 @@ Status ComputeBudget::Run(uint32_t threads, const std::function<Status()>& work)
   {
     std::unique_lock lock(t->mu);
     t->job = &work;
-    t->threads = threads;
     t->done = false;
     t->cv.notify_all();
     t->cv.wait(lock, [t] { return t->done; });
