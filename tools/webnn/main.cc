@@ -67,6 +67,7 @@ input's type and shape, or a PNG/JPEG image for a float32 [1,C,H,W] / [1,H,W,C] 
 
 Options:
   --input NAME=FILE   an input (repeatable)
+  --dim NAME=VALUE    the size of an ONNX model's free input dimension NAME (repeatable)
   --normalize MODE    image normalization: none (default) or imagenet
   --output-dir D      write each output as D/<output name>.npy
   --repeat N          run N times and report min/median/mean time (default 1)
@@ -404,6 +405,7 @@ int CmdRun(const std::vector<std::string>& args) {
   std::string output_dir, normalize = "none";
   int repeat = 1, top = 0;
   MLContextOptions context_options;
+  std::map<std::string, uint32_t> dims;  // --dim NAME=VALUE: an ONNX model's free dimensions
   for (size_t i = 0; i < args.size(); ++i) {
     if (ParseExecutorOption(args, i, context_options)) continue;
     const std::string& a = args[i];
@@ -412,7 +414,10 @@ int CmdRun(const std::vector<std::string>& args) {
         throw Exception(MakeError(ErrorCode::kTypeError, a, " needs a value"));
       return args[++i];
     };
-    if (a == "--input") {
+    if (a == "--dim") {
+      Status s = cli::ParseDimOption(value(), dims);
+      if (!s.ok()) return Fail(s.error().ToString());
+    } else if (a == "--input") {
       std::string v = value();
       const size_t eq = v.find('=');
       if (eq == std::string::npos || eq == 0)
@@ -440,7 +445,7 @@ int CmdRun(const std::vector<std::string>& args) {
   }
   auto context = ML().createContext(context_options);
   auto t0 = std::chrono::steady_clock::now();
-  MLGraph graph = context->loadGraph(graph_path);
+  MLGraph graph = context->loadGraph(graph_path, dims);
   const double load_ms = MsSince(t0);
   HostTensors inputs;
   for (const auto& [name, desc] : graph.inputDescriptors()) {

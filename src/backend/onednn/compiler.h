@@ -48,6 +48,9 @@ class Compiler {
   const OperandDescriptor& desc(OperandId id) const { return graph_.operands[id].desc; }
   // A constant of the graph or one folded at compile time.
   bool IsConstant(OperandId id) const;
+  // Whether `id` has a value at this point of the emission: a constant, a graph input or the
+  // result of an operation already emitted. A post-op may read only such operands.
+  bool IsAvailable(OperandId id) const { return IsConstant(id) || bindings_.count(id) != 0; }
   std::span<const std::byte> ConstantBytes(OperandId id) const;
   bool IsGraphOutput(OperandId id) const;
   // The one operation reading `id`, when exactly one does and `id` is not a graph output:

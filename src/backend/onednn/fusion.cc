@@ -148,6 +148,9 @@ PostOpChain FusePostOps(Compiler& c, OperandId result, const std::vector<int>& d
       const bool first = next->inputs[0] == chain.result;
       if (!first && !IsCommutative(next->kind)) break;
       const OperandId other = first ? next->inputs[1] : next->inputs[0];
+      // The other operand must exist when the fused primitive runs: a branch computed later
+      // in the plan (an FPN's upsampled map added to a lateral conv's output) cannot be fused.
+      if (!c.IsAvailable(other)) break;
       // The result keeps its shape: the other operand only broadcasts into it.
       if (c.desc(next->outputs[0]).shape != c.desc(chain.result).shape) break;
       if (allow_sum && index == 0 && next->kind == OpKind::kAdd &&
