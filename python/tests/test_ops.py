@@ -276,3 +276,20 @@ def test_validation_errors_come_from_the_library(builder):
         builder.add(x, y)
     with pytest.raises(TypeError, match="float16"):
         builder.add(x, builder.input("h", {"dataType": "float16", "shape": [2, 3]}))
+
+
+def test_binary_with_an_operand_computed_later_is_not_fused():
+    # conv(x) + relu(conv'(x)) with the second branch built after the first conv: the add may not
+    # become a post-op of the first conv, whose other operand does not exist yet when it runs
+    # (an FPN's lateral + upsampled sum, as in PP-OCRv4's detector; the onednn backend aborted).
+    x, w1, w2 = rand(1, 4, 6, 6), rand(4, 4, 1, 1), rand(4, 4, 3, 3)
+    results = []
+    for backend in ("onednn", "reference"):
+        context = webnn.ML().create_context(backend=backend)
+        b = webnn.MLGraphBuilder(context)
+        inp = b.input("x", {"dataType": "float32", "shape": x.shape})
+        a = b.conv2d(inp, b.constant(w1))
+        late = b.relu(b.conv2d(inp, b.constant(w2), padding=[1, 1, 1, 1]))
+        graph = b.build({"y": b.add(a, late)})
+        results.append(context.compute(graph, {"x": x})["y"])
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-5)
