@@ -293,3 +293,23 @@ def test_binary_with_an_operand_computed_later_is_not_fused():
         graph = b.build({"y": b.add(a, late)})
         results.append(context.compute(graph, {"x": x})["y"])
     np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+@pytest.mark.parametrize("bias_shape", [(4, 1, 1), (1, 4, 1, 1), (1,)])
+def test_conv_with_a_separate_bias_add_and_batch_norm(transposed, bias_shape):
+    # conv / convTranspose -> add(constant per channel) -> batchNormalization -> relu: the onednn
+    # backend folds the add and the normalization into the primitive's bias and weights.
+    x, w, bias = rand(1, 3, 5, 5), rand(3 if transposed else 4, 4 if transposed else 3, 2, 2), rand(*bias_shape)
+    mean, var, scale, beta = rand(4), np.abs(rand(4)) + 0.5, rand(4), rand(4)
+    results = []
+    for backend in ("onednn", "reference"):
+        context = webnn.ML().create_context(backend=backend)
+        b = webnn.MLGraphBuilder(context)
+        inp = b.input("x", {"dataType": "float32", "shape": x.shape})
+        conv = b.conv_transpose2d if transposed else b.conv2d
+        y = b.add(conv(inp, b.constant(w), strides=[2, 2]), b.constant(bias))
+        y = b.batch_normalization(y, b.constant(mean), b.constant(var), scale=b.constant(scale),
+                                  bias=b.constant(beta))
+        results.append(context.compute(b.build({"y": b.relu(y)}), {"x": x})["y"])
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-5)

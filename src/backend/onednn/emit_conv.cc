@@ -48,6 +48,38 @@ const Operation* FoldableBatchNorm(Compiler& c, OperandId result, size_t channel
   return bn;
 }
 
+// An addition of a constant that varies at most along the channel axis, reading `result` and
+// nothing else: a bias an exporter left as its own node (PaddlePaddle's ConvTranspose + Add).
+// Returns the operation with the per-channel values in `per_channel` (out_channels of them).
+const Operation* FoldableChannelAdd(Compiler& c, OperandId result, size_t channel_axis,
+                                    size_t out_channels, std::vector<float>& per_channel) {
+  const Operation* add = c.SoleConsumer(result);
+  if (!add || add->kind != OpKind::kAdd || add->inputs.size() != 2) return nullptr;
+  const OperandId other = add->inputs[0] == result ? add->inputs[1] : add->inputs[0];
+  if (other == result || !c.IsConstant(other)) return nullptr;
+  const OperandDescriptor& od = c.desc(other);
+  const auto& rs = c.desc(result).shape;
+  if (od.dataType != DataType::kFloat32 || od.rank() > rs.size() ||
+      c.desc(add->outputs[0]).shape != rs) {
+    return nullptr;
+  }
+  // Right-aligned broadcasting: every axis of `other` is 1 but the channel axis's.
+  const size_t offset = rs.size() - od.rank();
+  size_t channels = 1;
+  for (size_t i = 0; i < od.rank(); ++i) {
+    if (i + offset == channel_axis) {
+      channels = od.shape[i];
+    } else if (od.shape[i] != 1) {
+      return nullptr;
+    }
+  }
+  if (channels != 1 && channels != out_channels) return nullptr;
+  std::vector<float> values = Floats(c.ConstantBytes(other));
+  per_channel.assign(out_channels, values.empty() ? 0.f : values[0]);
+  if (channels == out_channels) per_channel = std::move(values);
+  return add;
+}
+
 void FoldBatchNorm(Compiler& c, const Operation& bn, std::vector<float>& oihw,
                    std::vector<float>& bias, size_t out_channels) {
   const auto& a = std::get<BatchNormalizationAttrs>(bn.attrs);
@@ -97,10 +129,16 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
     weights_dims = {groups, y_dims[1] / groups, x_dims[1] / groups, w_logical[2], w_logical[3]};
   }
 
-  // Weights (and bias) as constants, with a following batchNormalization folded in.
+  // Weights (and bias) as constants, with a following constant per-channel addition and
+  // batchNormalization folded in. The logical filter is [O, I(/G), KH, KW] for both primitives
+  // (a deconvolution only when ungrouped), so scaling output channel o scales one O slice.
   const bool const_weights = c.IsConstant(w) && (b == kNoOperand || c.IsConstant(b));
   const size_t channel_axis = layout == InputOperandLayout::kNhwc ? 3 : 1;
-  const Operation* bn = const_weights && !deconv ? FoldableBatchNorm(c, y, channel_axis) : nullptr;
+  std::vector<float> added;
+  const Operation* add =
+      const_weights ? FoldableChannelAdd(c, y, channel_axis, y_dims[1], added) : nullptr;
+  const OperandId pre_bn = add ? add->outputs[0] : y;
+  const Operation* bn = const_weights ? FoldableBatchNorm(c, pre_bn, channel_axis) : nullptr;
   std::vector<float> oihw, bias;
   if (const_weights) {
     // The filter in logical [O, I, KH, KW] order (per group for deconv: [I, O/G, ...] is
@@ -119,9 +157,10 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
     }
     bias.assign(y_dims[1], 0.f);
     if (b != kNoOperand) bias = Floats(c.ConstantBytes(b));
+    for (size_t o = 0; add && o < bias.size(); ++o) bias[o] += added[o];
     if (bn) FoldBatchNorm(c, *bn, oihw, bias, y_dims[1]);
   }
-  const OperandId conv_result = bn ? bn->outputs[0] : y;
+  const OperandId conv_result = bn ? bn->outputs[0] : pre_bn;
   const bool has_bias = const_weights ? true : b != kNoOperand;
 
   // Try the longest post-op chain oneDNN has a fast kernel for.
@@ -196,9 +235,9 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
       ValueId yv = chain.sum ? *chain.sum : c.Destination(chain.result, y_value_md);
       args.push_back({DNNL_ARG_DST, Permuted(c, yv, to_logical)});
       for (const auto& a : chain.binary_args) args.push_back(a);
-      c.AddPrimitive(
-          prim, pd, std::move(args),
-          "conv2d" + std::string(bn ? "+batchNorm" : "") + chain.what + " [" + impl + "]");
+      c.AddPrimitive(prim, pd, std::move(args),
+                     "conv2d" + std::string(add ? "+add" : "") +
+                         std::string(bn ? "+batchNorm" : "") + chain.what + " [" + impl + "]");
       c.Bind(chain.result, yv);
     } else {
       auto d = has_bias
@@ -239,9 +278,12 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
       ValueId yv = c.Destination(chain.result, y_value_md);
       args.push_back({DNNL_ARG_DST, c.View(yv, dst_md)});
       for (const auto& a : chain.binary_args) args.push_back(a);
-      c.AddPrimitive(prim, pd, std::move(args), "convTranspose2d" + chain.what + " [" + impl + "]");
+      c.AddPrimitive(prim, pd, std::move(args),
+                     "convTranspose2d" + std::string(add ? "+add" : "") +
+                         std::string(bn ? "+batchNorm" : "") + chain.what + " [" + impl + "]");
       c.Bind(chain.result, yv);
     }
+    if (add) c.MarkFused(*add);
     if (bn) c.MarkFused(*bn);
     CommitChain(c, chain);
     return true;
