@@ -313,3 +313,26 @@ def test_conv_with_a_separate_bias_add_and_batch_norm(transposed, bias_shape):
                                   bias=b.constant(beta))
         results.append(context.compute(b.build({"y": b.relu(y)}), {"x": x})["y"])
     np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("layout", ["nchw", "nhwc"])
+@pytest.mark.parametrize("then", ["none", "sigmoid", "relu_add"])
+def test_conv_transpose_with_stride_equal_to_kernel(layout, then):
+    # The onednn backend runs these as a matmul and a reorder of the patches; the reference
+    # kernel is the oracle.
+    x, w, bias = rand(1, 6, 4, 5), rand(6, 3, 2, 3), rand(3)
+    if layout == "nhwc":
+        x = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
+    other = rand(1, 3, 8, 15) if layout == "nchw" else rand(1, 8, 15, 3)
+    results = []
+    for backend in ("onednn", "reference"):
+        context = webnn.ML().create_context(backend=backend)
+        b = webnn.MLGraphBuilder(context)
+        inp = b.input("x", {"dataType": "float32", "shape": x.shape})
+        y = b.conv_transpose2d(inp, b.constant(w), strides=[2, 3], bias=b.constant(bias), input_layout=layout)
+        if then == "sigmoid":
+            y = b.sigmoid(y)
+        elif then == "relu_add":
+            y = b.add(b.relu(y), b.constant(other))
+        results.append(context.compute(b.build({"y": y}), {"x": x})["y"])
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-5)

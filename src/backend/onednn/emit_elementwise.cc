@@ -66,6 +66,12 @@ Result<bool> EmitUnary(Compiler& c, const Operation& op) {
       if (chain_len == 0) throw;
       continue;
     }
+    // oneDNN 2.6's reference eltwise, which takes the post-op chains its jit kernel lacks,
+    // computes wrong results with them (cosh = (exp(x) + exp(-x)) / 2 came out 0, and exp(-x)
+    // as linear + an exp post-op came out 0): a shorter chain, down to none, instead.
+    if (!chain.fused.empty() && std::string(pd.impl_info_str()).find("ref") != std::string::npos) {
+      continue;
+    }
     // eltwise writes its source's layout: a graph output in another layout is reordered.
     ValueId yv = c.Destination(chain.result, src);
     std::vector<std::pair<int, ValueId>> args = {{DNNL_ARG_SRC, xv}, {DNNL_ARG_DST, yv}};
