@@ -201,11 +201,16 @@ def main():
                         help="the folder of the three ONNX models and ppocr_keys_v1.txt")
     parser.add_argument("--backend", default=None, help="onednn (default) or reference")
     parser.add_argument("--no-cls", action="store_true", help="skip the direction classifier")
+    # One thread by default: a text line is a small graph (13 ms for the recognizer on one
+    # core), and on a busy machine a thread team waiting for a descheduled member costs more
+    # than the second core gives.
+    parser.add_argument("--threads", type=int, default=1, help="intra-op threads (default 1)")
     args = parser.parse_args()
 
     import webnn  # here, so that the pre-processing above can be imported without the module
 
     options = {"backend": args.backend} if args.backend else {}
+    options["threads"] = args.threads
     context = webnn.ML().create_context(**options)
     try:
         ocr = Ocr(context, args.models, use_cls=not args.no_cls)

