@@ -13,6 +13,9 @@ Usage: export_roundtrip.py WEBNN_CLI REPO_DIR [WORK_DIR]   (ctest: onnx_export_r
    back.onnx must give our runtime's outputs for m.onnx exactly (reference backend).
 2. LeNet and MobileNetV2 (models/) as webnn-graph-json are exported and run by ONNX Runtime:
    within rtol 1e-4 / atol 1e-5 of our runtime on the same graph.
+3. The same for tests/onnx/export_graphs/*.json: conv2d, convTranspose2d and pools in NHWC with
+   every filter layout, and ops exported as several ONNX nodes (gelu, linear, comparisons,
+   where, argMax to int32, strided slice, ...).
 ONNX Runtime is onnxruntime-node from build/npm (scripts/install-npm-deps.sh); without it, or
 without node, the test fails.
 """
@@ -161,6 +164,21 @@ def main():
         run(webnn, "run", g, "--input", f"input={inp}", "--backend", "reference", "--output-dir", work / f"{name}_ours")
         run("node", peer, exported, "--input", f"input={inp}", "--runs", "1", "--warmup", "0",
             "--output-dir", work / f"{name}_ort")
+        ok &= compare(f"{name}: ORT on the export vs ours", outputs(work / f"{name}_ort"), outputs(work / f"{name}_ours"))
+    # 3. Layouts other than NCHW/OIHW and ops exported as several nodes
+    #    (tests/onnx/export_graphs, written by its make_graphs.py).
+    import json
+    for g in sorted((repo / "tests" / "onnx" / "export_graphs").glob("*.json")):
+        name = g.stem
+        feeds = []
+        for inp, desc in json.loads(g.read_text())["inputs"].items():
+            f = work / f"{name}_{inp}.npy"
+            np.save(f, rng.standard_normal(desc["shape"]).astype(np.float32))
+            feeds += ["--input", f"{inp}={f}"]
+        exported = work / f"{name}.onnx"
+        run(webnn, "convert", g, exported)
+        run(webnn, "run", g, *feeds, "--backend", "reference", "--output-dir", work / f"{name}_ours")
+        run("node", peer, exported, *feeds, "--runs", "1", "--warmup", "0", "--output-dir", work / f"{name}_ort")
         ok &= compare(f"{name}: ORT on the export vs ours", outputs(work / f"{name}_ort"), outputs(work / f"{name}_ours"))
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1

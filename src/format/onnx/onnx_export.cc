@@ -576,14 +576,13 @@ class Exporter {
              int64_t{std::get<GatherAttrs>(op.attrs).axis});
         return {};
       case OpKind::kSlice: {
+        // WebNN takes sizes[i] input elements from starts[i] on, every strides[i]-th of them.
         const auto& a = std::get<SliceAttrs>(op.attrs);
         std::vector<int64_t> starts = I64(a.starts), ends, axes, steps;
         for (size_t i = 0; i < a.starts.size(); ++i) {
-          const int64_t step = At(a.strides, i, 1);
-          ends.push_back(a.sizes[i] == 0 ? starts[i]
-                                         : starts[i] + (int64_t{a.sizes[i]} - 1) * step + 1);
+          ends.push_back(starts[i] + int64_t{a.sizes[i]});
           axes.push_back(static_cast<int64_t>(i));
-          steps.push_back(step);
+          steps.push_back(At(a.strides, i, 1));
         }
         Node("Slice",
              {In(op, 0), ConstI64(starts), ConstI64(ends), ConstI64(axes), ConstI64(steps)},
