@@ -336,3 +336,18 @@ def test_conv_transpose_with_stride_equal_to_kernel(layout, then):
             y = b.add(b.relu(y), b.constant(other))
         results.append(context.compute(b.build({"y": y}), {"x": x})["y"])
     np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("sizes,axes", [([8, 12], [2, 3]), ([12, 4], [2, 3]), ([8, 12], [1, 2]), ([7, 9], [2, 3])])
+def test_nearest_resample_matches_the_reference(sizes, axes):
+    # Whole upsampling factors run on oneDNN's nearest resampling, whose rounding agrees with
+    # WebNN's there; other ratios (7/4, 9/6) stay on the reference kernel.
+    x = rand(1, 4, 4, 6) if axes == [2, 3] else rand(1, 4, 6, 3)
+    results = []
+    for backend in ("onednn", "reference"):
+        context = webnn.ML().create_context(backend=backend)
+        b = webnn.MLGraphBuilder(context)
+        inp = b.input("x", {"dataType": "float32", "shape": x.shape})
+        y = b.resample2d(inp, mode="nearest-neighbor", sizes=sizes, axes=axes)
+        results.append(context.compute(b.build({"y": b.relu(y)}), {"x": x})["y"])
+    np.testing.assert_array_equal(results[0], results[1])
