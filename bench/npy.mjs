@@ -26,8 +26,20 @@ export function readNpy(file) {
 }
 
 // Writes a float32 array as .npy version 1.0 (header padded to a multiple of 64 bytes).
+// The .npy type of a typed array (ONNX Runtime's outputs: float32, int32, int64, uint8, ...).
+function npyDescr(data) {
+  const names = {
+    Float32Array: '<f4', Float64Array: '<f8', Int32Array: '<i4', Uint32Array: '<u4',
+    BigInt64Array: '<i8', BigUint64Array: '<u8', Int8Array: '|i1', Uint8Array: '|u1',
+    Int16Array: '<i2', Uint16Array: '<u2',
+  };
+  const descr = names[data.constructor.name];
+  if (!descr) throw new Error(`writeNpy: no .npy type for ${data.constructor.name}`);
+  return descr;
+}
+
 export function writeNpy(file, shape, data) {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  let header = `{'descr': '${npyDescr(data)}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
   header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
   const pre = Buffer.alloc(10);
   pre.write('\x93NUMPY', 0, 'latin1');

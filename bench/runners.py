@@ -80,6 +80,8 @@ class WebnnCli:
         cmd = [str(self.path), "run", str(net.graph)]
         for name, file in net.inputs.items():
             cmd += ["--input", f"{name}={file}"]
+        for name, value in net.dims.items():
+            cmd += ["--dim", f"{name}={value}"]
         cmd += ["--repeat", str(repeat)]
         if self.has_backend:
             if backend:

@@ -14,6 +14,7 @@ PKGS=(
   libonnx-testdata              # the ONNX backend test suite (webnn onnx-conformance)
   python3 python3-dev python3-numpy python3-pytest pybind11-dev # Python bindings and tests
   python3-onnx python3-pil      # ONNX files of the benchmark networks (node and npm, on the machine, run the peer)
+  fonts-dejavu-core             # the OCR tests: text rendered with DejaVu Sans
 )
 missing=()
 for p in "${PKGS[@]}"; do

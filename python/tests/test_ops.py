@@ -276,3 +276,78 @@ def test_validation_errors_come_from_the_library(builder):
         builder.add(x, y)
     with pytest.raises(TypeError, match="float16"):
         builder.add(x, builder.input("h", {"dataType": "float16", "shape": [2, 3]}))
+
+
+def test_binary_with_an_operand_computed_later_is_not_fused():
+    # conv(x) + relu(conv'(x)) with the second branch built after the first conv: the add may not
+    # become a post-op of the first conv, whose other operand does not exist yet when it runs
+    # (an FPN's lateral + upsampled sum, as in PP-OCRv4's detector; the onednn backend aborted).
+    x, w1, w2 = rand(1, 4, 6, 6), rand(4, 4, 1, 1), rand(4, 4, 3, 3)
+    results = []
+    for backend in ("onednn", "reference"):
+        context = webnn.ML().create_context(backend=backend)
+        b = webnn.MLGraphBuilder(context)
+        inp = b.input("x", {"dataType": "float32", "shape": x.shape})
+        a = b.conv2d(inp, b.constant(w1))
+        late = b.relu(b.conv2d(inp, b.constant(w2), padding=[1, 1, 1, 1]))
+        graph = b.build({"y": b.add(a, late)})
+        results.append(context.compute(graph, {"x": x})["y"])
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+@pytest.mark.parametrize("bias_shape", [(4, 1, 1), (1, 4, 1, 1), (1,)])
+def test_conv_with_a_separate_bias_add_and_batch_norm(transposed, bias_shape):
+    # conv / convTranspose -> add(constant per channel) -> batchNormalization -> relu: the onednn
+    # backend folds the add and the normalization into the primitive's bias and weights.
+    x, w, bias = rand(1, 3, 5, 5), rand(3 if transposed else 4, 4 if transposed else 3, 2, 2), rand(*bias_shape)
+    mean, var, scale, beta = rand(4), np.abs(rand(4)) + 0.5, rand(4), rand(4)
+    results = []
+    for backend in ("onednn", "reference"):
+        context = webnn.ML().create_context(backend=backend)
+        b = webnn.MLGraphBuilder(context)
+        inp = b.input("x", {"dataType": "float32", "shape": x.shape})
+        conv = b.conv_transpose2d if transposed else b.conv2d
+        y = b.add(conv(inp, b.constant(w), strides=[2, 2]), b.constant(bias))
+        y = b.batch_normalization(y, b.constant(mean), b.constant(var), scale=b.constant(scale),
+                                  bias=b.constant(beta))
+        results.append(context.compute(b.build({"y": b.relu(y)}), {"x": x})["y"])
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("layout", ["nchw", "nhwc"])
+@pytest.mark.parametrize("then", ["none", "sigmoid", "relu_add"])
+def test_conv_transpose_with_stride_equal_to_kernel(layout, then):
+    # The onednn backend runs these as a matmul and a reorder of the patches; the reference
+    # kernel is the oracle.
+    x, w, bias = rand(1, 6, 4, 5), rand(6, 3, 2, 3), rand(3)
+    if layout == "nhwc":
+        x = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
+    other = rand(1, 3, 8, 15) if layout == "nchw" else rand(1, 8, 15, 3)
+    results = []
+    for backend in ("onednn", "reference"):
+        context = webnn.ML().create_context(backend=backend)
+        b = webnn.MLGraphBuilder(context)
+        inp = b.input("x", {"dataType": "float32", "shape": x.shape})
+        y = b.conv_transpose2d(inp, b.constant(w), strides=[2, 3], bias=b.constant(bias), input_layout=layout)
+        if then == "sigmoid":
+            y = b.sigmoid(y)
+        elif then == "relu_add":
+            y = b.add(b.relu(y), b.constant(other))
+        results.append(context.compute(b.build({"y": y}), {"x": x})["y"])
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("sizes,axes", [([8, 12], [2, 3]), ([12, 4], [2, 3]), ([8, 12], [1, 2]), ([7, 9], [2, 3])])
+def test_nearest_resample_matches_the_reference(sizes, axes):
+    # Whole upsampling factors run on oneDNN's nearest resampling, whose rounding agrees with
+    # WebNN's there; other ratios (7/4, 9/6) stay on the reference kernel.
+    x = rand(1, 4, 4, 6) if axes == [2, 3] else rand(1, 4, 6, 3)
+    results = []
+    for backend in ("onednn", "reference"):
+        context = webnn.ML().create_context(backend=backend)
+        b = webnn.MLGraphBuilder(context)
+        inp = b.input("x", {"dataType": "float32", "shape": x.shape})
+        y = b.resample2d(inp, mode="nearest-neighbor", sizes=sizes, axes=axes)
+        results.append(context.compute(b.build({"y": b.relu(y)}), {"x": x})["y"])
+    np.testing.assert_array_equal(results[0], results[1])

@@ -134,10 +134,17 @@ cp "$conv/lenet.webnn" "$conv/disguised.json"
 check "validate a capnp file named .json" 0 "$webnn" validate "$conv/disguised.json"
 # Usage and bad input.
 check "convert without OUT" 2 "$webnn" convert "$lenet"
-check "convert to an unknown extension" 1 "$webnn" convert "$lenet" "$conv/lenet.onnx"
-contains "unknown extension message" "name it .json or .webnn, or pass --to"
-check "convert --to bogus" 1 "$webnn" convert "$lenet" "$conv/x.webnn" --to onnx
-contains "bad --to message" "--to must be json or capnp"
+check "convert to an unknown extension" 1 "$webnn" convert "$lenet" "$conv/lenet.tflite"
+contains "unknown extension message" "name it .json, .webnn or .onnx, or pass --to"
+check "convert --to bogus" 1 "$webnn" convert "$lenet" "$conv/x.webnn" --to tflite
+contains "bad --to message" "--to must be json, capnp or onnx"
+# ONNX export, and the export imported again.
+check "convert to .onnx" 0 "$webnn" convert "$lenet" "$conv/lenet.onnx"
+contains "onnx export message" "(ONNX, 9 operations"
+check "validate the exported ONNX" 0 "$webnn" validate "$conv/lenet.onnx"
+check "convert --to onnx" 0 "$webnn" convert "$conv/lenet.webnn" "$conv/lenet-onnx.bin" --to onnx
+check "info on the exported ONNX" 0 "$webnn" info "$conv/lenet-onnx.bin"
+contains "exported ONNX keeps the output" "probabilities: float32 .1, 10."
 check "convert a missing file" 1 "$webnn" convert "$tmp/nope.json" "$conv/x.webnn"
 check "convert garbage" 1 "$webnn" convert "$tmp/garbage.json" "$conv/x.webnn"
 [ ! -e "$conv/x.webnn" ] && passed=$((passed + 1)) || {

@@ -21,6 +21,7 @@
 #include "format/capnp/codec.h"
 #include "format/graph_file.h"
 #include "format/json/graph_json.h"
+#include "format/onnx/onnx_export.h"
 #include "onnx_commands.h"
 #include "service/client.h"
 #include "service/server.h"
@@ -67,6 +68,7 @@ input's type and shape, or a PNG/JPEG image for a float32 [1,C,H,W] / [1,H,W,C] 
 
 Options:
   --input NAME=FILE   an input (repeatable)
+  --dim NAME=VALUE    the size of an ONNX model's free input dimension NAME (repeatable)
   --normalize MODE    image normalization: none (default) or imagenet
   --output-dir D      write each output as D/<output name>.npy
   --repeat N          run N times and report min/median/mean time (default 1)
@@ -82,7 +84,7 @@ With --repeat, the input and output tensors are created and written once; each t
 dispatch and the read of every output.
 )";
 
-constexpr char kConvertUsage[] = R"(Usage: webnn convert IN OUT [--to json|capnp] [--dim NAME=VALUE]...
+constexpr char kConvertUsage[] = R"(Usage: webnn convert IN OUT [--to json|capnp|onnx] [--dim NAME=VALUE]...
        webnn convert IN.onnx --report [--dim NAME=VALUE]...
 
 Converts graph file IN to OUT. IN may be webnn-graph-json, Cap'n Proto or an ONNX model (told by
@@ -98,6 +100,8 @@ OUT's format is --to if given, else OUT's extension:
   json   (.json)   webnn-graph-json; constants over 1 KiB go to <stem>.weights and
                    <stem>.manifest.json next to OUT (WGWT), smaller ones inline
   capnp  (.webnn)  one self-contained Cap'n Proto message (schema/webnn.capnp), constants inline
+  onnx   (.onnx)   an ONNX model (opset 17), constants as initializers, for a second runtime;
+                   an operator without an ONNX form yet is an error naming it
 
 Exit status 0 on success, 1 with the reason on stderr if IN cannot be loaded or OUT written.
 )";
@@ -235,8 +239,8 @@ int CmdConvert(const std::vector<std::string>& args) {
     } else if (args[i] == "--to") {
       if (i + 1 >= args.size()) return Fail("--to needs a value: json or capnp");
       to = args[++i];
-      if (to != "json" && to != "capnp") {
-        return Fail("--to must be json or capnp, got '" + to + "'");
+      if (to != "json" && to != "capnp" && to != "onnx") {
+        return Fail("--to must be json, capnp or onnx, got '" + to + "'");
       }
     } else if (args[i].starts_with("--")) {
       return Fail("unknown option " + args[i] + " (see webnn convert --help)");
@@ -255,9 +259,11 @@ int CmdConvert(const std::vector<std::string>& args) {
       to = "json";
     } else if (out.extension() == ".webnn") {
       to = "capnp";
+    } else if (out.extension() == ".onnx") {
+      to = "onnx";
     } else {
       return Fail("cannot tell the output format from '" + out.string() +
-                  "': name it .json or .webnn, or pass --to json|capnp");
+                  "': name it .json, .webnn or .onnx, or pass --to json|capnp|onnx");
     }
   }
   auto graph = format::LoadGraphFile(in, ContextLimits{}, file_options);
@@ -266,12 +272,14 @@ int CmdConvert(const std::vector<std::string>& args) {
     if (report) cli::OnnxReport(in, file_options.dims);
     return 1;
   }
-  Status s = to == "json" ? SaveGraphJson(*graph, out) : SaveGraphCapnp(*graph, out);
+  Status s = to == "json"    ? SaveGraphJson(*graph, out)
+             : to == "onnx" ? format::SaveGraphOnnx(*graph, out)
+                            : SaveGraphCapnp(*graph, out);
   if (!s.ok()) return Fail(s.error().ToString());
   std::error_code ec;
   const uintmax_t bytes = fs::file_size(out, ec);
   std::cout << in.string() << " -> " << out.string() << " ("
-            << (to == "json" ? "webnn-graph-json" : "Cap'n Proto") << ", "
+            << (to == "json" ? "webnn-graph-json" : to == "onnx" ? "ONNX" : "Cap'n Proto") << ", "
             << graph->operations.size() << " operations, " << (ec ? 0 : bytes) << " bytes";
   const size_t inline_threshold = JsonSaveOptions{}.inline_threshold;
   const bool sidecar = to == "json" && std::any_of(graph->constants.begin(), graph->constants.end(),
@@ -404,6 +412,7 @@ int CmdRun(const std::vector<std::string>& args) {
   std::string output_dir, normalize = "none";
   int repeat = 1, top = 0;
   MLContextOptions context_options;
+  std::map<std::string, uint32_t> dims;  // --dim NAME=VALUE: an ONNX model's free dimensions
   for (size_t i = 0; i < args.size(); ++i) {
     if (ParseExecutorOption(args, i, context_options)) continue;
     const std::string& a = args[i];
@@ -412,7 +421,10 @@ int CmdRun(const std::vector<std::string>& args) {
         throw Exception(MakeError(ErrorCode::kTypeError, a, " needs a value"));
       return args[++i];
     };
-    if (a == "--input") {
+    if (a == "--dim") {
+      Status s = cli::ParseDimOption(value(), dims);
+      if (!s.ok()) return Fail(s.error().ToString());
+    } else if (a == "--input") {
       std::string v = value();
       const size_t eq = v.find('=');
       if (eq == std::string::npos || eq == 0)
@@ -440,7 +452,7 @@ int CmdRun(const std::vector<std::string>& args) {
   }
   auto context = ML().createContext(context_options);
   auto t0 = std::chrono::steady_clock::now();
-  MLGraph graph = context->loadGraph(graph_path);
+  MLGraph graph = context->loadGraph(graph_path, dims);
   const double load_ms = MsSince(t0);
   HostTensors inputs;
   for (const auto& [name, desc] : graph.inputDescriptors()) {

@@ -48,6 +48,38 @@ const Operation* FoldableBatchNorm(Compiler& c, OperandId result, size_t channel
   return bn;
 }
 
+// An addition of a constant that varies at most along the channel axis, reading `result` and
+// nothing else: a bias an exporter left as its own node (PaddlePaddle's ConvTranspose + Add).
+// Returns the operation with the per-channel values in `per_channel` (out_channels of them).
+const Operation* FoldableChannelAdd(Compiler& c, OperandId result, size_t channel_axis,
+                                    size_t out_channels, std::vector<float>& per_channel) {
+  const Operation* add = c.SoleConsumer(result);
+  if (!add || add->kind != OpKind::kAdd || add->inputs.size() != 2) return nullptr;
+  const OperandId other = add->inputs[0] == result ? add->inputs[1] : add->inputs[0];
+  if (other == result || !c.IsConstant(other)) return nullptr;
+  const OperandDescriptor& od = c.desc(other);
+  const auto& rs = c.desc(result).shape;
+  if (od.dataType != DataType::kFloat32 || od.rank() > rs.size() ||
+      c.desc(add->outputs[0]).shape != rs) {
+    return nullptr;
+  }
+  // Right-aligned broadcasting: every axis of `other` is 1 but the channel axis's.
+  const size_t offset = rs.size() - od.rank();
+  size_t channels = 1;
+  for (size_t i = 0; i < od.rank(); ++i) {
+    if (i + offset == channel_axis) {
+      channels = od.shape[i];
+    } else if (od.shape[i] != 1) {
+      return nullptr;
+    }
+  }
+  if (channels != 1 && channels != out_channels) return nullptr;
+  std::vector<float> values = Floats(c.ConstantBytes(other));
+  per_channel.assign(out_channels, values.empty() ? 0.f : values[0]);
+  if (channels == out_channels) per_channel = std::move(values);
+  return add;
+}
+
 void FoldBatchNorm(Compiler& c, const Operation& bn, std::vector<float>& oihw,
                    std::vector<float>& bias, size_t out_channels) {
   const auto& a = std::get<BatchNormalizationAttrs>(bn.attrs);
@@ -85,6 +117,83 @@ struct ConvGeometry {
   memory::dims strides, dilates, pad_l, pad_r;
 };
 
+// A transposed convolution whose stride equals its kernel, without padding or dilation (the
+// 2x2 stride-2 upsampling of segmentation heads such as DBNet's): every input pixel writes its
+// own KH x KW patch, so it is one matmul [N*H*W, C] x [C, O*KH*KW] followed by a reorder of
+// the patches into place. oneDNN 2.6's deconvolution kernels take ~0.5 GFLOP/s on this shape
+// (PP-OCRv4's detector: 90 ms for 59 M multiply-adds); its matmul is at full speed.
+bool IsPatchDeconvolution(const ConvGeometry& geo, const memory::dims& weights_dims) {
+  return weights_dims.size() == 4 && geo.strides[0] == weights_dims[2] &&
+         geo.strides[1] == weights_dims[3] && geo.dilates[0] == 0 && geo.dilates[1] == 0 &&
+         geo.pad_l[0] == 0 && geo.pad_l[1] == 0 && geo.pad_r[0] == 0 && geo.pad_r[1] == 0;
+}
+
+// `oihw` and `bias` are the (folded) constant weights in logical [O, C, KH, KW] order and the
+// per-output-channel bias; `result` is the operand the deconvolution (and folded ops) produce.
+// Post-ops: the leading run of eltwise operations after `result` (they commute with moving
+// patches around; binary ones would need the patch layout).
+bool EmitPatchDeconvolution(Compiler& c, OperandId x, OperandId result,
+                            const std::vector<int>& to_logical, const memory::dims& x_dims,
+                            const memory::dims& weights_dims, const std::vector<float>& oihw,
+                            const std::vector<float>& bias, std::vector<const Operation*> folded) {
+  const int64_t n = x_dims[0], ch = x_dims[1], h = x_dims[2], w = x_dims[3];
+  const int64_t o = weights_dims[0], kh = weights_dims[2], kw = weights_dims[3];
+  const int64_t cols = o * kh * kw;
+  // B[c, (o, kh, kw)] and the bias repeated over each patch.
+  std::vector<float> b_mat(static_cast<size_t>(ch * cols)), b_bias(static_cast<size_t>(cols));
+  for (int64_t oc = 0; oc < o; ++oc) {
+    for (int64_t ic = 0; ic < ch; ++ic) {
+      for (int64_t k = 0; k < kh * kw; ++k) {
+        b_mat[ic * cols + oc * kh * kw + k] = oihw[(oc * ch + ic) * kh * kw + k];
+      }
+    }
+    for (int64_t k = 0; k < kh * kw; ++k) b_bias[oc * kh * kw + k] = bias[oc];
+  }
+  // The longest eltwise-only chain.
+  size_t eltwise_len = 0;
+  for (;; ++eltwise_len) {
+    PostOpChain probe = FusePostOps(c, result, to_logical, eltwise_len + 1);
+    if (probe.fused.size() != eltwise_len + 1 || !probe.binary_args.empty()) break;
+  }
+  const PostOpChain chain = FusePostOps(c, result, to_logical, eltwise_len);
+  dnnl::primitive_attr attr = c.Attr();
+  attr.set_post_ops(chain.ops);
+  const md_t a_md = PlainMd({n * h * w, ch}, dt::f32);
+  const md_t b_md = PlainMd({ch, cols}, dt::f32);
+  const md_t bias_md = PlainMd({1, cols}, dt::f32);
+  const md_t m_md = PlainMd({n * h * w, cols}, dt::f32);
+  dnnl::matmul::primitive_desc pd;
+  try {
+    pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(a_md, b_md, bias_md, m_md), attr,
+                                      c.engine());
+  } catch (const dnnl::error&) {
+    return false;
+  }
+  // The input as NHWC rows: [N*H*W, C].
+  const md_t x_nhwc(x_dims, dt::f32, memory::format_tag::nhwc);
+  ValueId xv = c.View(c.Reordered(Permuted(c, c.Value(x), to_logical), x_nhwc), a_md);
+  ValueId bv = c.Prepack(b_md, b_mat.data(), b_md);
+  ValueId biasv = c.Prepack(bias_md, b_bias.data(), bias_md);
+  ValueId mv = c.NewValue(m_md);
+  c.AddPrimitive(
+      dnnl::matmul(pd), pd,
+      {{DNNL_ARG_SRC, xv}, {DNNL_ARG_WEIGHTS, bv}, {DNNL_ARG_BIAS, biasv}, {DNNL_ARG_DST, mv}},
+      "convTranspose2d as matmul" + chain.what + " [" + pd.impl_info_str() + "]");
+  // Patches into place: [N, H, W, O, KH, KW] -> the destination seen as [N, O, H, KH, W, KW].
+  const memory::dims dims6 = {n, o, h, kh, w, kw};
+  const md_t src6(dims6, dt::f32, memory::dims{h * w * cols, kh * kw, w * cols, kw, cols, 1});
+  const OperandDescriptor& yd = c.desc(chain.result);
+  ValueId yv = c.Destination(chain.result, PlainMd(yd));
+  const md_t y_logical = c.Md(yv).permute_axes(to_logical);
+  const auto& st = y_logical.data.format_desc.blocking.strides;
+  const md_t dst6(dims6, dt::f32, memory::dims{st[0], st[1], kh * st[2], st[2], kw * st[3], st[3]});
+  c.AddReorder(c.View(mv, src6), c.View(yv, dst6));
+  c.Bind(chain.result, yv);
+  for (const Operation* op : folded) c.MarkFused(*op);
+  CommitChain(c, chain);
+  return true;
+}
+
 // Emits a convolution or deconvolution. `filter_perm` maps the filter's WebNN axes to logical
 // [O, I, KH, KW]; `groups` splits O and I; `deconv` picks the primitive.
 Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout layout,
@@ -112,10 +221,16 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
     weights_dims = {groups, y_dims[1] / groups, x_dims[1] / groups, w_logical[2], w_logical[3]};
   }
 
-  // Weights (and bias) as constants, with a following batchNormalization folded in.
+  // Weights (and bias) as constants, with a following constant per-channel addition and
+  // batchNormalization folded in. The logical filter is [O, I(/G), KH, KW] for both primitives
+  // (a deconvolution only when ungrouped), so scaling output channel o scales one O slice.
   const bool const_weights = c.IsConstant(w) && (b == kNoOperand || c.IsConstant(b));
   const size_t channel_axis = layout == InputOperandLayout::kNhwc ? 3 : 1;
-  const Operation* bn = const_weights && !deconv ? FoldableBatchNorm(c, y, channel_axis) : nullptr;
+  std::vector<float> added;
+  const Operation* add =
+      const_weights ? FoldableChannelAdd(c, y, channel_axis, y_dims[1], added) : nullptr;
+  const OperandId pre_bn = add ? add->outputs[0] : y;
+  const Operation* bn = const_weights ? FoldableBatchNorm(c, pre_bn, channel_axis) : nullptr;
   std::vector<float> oihw, bias;
   if (const_weights) {
     // The filter in logical [O, I, KH, KW] order (per group for deconv: [I, O/G, ...] is
@@ -134,9 +249,10 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
     }
     bias.assign(y_dims[1], 0.f);
     if (b != kNoOperand) bias = Floats(c.ConstantBytes(b));
+    for (size_t o = 0; add && o < bias.size(); ++o) bias[o] += added[o];
     if (bn) FoldBatchNorm(c, *bn, oihw, bias, y_dims[1]);
   }
-  const OperandId conv_result = bn ? bn->outputs[0] : y;
+  const OperandId conv_result = bn ? bn->outputs[0] : pre_bn;
   const bool has_bias = const_weights ? true : b != kNoOperand;
 
   // Try the longest post-op chain oneDNN has a fast kernel for.
@@ -164,6 +280,15 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
   const bool try_sum =
       !deconv && !window_in_padding && with_sum.sum &&
       std::find(op.inputs.begin(), op.inputs.end(), with_sum.sum_operand) == op.inputs.end();
+  if (deconv && const_weights && groups == 1 && IsPatchDeconvolution(geo, weights_dims)) {
+    std::vector<const Operation*> folded;
+    if (add) folded.push_back(add);
+    if (bn) folded.push_back(bn);
+    if (EmitPatchDeconvolution(c, x, conv_result, to_logical, x_dims, weights_dims, oihw, bias,
+                               folded)) {
+      return true;
+    }
+  }
   const size_t candidates = max_chain + 1 + (try_sum ? 1 : 0);
   for (size_t k = 0; k < candidates; ++k) {
     const bool last = k + 1 == candidates;
@@ -239,9 +364,10 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
     args.push_back({DNNL_ARG_DST, Permuted(c, yv, to_logical)});
     for (const auto& a : chain.binary_args) args.push_back(a);
     c.AddPrimitive(prim, pd, std::move(args),
-                   std::string(deconv ? "convTranspose2d" : "conv2d") + (bn ? "+batchNorm" : "") +
-                       chain.what + " [" + impl + "]");
+                   std::string(deconv ? "convTranspose2d" : "conv2d") + (add ? "+add" : "") +
+                       (bn ? "+batchNorm" : "") + chain.what + " [" + impl + "]");
     c.Bind(chain.result, yv);
+    if (add) c.MarkFused(*add);
     if (bn) c.MarkFused(*bn);
     CommitChain(c, chain);
     return true;

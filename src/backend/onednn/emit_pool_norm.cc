@@ -219,8 +219,21 @@ Result<bool> EmitReduce(Compiler& c, const Operation& op) {
 Result<bool> EmitResample2d(Compiler& c, const Operation& op) {
   const OperandId x = op.inputs[0], y = op.outputs[0];
   const auto& a = std::get<Resample2dAttrs>(op.attrs);
-  if (!IsF32(c, x) || a.mode != InterpolationMode::kLinear) return false;
+  if (!IsF32(c, x)) return false;
   std::vector<uint32_t> axes = a.axes ? *a.axes : std::vector<uint32_t>{2, 3};
+  if (a.mode == InterpolationMode::kNearestNeighbor) {
+    // WebNN reads input ceil((o + 0.5) * in / out - 1) (halves round down), oneDNN
+    // round((o + 0.5) * in / out - 0.5) (halves away from zero): the same index floor(o / f)
+    // when out = f * in for a whole f, where no half occurs; other ratios stay on the
+    // reference kernel. (The FPN upsampling of detection models is x2, x4, x8.)
+    for (uint32_t axis : axes) {
+      if (axis >= c.desc(x).rank()) return false;
+      const uint32_t in = c.desc(x).shape[axis], out = c.desc(y).shape[axis];
+      if (in == 0 || out < in || out % in != 0) return false;
+    }
+  }
+  const algorithm alg = a.mode == InterpolationMode::kLinear ? algorithm::resampling_linear
+                                                             : algorithm::resampling_nearest;
   std::vector<int> to_logical;
   if (axes == std::vector<uint32_t>{2, 3}) {
     to_logical = IdentityPerm(4);
@@ -232,8 +245,7 @@ Result<bool> EmitResample2d(Compiler& c, const Operation& op) {
   ValueId xv = Permuted(c, c.Dense(c.Value(x)), to_logical);
   ValueId yv = c.Destination(y, PlainMd(c.desc(y)));
   ValueId yl = Permuted(c, yv, to_logical);
-  dnnl::resampling_forward::desc d(dnnl::prop_kind::forward_inference, algorithm::resampling_linear,
-                                   c.Md(xv), c.Md(yl));
+  dnnl::resampling_forward::desc d(dnnl::prop_kind::forward_inference, alg, c.Md(xv), c.Md(yl));
   dnnl::resampling_forward::primitive_desc pd(d, c.Attr(), c.engine());
   c.AddPrimitive(dnnl::resampling_forward(pd), pd, {{DNNL_ARG_SRC, xv}, {DNNL_ARG_DST, yl}},
                  "resample2d [" + std::string(pd.impl_info_str()) + "]");

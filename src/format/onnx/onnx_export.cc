@@ -1,0 +1,781 @@
+#include "format/onnx/onnx_export.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <numeric>
+#include <optional>
+#include <variant>
+
+namespace webnn::format {
+
+namespace {
+
+constexpr int64_t kOpset = 17;
+
+Result<int> ToOnnxType(DataType t) {
+  switch (t) {
+    case DataType::kFloat32:
+      return onnx::TensorProto::FLOAT;
+    case DataType::kFloat16:
+      return onnx::TensorProto::FLOAT16;
+    case DataType::kInt32:
+      return onnx::TensorProto::INT32;
+    case DataType::kUint32:
+      return onnx::TensorProto::UINT32;
+    case DataType::kInt64:
+      return onnx::TensorProto::INT64;
+    case DataType::kUint64:
+      return onnx::TensorProto::UINT64;
+    case DataType::kInt8:
+      return onnx::TensorProto::INT8;
+    case DataType::kUint8:
+      return onnx::TensorProto::UINT8;
+    case DataType::kInt4:
+    case DataType::kUint4:
+      break;
+  }
+  return MakeError(ErrorCode::kNotSupportedError, "ONNX export: data type ", DataTypeName(t),
+                   " is not exported (int4/uint4 tensors are packed differently in ONNX)");
+}
+
+std::vector<int64_t> I64(const std::vector<uint32_t>& v) { return {v.begin(), v.end()}; }
+
+uint32_t At(const std::optional<UintList>& v, size_t i, uint32_t fallback) {
+  return v && i < v->size() ? (*v)[i] : fallback;
+}
+
+class Exporter {
+ public:
+  explicit Exporter(const GraphInfo& g) : g_(g) {}
+
+  Result<std::string> Run() {
+    model_.set_ir_version(8);  // ONNX 1.12's IR version, for opset 17
+    model_.set_producer_name("webnn-cpp");
+    auto* opset = model_.add_opset_import();
+    opset->set_domain("");
+    opset->set_version(kOpset);
+    graph_ = model_.mutable_graph();
+    graph_->set_name(g_.name.empty() ? "webnn" : g_.name);
+    names_.resize(g_.operands.size());
+    for (OperandId id = 0; id < g_.operands.size(); ++id) {
+      const Operand& o = g_.operands[id];
+      names_[id] = o.kind == OperandKind::kInput ? o.name : "v" + std::to_string(id);
+    }
+    for (const GraphOutput& out : g_.outputs) {
+      // A graph output is written under its own name, unless that operand is an input or
+      // constant or a second output: an Identity node then gives the name.
+      const Operand& o = g_.operands[out.operand];
+      if (o.kind == OperandKind::kOutput && !renamed_[out.operand]) {
+        names_[out.operand] = out.name;
+        renamed_[out.operand] = true;
+      }
+    }
+    for (OperandId id : g_.inputs) {
+      WEBNN_RETURN_IF_ERROR(AddValueInfo(graph_->add_input(), names_[id], g_.operands[id].desc));
+    }
+    for (const auto& [id, bytes] : g_.constants) {
+      WEBNN_RETURN_IF_ERROR(AddInitializer(names_[id], g_.operands[id].desc, bytes.span()));
+    }
+    for (const Operation& op : g_.operations) {
+      Status s = Emit(op);
+      if (!s.ok()) {
+        return std::move(s.error().Prefix("ONNX export of " + std::string(OpName(op.kind)) +
+                                          (op.label.empty() ? "" : " '" + op.label + "'")));
+      }
+    }
+    for (const GraphOutput& out : g_.outputs) {
+      if (names_[out.operand] != out.name) Node("Identity", {names_[out.operand]}, {out.name});
+      WEBNN_RETURN_IF_ERROR(
+          AddValueInfo(graph_->add_output(), out.name, g_.operands[out.operand].desc));
+    }
+    std::string bytes;
+    if (!model_.SerializeToString(&bytes)) {
+      return MakeError(ErrorCode::kOperationError, "ONNX export: the model does not serialize");
+    }
+    return bytes;
+  }
+
+ private:
+  Status AddValueInfo(onnx::ValueInfoProto* info, const std::string& name,
+                      const OperandDescriptor& d) {
+    WEBNN_ASSIGN_OR_RETURN(int type, ToOnnxType(d.dataType));
+    info->set_name(name);
+    auto* t = info->mutable_type()->mutable_tensor_type();
+    t->set_elem_type(type);
+    auto* shape = t->mutable_shape();
+    for (uint32_t dim : d.shape) shape->add_dim()->set_dim_value(dim);
+    return {};
+  }
+
+  Status AddInitializer(const std::string& name, const OperandDescriptor& d,
+                        std::span<const std::byte> bytes) {
+    WEBNN_ASSIGN_OR_RETURN(int type, ToOnnxType(d.dataType));
+    auto* t = graph_->add_initializer();
+    t->set_name(name);
+    t->set_data_type(type);
+    for (uint32_t dim : d.shape) t->add_dims(dim);
+    t->set_raw_data(bytes.data(), bytes.size());  // little-endian, as ONNX's raw_data
+    return {};
+  }
+
+  // A new int64 (or float) constant; returns its name.
+  std::string ConstI64(const std::vector<int64_t>& v, bool scalar = false) {
+    const std::string name = "k" + std::to_string(counter_++);
+    auto* t = graph_->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::INT64);
+    if (!scalar) t->add_dims(static_cast<int64_t>(v.size()));
+    for (int64_t x : v) t->add_int64_data(x);
+    return name;
+  }
+  // A scalar of the operand's data type.
+  Result<std::string> ConstScalar(double v, DataType type) {
+    const std::string name = "k" + std::to_string(counter_++);
+    WEBNN_ASSIGN_OR_RETURN(int onnx_type, ToOnnxType(type));
+    auto* t = graph_->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx_type);
+    switch (type) {
+      case DataType::kFloat32:
+        t->add_float_data(static_cast<float>(v));
+        break;
+      case DataType::kInt32:
+      case DataType::kInt8:
+      case DataType::kUint8:
+        t->add_int32_data(static_cast<int32_t>(v));
+        break;
+      case DataType::kInt64:
+        t->add_int64_data(static_cast<int64_t>(v));
+        break;
+      case DataType::kUint32:
+      case DataType::kUint64:
+        t->add_uint64_data(static_cast<uint64_t>(v));
+        break;
+      default:
+        return MakeError(ErrorCode::kNotSupportedError, "a ", DataTypeName(type),
+                         " scalar is not exported");
+    }
+    return name;
+  }
+  std::string Temp() { return "t" + std::to_string(counter_++); }
+
+  onnx::NodeProto* Node(const std::string& type, const std::vector<std::string>& inputs,
+                        const std::vector<std::string>& outputs) {
+    auto* n = graph_->add_node();
+    n->set_op_type(type);
+    n->set_name("n" + std::to_string(graph_->node_size() - 1));
+    for (const auto& i : inputs) n->add_input(i);
+    for (const auto& o : outputs) n->add_output(o);
+    return n;
+  }
+  static void Attr(onnx::NodeProto* n, const std::string& name, int64_t v) {
+    auto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(v);
+  }
+  static void Attr(onnx::NodeProto* n, const std::string& name, double v) {
+    auto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_f(static_cast<float>(v));
+  }
+  static void Attr(onnx::NodeProto* n, const std::string& name, const std::vector<int64_t>& v) {
+    auto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INTS);
+    for (int64_t x : v) a->add_ints(x);
+  }
+  static void Attr(onnx::NodeProto* n, const std::string& name, const std::string& v) {
+    auto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::STRING);
+    a->set_s(v);
+  }
+
+  const std::string& In(const Operation& op, size_t i) const { return names_[op.inputs[i]]; }
+  const std::string& Out(const Operation& op, size_t i = 0) const { return names_[op.outputs[i]]; }
+  const OperandDescriptor& InDesc(const Operation& op, size_t i) const {
+    return g_.operands[op.inputs[i]].desc;
+  }
+  const OperandDescriptor& OutDesc(const Operation& op) const {
+    return g_.operands[op.outputs[0]].desc;
+  }
+  bool Has(const Operation& op, size_t i) const {
+    return i < op.inputs.size() && op.inputs[i] != kNoOperand;
+  }
+
+  std::string Transposed(const std::string& x, const std::vector<int64_t>& perm) {
+    const std::string t = Temp();
+    Attr(Node("Transpose", {x}, {t}), "perm", perm);
+    return t;
+  }
+
+  // WebNN's uint8 0/1 results from ONNX's bool.
+  void ToUint8(const std::string& bool_value, const std::string& out) {
+    Attr(Node("Cast", {bool_value}, {out}), "to", int64_t{onnx::TensorProto::UINT8});
+  }
+
+  Status Conv(const Operation& op) {
+    const auto& a = std::get<Conv2dAttrs>(op.attrs);
+    const bool nhwc = a.inputLayout == InputOperandLayout::kNhwc;
+    std::string x = nhwc ? Transposed(In(op, 0), {0, 3, 1, 2}) : In(op, 0);
+    std::string w = In(op, 1);
+    switch (a.filterLayout) {
+      case Conv2dFilterOperandLayout::kOihw:
+        break;
+      case Conv2dFilterOperandLayout::kHwio:
+        w = Transposed(w, {3, 2, 0, 1});
+        break;
+      case Conv2dFilterOperandLayout::kOhwi:
+        w = Transposed(w, {0, 3, 1, 2});
+        break;
+      case Conv2dFilterOperandLayout::kIhwo:
+        w = Transposed(w, {3, 0, 1, 2});
+        break;
+    }
+    std::vector<std::string> inputs = {x, w};
+    if (Has(op, 2)) inputs.push_back(In(op, 2));
+    const std::string y = nhwc ? Temp() : Out(op);
+    auto* n = Node("Conv", inputs, {y});
+    Attr(n, "strides", std::vector<int64_t>{At(a.strides, 0, 1), At(a.strides, 1, 1)});
+    Attr(n, "dilations", std::vector<int64_t>{At(a.dilations, 0, 1), At(a.dilations, 1, 1)});
+    // WebNN [beginH, endH, beginW, endW] -> ONNX [beginH, beginW, endH, endW].
+    Attr(n, "pads",
+         std::vector<int64_t>{At(a.padding, 0, 0), At(a.padding, 2, 0), At(a.padding, 1, 0),
+                              At(a.padding, 3, 0)});
+    Attr(n, "group", int64_t{a.groups});
+    if (nhwc) Attr(Node("Transpose", {y}, {Out(op)}), "perm", std::vector<int64_t>{0, 2, 3, 1});
+    return {};
+  }
+
+  Status ConvTranspose(const Operation& op) {
+    const auto& a = std::get<ConvTranspose2dAttrs>(op.attrs);
+    const bool nhwc = a.inputLayout == InputOperandLayout::kNhwc;
+    std::string x = nhwc ? Transposed(In(op, 0), {0, 3, 1, 2}) : In(op, 0);
+    std::string w = In(op, 1);  // ONNX: [C_in, C_out / groups, kH, kW] = iohw
+    switch (a.filterLayout) {
+      case ConvTranspose2dFilterOperandLayout::kIohw:
+        break;
+      case ConvTranspose2dFilterOperandLayout::kHwoi:
+        w = Transposed(w, {3, 2, 0, 1});
+        break;
+      case ConvTranspose2dFilterOperandLayout::kOhwi:
+        w = Transposed(w, {3, 0, 1, 2});
+        break;
+    }
+    const auto& xs = InDesc(op, 0).shape;
+    const auto& ys = OutDesc(op).shape;
+    const auto& ws = InDesc(op, 1).shape;
+    // Kernel size from the filter in its layout.
+    uint32_t kh = 0, kw = 0;
+    switch (a.filterLayout) {
+      case ConvTranspose2dFilterOperandLayout::kIohw:
+        kh = ws[2], kw = ws[3];
+        break;
+      case ConvTranspose2dFilterOperandLayout::kHwoi:
+        kh = ws[0], kw = ws[1];
+        break;
+      case ConvTranspose2dFilterOperandLayout::kOhwi:
+        kh = ws[1], kw = ws[2];
+        break;
+    }
+    const int64_t in_h = xs[nhwc ? 1 : 2], in_w = xs[nhwc ? 2 : 3];
+    const int64_t out_h = ys[nhwc ? 1 : 2], out_w = ys[nhwc ? 2 : 3];
+    const int64_t sh = At(a.strides, 0, 1), sw = At(a.strides, 1, 1);
+    const int64_t dh = At(a.dilations, 0, 1), dw = At(a.dilations, 1, 1);
+    const std::vector<int64_t> pads = {At(a.padding, 0, 0), At(a.padding, 2, 0),
+                                       At(a.padding, 1, 0), At(a.padding, 3, 0)};
+    // The output padding that gives WebNN's output size (outputSizes included).
+    const int64_t oph = out_h - ((in_h - 1) * sh + (kh - 1) * dh + 1 - pads[0] - pads[2]);
+    const int64_t opw = out_w - ((in_w - 1) * sw + (kw - 1) * dw + 1 - pads[1] - pads[3]);
+    std::vector<std::string> inputs = {x, w};
+    if (Has(op, 2)) inputs.push_back(In(op, 2));
+    const std::string y = nhwc ? Temp() : Out(op);
+    auto* n = Node("ConvTranspose", inputs, {y});
+    Attr(n, "strides", std::vector<int64_t>{sh, sw});
+    Attr(n, "dilations", std::vector<int64_t>{dh, dw});
+    Attr(n, "pads", pads);
+    Attr(n, "output_padding", std::vector<int64_t>{oph, opw});
+    Attr(n, "group", int64_t{a.groups});
+    if (nhwc) Attr(Node("Transpose", {y}, {Out(op)}), "perm", std::vector<int64_t>{0, 2, 3, 1});
+    return {};
+  }
+
+  Status Pool(const Operation& op, const std::string& type) {
+    const auto& a = std::get<Pool2dAttrs>(op.attrs);
+    const bool nhwc = a.layout == InputOperandLayout::kNhwc;
+    const auto& xs = InDesc(op, 0).shape;
+    const auto& ys = OutDesc(op).shape;
+    const int64_t in_h = xs[nhwc ? 1 : 2], in_w = xs[nhwc ? 2 : 3];
+    const int64_t out_h = ys[nhwc ? 1 : 2], out_w = ys[nhwc ? 2 : 3];
+    const int64_t kh = At(a.windowDimensions, 0, static_cast<uint32_t>(in_h));
+    const int64_t kw = At(a.windowDimensions, 1, static_cast<uint32_t>(in_w));
+    const int64_t sh = At(a.strides, 0, 1), sw = At(a.strides, 1, 1);
+    const int64_t dh = At(a.dilations, 0, 1), dw = At(a.dilations, 1, 1);
+    const std::vector<int64_t> pads = {At(a.padding, 0, 0), At(a.padding, 2, 0),
+                                       At(a.padding, 1, 0), At(a.padding, 3, 0)};
+    // Floor or ceiling rounding: whichever gives WebNN's output size (outputSizes included).
+    const int64_t floor_h = (in_h + pads[0] + pads[2] - ((kh - 1) * dh + 1)) / sh + 1;
+    const int64_t floor_w = (in_w + pads[1] + pads[3] - ((kw - 1) * dw + 1)) / sw + 1;
+    const bool ceil = out_h != floor_h || out_w != floor_w;
+    if (ceil && (out_h > floor_h + 1 || out_w > floor_w + 1)) {
+      return MakeError(ErrorCode::kNotSupportedError, "output sizes [", out_h, ", ", out_w,
+                       "] are neither floor nor ceiling rounding");
+    }
+    const std::string x = nhwc ? Transposed(In(op, 0), {0, 3, 1, 2}) : In(op, 0);
+    const std::string y = nhwc ? Temp() : Out(op);
+    auto* n = Node(type, {x}, {y});
+    Attr(n, "kernel_shape", std::vector<int64_t>{kh, kw});
+    Attr(n, "strides", std::vector<int64_t>{sh, sw});
+    Attr(n, "pads", pads);
+    if (ceil) Attr(n, "ceil_mode", int64_t{1});
+    if (type == "AveragePool") {
+      // WebNN averages over the window's elements inside the input.
+      if (dh != 1 || dw != 1) {
+        return MakeError(ErrorCode::kNotSupportedError,
+                         "dilated averagePool2d has no ONNX form before opset 19");
+      }
+    } else if (type == "LpPool") {
+      Attr(n, "p", int64_t{2});
+      if (dh != 1 || dw != 1) {
+        return MakeError(ErrorCode::kNotSupportedError, "dilated l2Pool2d has no ONNX form");
+      }
+    } else {
+      Attr(n, "dilations", std::vector<int64_t>{dh, dw});
+    }
+    if (nhwc) Attr(Node("Transpose", {y}, {Out(op)}), "perm", std::vector<int64_t>{0, 2, 3, 1});
+    return {};
+  }
+
+  Status Reduce(const Operation& op, const std::string& type) {
+    const auto& a = std::get<ReduceAttrs>(op.attrs);
+    std::vector<int64_t> axes;
+    if (a.axes) {
+      axes = I64(*a.axes);
+    } else {
+      axes.resize(InDesc(op, 0).rank());
+      std::iota(axes.begin(), axes.end(), 0);
+    }
+    if (axes.empty()) {
+      // WebNN: no axes reduces nothing, but still applies the reduction's element function.
+      return MakeError(ErrorCode::kNotSupportedError, "an empty axes list is not exported");
+    }
+    onnx::NodeProto* n;
+    if (type == "ReduceSum") {  // opset 13+: axes as an input
+      n = Node(type, {In(op, 0), ConstI64(axes)}, {Out(op)});
+    } else {
+      n = Node(type, {In(op, 0)}, {Out(op)});
+      Attr(n, "axes", axes);
+    }
+    Attr(n, "keepdims", int64_t{a.keepDimensions ? 1 : 0});
+    return {};
+  }
+
+  Status Emit(const Operation& op) {
+    auto same = [&](const std::string& type) -> Status {
+      std::vector<std::string> inputs;
+      for (size_t i = 0; i < op.inputs.size(); ++i) inputs.push_back(Has(op, i) ? In(op, i) : "");
+      Node(type, inputs, {Out(op)});
+      return {};
+    };
+    auto compare = [&](const std::string& type) -> Status {
+      const std::string t = Temp();
+      Node(type, {In(op, 0), In(op, 1)}, {t});
+      ToUint8(t, Out(op));
+      return {};
+    };
+    switch (op.kind) {
+      case OpKind::kAdd:
+        return same("Add");
+      case OpKind::kSub:
+        return same("Sub");
+      case OpKind::kMul:
+        return same("Mul");
+      case OpKind::kDiv:
+        return same("Div");
+      case OpKind::kMax:
+        return same("Max");
+      case OpKind::kMin:
+        return same("Min");
+      case OpKind::kPow:
+        return same("Pow");
+      case OpKind::kEqual:
+        return compare("Equal");
+      case OpKind::kGreater:
+        return compare("Greater");
+      case OpKind::kGreaterOrEqual:
+        return compare("GreaterOrEqual");
+      case OpKind::kLesser:
+        return compare("Less");
+      case OpKind::kLesserOrEqual:
+        return compare("LessOrEqual");
+      case OpKind::kAbs:
+        return same("Abs");
+      case OpKind::kCeil:
+        return same("Ceil");
+      case OpKind::kCos:
+        return same("Cos");
+      case OpKind::kErf:
+        return same("Erf");
+      case OpKind::kExp:
+        return same("Exp");
+      case OpKind::kFloor:
+        return same("Floor");
+      case OpKind::kIdentity:
+        return same("Identity");
+      case OpKind::kLog:
+        return same("Log");
+      case OpKind::kNeg:
+        return same("Neg");
+      case OpKind::kReciprocal:
+        return same("Reciprocal");
+      case OpKind::kRoundEven:
+        return same("Round");  // ONNX Round rounds halves to even
+      case OpKind::kSin:
+        return same("Sin");
+      case OpKind::kSign:
+        return same("Sign");
+      case OpKind::kSqrt:
+        return same("Sqrt");
+      case OpKind::kTan:
+        return same("Tan");
+      case OpKind::kRelu:
+        return same("Relu");
+      case OpKind::kSigmoid:
+        return same("Sigmoid");
+      case OpKind::kTanh:
+        return same("Tanh");
+      case OpKind::kSoftplus:
+        return same("Softplus");
+      case OpKind::kSoftsign:
+        return same("Softsign");
+      case OpKind::kHardSwish:
+        return same("HardSwish");
+      case OpKind::kPrelu:
+        return same("PRelu");
+      case OpKind::kMatmul:
+        return same("MatMul");
+      case OpKind::kWhere: {
+        const std::string cond = Temp();
+        Attr(Node("Cast", {In(op, 0)}, {cond}), "to", int64_t{onnx::TensorProto::BOOL});
+        Node("Where", {cond, In(op, 1), In(op, 2)}, {Out(op)});
+        return {};
+      }
+      case OpKind::kLogicalNot: {
+        const std::string b = Temp(), nb = Temp();
+        Attr(Node("Cast", {In(op, 0)}, {b}), "to", int64_t{onnx::TensorProto::BOOL});
+        Node("Not", {b}, {nb});
+        ToUint8(nb, Out(op));
+        return {};
+      }
+      case OpKind::kElu:
+        Attr(Node("Elu", {In(op, 0)}, {Out(op)}), "alpha", std::get<EluAttrs>(op.attrs).alpha);
+        return {};
+      case OpKind::kLeakyRelu:
+        Attr(Node("LeakyRelu", {In(op, 0)}, {Out(op)}), "alpha",
+             std::get<LeakyReluAttrs>(op.attrs).alpha);
+        return {};
+      case OpKind::kHardSigmoid: {
+        const auto& a = std::get<HardSigmoidAttrs>(op.attrs);
+        auto* n = Node("HardSigmoid", {In(op, 0)}, {Out(op)});
+        Attr(n, "alpha", a.alpha);
+        Attr(n, "beta", a.beta);
+        return {};
+      }
+      case OpKind::kLinear: {
+        const auto& a = std::get<LinearAttrs>(op.attrs);
+        const DataType t = OutDesc(op).dataType;
+        WEBNN_ASSIGN_OR_RETURN(std::string alpha, ConstScalar(a.alpha, t));
+        WEBNN_ASSIGN_OR_RETURN(std::string beta, ConstScalar(a.beta, t));
+        const std::string m = Temp();
+        Node("Mul", {In(op, 0), alpha}, {m});
+        Node("Add", {m, beta}, {Out(op)});
+        return {};
+      }
+      case OpKind::kGelu: {
+        // gelu(x) = x * 0.5 * (1 + erf(x / sqrt(2))) (ONNX Gelu is opset 20).
+        const DataType t = OutDesc(op).dataType;
+        WEBNN_ASSIGN_OR_RETURN(std::string rsqrt2, ConstScalar(1.0 / std::sqrt(2.0), t));
+        WEBNN_ASSIGN_OR_RETURN(std::string one, ConstScalar(1.0, t));
+        WEBNN_ASSIGN_OR_RETURN(std::string half, ConstScalar(0.5, t));
+        const std::string a = Temp(), e = Temp(), p = Temp(), h = Temp();
+        Node("Mul", {In(op, 0), rsqrt2}, {a});
+        Node("Erf", {a}, {e});
+        Node("Add", {e, one}, {p});
+        Node("Mul", {In(op, 0), half}, {h});
+        Node("Mul", {h, p}, {Out(op)});
+        return {};
+      }
+      case OpKind::kClamp: {
+        const auto& a = std::get<ClampAttrs>(op.attrs);
+        const DataType t = InDesc(op, 0).dataType;
+        std::string lo, hi;
+        if (a.minValue) {
+          WEBNN_ASSIGN_OR_RETURN(lo, ConstScalar(a.minValue->AsDouble(), t));
+        }
+        if (a.maxValue) {
+          WEBNN_ASSIGN_OR_RETURN(hi, ConstScalar(a.maxValue->AsDouble(), t));
+        }
+        Node("Clip", {In(op, 0), lo, hi}, {Out(op)});
+        return {};
+      }
+      case OpKind::kCast: {
+        WEBNN_ASSIGN_OR_RETURN(int to, ToOnnxType(std::get<CastAttrs>(op.attrs).dataType));
+        Attr(Node("Cast", {In(op, 0)}, {Out(op)}), "to", int64_t{to});
+        return {};
+      }
+      case OpKind::kConv2d:
+        return Conv(op);
+      case OpKind::kConvTranspose2d:
+        return ConvTranspose(op);
+      case OpKind::kAveragePool2d:
+        return Pool(op, "AveragePool");
+      case OpKind::kMaxPool2d:
+        return Pool(op, "MaxPool");
+      case OpKind::kL2Pool2d:
+        return Pool(op, "LpPool");
+      case OpKind::kReshape:
+        Node("Reshape", {In(op, 0), ConstI64(I64(OutDesc(op).shape))}, {Out(op)});
+        return {};
+      case OpKind::kExpand:
+        Node("Expand", {In(op, 0), ConstI64(I64(OutDesc(op).shape))}, {Out(op)});
+        return {};
+      case OpKind::kTile:
+        Node("Tile", {In(op, 0), ConstI64(I64(std::get<TileAttrs>(op.attrs).repetitions))},
+             {Out(op)});
+        return {};
+      case OpKind::kTranspose: {
+        const auto& a = std::get<TransposeAttrs>(op.attrs);
+        std::vector<int64_t> perm;
+        if (a.permutation) {
+          perm = I64(*a.permutation);
+        } else {
+          for (int64_t i = InDesc(op, 0).rank(); i-- > 0;) perm.push_back(i);
+        }
+        Attr(Node("Transpose", {In(op, 0)}, {Out(op)}), "perm", perm);
+        return {};
+      }
+      case OpKind::kConcat: {
+        std::vector<std::string> inputs;
+        for (size_t i = 0; i < op.inputs.size(); ++i) inputs.push_back(In(op, i));
+        Attr(Node("Concat", inputs, {Out(op)}), "axis",
+             int64_t{std::get<AxisAttrs>(op.attrs).axis});
+        return {};
+      }
+      case OpKind::kSoftmax:
+        Attr(Node("Softmax", {In(op, 0)}, {Out(op)}), "axis",
+             int64_t{std::get<AxisAttrs>(op.attrs).axis});
+        return {};
+      case OpKind::kGather:
+        Attr(Node("Gather", {In(op, 0), In(op, 1)}, {Out(op)}), "axis",
+             int64_t{std::get<GatherAttrs>(op.attrs).axis});
+        return {};
+      case OpKind::kSlice: {
+        // WebNN takes sizes[i] input elements from starts[i] on, every strides[i]-th of them.
+        const auto& a = std::get<SliceAttrs>(op.attrs);
+        std::vector<int64_t> starts = I64(a.starts), ends, axes, steps;
+        for (size_t i = 0; i < a.starts.size(); ++i) {
+          ends.push_back(starts[i] + int64_t{a.sizes[i]});
+          axes.push_back(static_cast<int64_t>(i));
+          steps.push_back(At(a.strides, i, 1));
+        }
+        Node("Slice",
+             {In(op, 0), ConstI64(starts), ConstI64(ends), ConstI64(axes), ConstI64(steps)},
+             {Out(op)});
+        return {};
+      }
+      case OpKind::kGemm: {
+        const auto& a = std::get<GemmAttrs>(op.attrs);
+        std::vector<std::string> inputs = {In(op, 0), In(op, 1)};
+        if (Has(op, 2)) inputs.push_back(In(op, 2));
+        auto* n = Node("Gemm", inputs, {Out(op)});
+        Attr(n, "alpha", a.alpha);
+        Attr(n, "beta", a.beta);
+        Attr(n, "transA", int64_t{a.aTranspose ? 1 : 0});
+        Attr(n, "transB", int64_t{a.bTranspose ? 1 : 0});
+        return {};
+      }
+      case OpKind::kBatchNormalization: {
+        const auto& a = std::get<BatchNormalizationAttrs>(op.attrs);
+        const OperandDescriptor& x = InDesc(op, 0);
+        if (a.axis != 1 || x.rank() < 2) {
+          return MakeError(ErrorCode::kNotSupportedError,
+                           "ONNX BatchNormalization normalizes axis 1 only, got axis ", a.axis);
+        }
+        const uint32_t c = x.shape[1];
+        const OperandDescriptor per_channel{x.dataType, {c}};
+        std::string scale = Has(op, 3) ? In(op, 3) : "", bias = Has(op, 4) ? In(op, 4) : "";
+        if (scale.empty()) scale = Filled(per_channel, 1.f);
+        if (bias.empty()) bias = Filled(per_channel, 0.f);
+        Attr(Node("BatchNormalization", {In(op, 0), scale, bias, In(op, 1), In(op, 2)}, {Out(op)}),
+             "epsilon", a.epsilon);
+        return {};
+      }
+      case OpKind::kLayerNormalization: {
+        const auto& a = std::get<LayerNormalizationAttrs>(op.attrs);
+        const OperandDescriptor& x = InDesc(op, 0);
+        std::vector<uint32_t> axes;
+        if (a.axes) {
+          axes = *a.axes;
+        } else {
+          for (uint32_t i = 1; i < x.rank(); ++i) axes.push_back(i);
+        }
+        // ONNX normalizes the trailing axes from `axis` on, in order.
+        const uint32_t first = x.rank() - static_cast<uint32_t>(axes.size());
+        for (size_t i = 0; i < axes.size(); ++i) {
+          if (axes[i] != first + i) {
+            return MakeError(ErrorCode::kNotSupportedError,
+                             "ONNX LayerNormalization normalizes trailing axes in order only");
+          }
+        }
+        if (axes.empty()) {
+          return MakeError(ErrorCode::kNotSupportedError, "an empty axes list is not exported");
+        }
+        OperandDescriptor norm{x.dataType, {x.shape.begin() + first, x.shape.end()}};
+        const std::string scale = Has(op, 1) ? In(op, 1) : Filled(norm, 1.f);
+        std::vector<std::string> inputs = {In(op, 0), scale};
+        if (Has(op, 2)) inputs.push_back(In(op, 2));
+        auto* n = Node("LayerNormalization", inputs, {Out(op)});
+        Attr(n, "axis", int64_t{first});
+        Attr(n, "epsilon", a.epsilon);
+        return {};
+      }
+      case OpKind::kInstanceNormalization: {
+        const auto& a = std::get<InstanceNormalizationAttrs>(op.attrs);
+        if (a.layout != InputOperandLayout::kNchw) {
+          return MakeError(ErrorCode::kNotSupportedError, "instanceNormalization: nchw only");
+        }
+        const OperandDescriptor& x = InDesc(op, 0);
+        const OperandDescriptor per_channel{x.dataType, {x.shape[1]}};
+        const std::string scale = Has(op, 1) ? In(op, 1) : Filled(per_channel, 1.f);
+        const std::string bias = Has(op, 2) ? In(op, 2) : Filled(per_channel, 0.f);
+        Attr(Node("InstanceNormalization", {In(op, 0), scale, bias}, {Out(op)}), "epsilon",
+             a.epsilon);
+        return {};
+      }
+      case OpKind::kReduceL1:
+        return Reduce(op, "ReduceL1");
+      case OpKind::kReduceL2:
+        return Reduce(op, "ReduceL2");
+      case OpKind::kReduceLogSum:
+        return Reduce(op, "ReduceLogSum");
+      case OpKind::kReduceLogSumExp:
+        return Reduce(op, "ReduceLogSumExp");
+      case OpKind::kReduceMax:
+        return Reduce(op, "ReduceMax");
+      case OpKind::kReduceMean:
+        return Reduce(op, "ReduceMean");
+      case OpKind::kReduceMin:
+        return Reduce(op, "ReduceMin");
+      case OpKind::kReduceProduct:
+        return Reduce(op, "ReduceProd");
+      case OpKind::kReduceSum:
+        return Reduce(op, "ReduceSum");
+      case OpKind::kReduceSumSquare:
+        return Reduce(op, "ReduceSumSquare");
+      case OpKind::kPad: {
+        const auto& a = std::get<PadAttrs>(op.attrs);
+        std::vector<int64_t> pads = I64(a.beginningPadding);
+        for (uint32_t e : a.endingPadding) pads.push_back(e);
+        std::vector<std::string> inputs = {In(op, 0), ConstI64(pads)};
+        if (a.mode == PaddingMode::kConstant) {
+          WEBNN_ASSIGN_OR_RETURN(std::string v,
+                                 ConstScalar(a.value.AsDouble(), OutDesc(op).dataType));
+          inputs.push_back(v);
+        }
+        auto* n = Node("Pad", inputs, {Out(op)});
+        switch (a.mode) {
+          case PaddingMode::kConstant:
+            Attr(n, "mode", std::string("constant"));
+            break;
+          case PaddingMode::kEdge:
+            Attr(n, "mode", std::string("edge"));
+            break;
+          case PaddingMode::kReflection:
+            Attr(n, "mode", std::string("reflect"));
+            break;
+        }
+        return {};
+      }
+      case OpKind::kArgMin:
+      case OpKind::kArgMax: {
+        const auto& a = std::get<ArgMinMaxAttrs>(op.attrs);
+        const bool i64 = a.outputDataType == DataType::kInt64;
+        const std::string t = i64 ? Out(op) : Temp();
+        auto* n = Node(op.kind == OpKind::kArgMin ? "ArgMin" : "ArgMax", {In(op, 0)}, {t});
+        Attr(n, "axis", int64_t{a.axis});
+        Attr(n, "keepdims", int64_t{a.keepDimensions ? 1 : 0});
+        if (!i64) Attr(Node("Cast", {t}, {Out(op)}), "to", int64_t{onnx::TensorProto::INT32});
+        return {};
+      }
+      // No ONNX export yet: the error names the op.
+      case OpKind::kCumulativeSum:
+      case OpKind::kNotEqual:
+      case OpKind::kLogicalAnd:
+      case OpKind::kLogicalOr:
+      case OpKind::kLogicalXor:
+      case OpKind::kIsNaN:
+      case OpKind::kIsInfinite:
+      case OpKind::kDequantizeLinear:
+      case OpKind::kQuantizeLinear:
+      case OpKind::kGatherElements:
+      case OpKind::kGatherND:
+      case OpKind::kGru:
+      case OpKind::kGruCell:
+      case OpKind::kLstm:
+      case OpKind::kLstmCell:
+      case OpKind::kResample2d:
+      case OpKind::kReverse:
+      case OpKind::kScatterElements:
+      case OpKind::kScatterND:
+      case OpKind::kSplit:
+      case OpKind::kTriangular:
+        break;
+    }
+    return MakeError(ErrorCode::kNotSupportedError, "no ONNX export for this operator yet");
+  }
+
+  // A constant of `d` filled with `value` (float32 or float16 per-channel defaults).
+  std::string Filled(const OperandDescriptor& d, float value) {
+    const std::string name = "k" + std::to_string(counter_++);
+    auto* t = graph_->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::FLOAT);
+    for (uint32_t dim : d.shape) t->add_dims(dim);
+    for (uint64_t i = 0; i < d.ElementCount(); ++i) t->add_float_data(value);
+    if (d.dataType == DataType::kFloat16) {
+      // Cast keeps the graph's float16 type.
+      const std::string half = Temp();
+      Attr(Node("Cast", {name}, {half}), "to", int64_t{onnx::TensorProto::FLOAT16});
+      return half;
+    }
+    return name;
+  }
+
+  const GraphInfo& g_;
+  onnx::ModelProto model_;
+  onnx::GraphProto* graph_ = nullptr;
+  std::vector<std::string> names_;
+  std::map<OperandId, bool> renamed_;
+  uint64_t counter_ = 0;
+};
+
+}  // namespace
+
+Result<std::string> ExportOnnxModel(const GraphInfo& graph) { return Exporter(graph).Run(); }
+
+Status SaveGraphOnnx(const GraphInfo& graph, const std::filesystem::path& path) {
+  WEBNN_ASSIGN_OR_RETURN(std::string bytes, ExportOnnxModel(graph));
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) return MakeError(ErrorCode::kOperationError, "cannot write ", path.string());
+  return {};
+}
+
+}  // namespace webnn::format
