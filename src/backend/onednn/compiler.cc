@@ -415,12 +415,7 @@ void Compiler::EmitOutputs() {
     plan_->value_slot.push_back(static_cast<uint32_t>(plan_->slots.size() - 1));
     plan_->value_offset.push_back(0);
     const ValueId dst = static_cast<ValueId>(plan_->value_mds.size() - 1);
-    if (ToDnnl(desc(id).dataType)) {
-      AddReorder(v, dst);
-    } else {
-      // Raw bytes (u8 [n]) reorder as a copy.
-      AddReorder(v, dst);
-    }
+    AddReorder(v, dst);  // raw bytes (u8 [n]) of a type oneDNN lacks reorder as a copy
   }
 }
 

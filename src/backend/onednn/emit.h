@@ -58,6 +58,11 @@ struct PostOpChain {
 PostOpChain FusePostOps(Compiler& c, OperandId result, const std::vector<int>& dst_perm,
                         size_t max_ops = SIZE_MAX, bool allow_sum = false);
 void CommitChain(Compiler& c, const PostOpChain& chain);
+// Appends `chain`'s eltwise and binary post-ops after those already in `ops`, with its binary
+// operands renumbered to their new positions in `args`; false for a post-op kind it cannot
+// move (a sum).
+bool AppendChain(const PostOpChain& chain, dnnl::post_ops& ops,
+                 std::vector<std::pair<int, ValueId>>& args);
 // The oneDNN eltwise algorithms (with alpha, beta) a unary float32 operation is, or empty.
 struct EltwiseOp {
   dnnl::algorithm alg;

@@ -32,29 +32,11 @@ Result<bool> EmitUnary(Compiler& c, const Operation& op) {
     PostOpChain chain = FusePostOps(c, y, IdentityPerm(rank), chain_len);
     // The first eltwise is the primitive; a second one (hardSigmoid's clip) leads the chain.
     dnnl::post_ops ops;
-    int index = 0;
-    for (size_t i = 1; i < elts.size(); ++i, ++index) {
+    for (size_t i = 1; i < elts.size(); ++i) {
       ops.append_eltwise(1.f, elts[i].alg, elts[i].alpha, elts[i].beta);
     }
     std::vector<std::pair<int, ValueId>> extra;
-    for (int i = 0; i < chain.ops.len(); ++i, ++index) {
-      if (chain.ops.kind(i) == dnnl::primitive::kind::eltwise) {
-        float s, al, be;
-        dnnl::algorithm alg;
-        chain.ops.get_params_eltwise(i, s, alg, al, be);
-        ops.append_eltwise(s, alg, al, be);
-      } else {
-        dnnl::algorithm alg;
-        md_t md;
-        chain.ops.get_params_binary(i, alg, md);
-        ops.append_binary(alg, md);
-        for (const auto& [arg, v] : chain.binary_args) {
-          if (arg == (DNNL_ARG_ATTR_MULTIPLE_POST_OP(i) | DNNL_ARG_SRC_1)) {
-            extra.push_back({DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1, v});
-          }
-        }
-      }
-    }
+    if (!AppendChain(chain, ops, extra)) return false;
     dnnl::primitive_attr attr = c.Attr();
     attr.set_post_ops(ops);
     dnnl::eltwise_forward::desc d(dnnl::prop_kind::forward_inference, elts[0].alg, src,

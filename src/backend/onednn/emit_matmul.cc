@@ -35,42 +35,14 @@ Result<bool> EmitProduct(Compiler& c, const Operation& op, ValueId a, ValueId b,
   for (size_t chain_len = max_chain + 1; chain_len-- > 0;) {
     dnnl::post_ops ops;
     std::vector<std::pair<int, ValueId>> extra;
-    int index = 0;
     if (bias_operand != kNoOperand) {
       auto src1 = BroadcastOperand(c, bias_operand, rank, IdentityPerm(rank));
       if (!src1) return false;
       ops.append_binary(dnnl::algorithm::binary_add, c.Md(*src1));
-      extra.push_back({DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1, *src1});
-      ++index;
+      extra.push_back({DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, *src1});
     }
     PostOpChain chain = FusePostOps(c, y, IdentityPerm(rank), chain_len);
-    // Renumber the chain's binary arguments after the bias post-op.
-    for (int i = 0; i < chain.ops.len(); ++i) {
-      switch (chain.ops.kind(i)) {
-        case dnnl::primitive::kind::eltwise: {
-          float s, al, be;
-          dnnl::algorithm alg;
-          chain.ops.get_params_eltwise(i, s, alg, al, be);
-          ops.append_eltwise(s, alg, al, be);
-          break;
-        }
-        case dnnl::primitive::kind::binary: {
-          dnnl::algorithm alg;
-          md_t md;
-          chain.ops.get_params_binary(i, alg, md);
-          ops.append_binary(alg, md);
-          for (const auto& [arg, v] : chain.binary_args) {
-            if (arg == (DNNL_ARG_ATTR_MULTIPLE_POST_OP(i) | DNNL_ARG_SRC_1)) {
-              extra.push_back({DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1, v});
-            }
-          }
-          break;
-        }
-        default:
-          return false;
-      }
-      ++index;
-    }
+    if (!AppendChain(chain, ops, extra)) return false;
     dnnl::primitive_attr attr = c.Attr();
     if (scale != 1.f) attr.set_output_scales(0, {scale});
     attr.set_post_ops(ops);

@@ -187,6 +187,37 @@ PostOpChain FusePostOps(Compiler& c, OperandId result, const std::vector<int>& d
   return chain;
 }
 
+bool AppendChain(const PostOpChain& chain, dnnl::post_ops& ops,
+                 std::vector<std::pair<int, ValueId>>& args) {
+  for (int i = 0; i < chain.ops.len(); ++i) {
+    const int index = ops.len();
+    switch (chain.ops.kind(i)) {
+      case dnnl::primitive::kind::eltwise: {
+        float scale, alpha, beta;
+        algorithm alg;
+        chain.ops.get_params_eltwise(i, scale, alg, alpha, beta);
+        ops.append_eltwise(scale, alg, alpha, beta);
+        break;
+      }
+      case dnnl::primitive::kind::binary: {
+        algorithm alg;
+        md_t md;
+        chain.ops.get_params_binary(i, alg, md);
+        ops.append_binary(alg, md);
+        for (const auto& [arg, v] : chain.binary_args) {
+          if (arg == (DNNL_ARG_ATTR_MULTIPLE_POST_OP(i) | DNNL_ARG_SRC_1)) {
+            args.push_back({DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1, v});
+          }
+        }
+        break;
+      }
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
 void CommitChain(Compiler& c, const PostOpChain& chain) {
   for (const Operation* op : chain.fused) c.MarkFused(*op);
 }
