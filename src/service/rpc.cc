@@ -213,9 +213,12 @@ class ContextImpl final : public rpc::Context::Server {
     auto params = call.getParams();
     ClientState& client = *core_->client;
     if (Status s = client.Admit("dispatch"); !s.ok()) return Fail(call, s.error());
-    auto ids = OrderByName(params.getGraph(), params.getInputs(), params.getOutputs());
-    if (!ids.ok()) return Fail(call, ids.error());
-    auto bound = core_->Bind(params.getGraph(), ids.value(), params.getInputs().size());
+    std::vector<NamedTensorId> inputs, outputs;
+    for (auto named : params.getInputs())
+      inputs.push_back({named.getName().cStr(), named.getTensor()});
+    for (auto named : params.getOutputs())
+      outputs.push_back({named.getName().cStr(), named.getTensor()});
+    auto bound = core_->Bind(params.getGraph(), inputs, outputs);
     if (!bound.ok()) return Fail(call, bound.error());
     if (Status s = client.StartDispatch(); !s.ok()) return Fail(call, s.error());
     auto paf = kj::newPromiseAndCrossThreadFulfiller<Status>();
@@ -231,50 +234,6 @@ class ContextImpl final : public rpc::Context::Server {
   }
 
  private:
-  // The tensor ids of a dispatch by name, in the graph's input then output order: every input
-  // and output named exactly once.
-  Result<std::vector<uint64_t>> OrderByName(uint64_t graph_id,
-                                            capnp::List<rpc::NamedTensor>::Reader inputs,
-                                            capnp::List<rpc::NamedTensor>::Reader outputs) {
-    std::lock_guard lock(core_->mu);
-    auto graph = Lookup(core_->graphs, graph_id, "dispatch");
-    if (!graph.ok()) return std::move(graph.error());
-    const GraphSignature& io = graph.value()->graph->signature();
-    std::vector<uint64_t> ids(io.inputs.size() + io.outputs.size());
-    std::vector<bool> given(ids.size(), false);
-    auto order = [&](capnp::List<rpc::NamedTensor>::Reader list, bool is_input) -> Status {
-      const size_t count = is_input ? io.inputs.size() : io.outputs.size();
-      const size_t base = is_input ? 0 : io.inputs.size();
-      const char* kind = is_input ? "input" : "output";
-      if (list.size() != count) {
-        return MakeError(ErrorCode::kTypeError, "dispatch: ", list.size(), " ", kind,
-                         "s given, the graph has ", count);
-      }
-      for (auto named : list) {
-        const std::string_view name = named.getName().cStr();
-        size_t index = count;
-        for (size_t i = 0; i < count && index == count; ++i) {
-          if ((is_input ? io.inputs[i].name : io.outputs[i].name) == name) {
-            index = i;
-          }
-        }
-        if (index == count) {
-          return MakeError(ErrorCode::kTypeError, "dispatch: the graph has no ", kind, " named '",
-                           name, "'");
-        }
-        if (given[base + index]) {
-          return MakeError(ErrorCode::kTypeError, "dispatch: ", kind, " '", name, "' given twice");
-        }
-        given[base + index] = true;
-        ids[base + index] = named.getTensor();
-      }
-      return {};
-    };
-    WEBNN_RETURN_IF_ERROR(order(inputs, true));
-    WEBNN_RETURN_IF_ERROR(order(outputs, false));
-    return ids;
-  }
-
   template <typename Map>
   static Result<typename Map::mapped_type*> Lookup(Map& map, uint64_t id, std::string_view what) {
     auto it = map.find(id);

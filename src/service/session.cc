@@ -81,13 +81,37 @@ void ContextCore::ChannelLoop() {
   }
 }
 
-// The dispatch checks both paths share (MLContext::dispatch makes the same ones in the
-// client): the graph and every tensor exist in this context, each tensor has the graph's
-// descriptor, and no tensor is written twice or both read and written. `ids` are tensor ids,
-// the inputs then the outputs, in the graph's declaration order.
-Result<BoundDispatch> ContextCore::Bind(uint64_t graph_id, std::span<const uint64_t> ids,
-                                        size_t num_inputs) {
+Result<BoundDispatch> ContextCore::Bind(uint64_t graph_id, std::span<const NamedTensorId> inputs,
+                                        std::span<const NamedTensorId> outputs) {
   std::lock_guard lock(mu);
+  return BindLocked(graph_id, inputs, outputs);
+}
+
+Result<BoundDispatch> ContextCore::BindInOrder(uint64_t graph_id, std::span<const uint64_t> ids,
+                                               size_t num_inputs) {
+  std::lock_guard lock(mu);
+  auto g = graphs.find(graph_id);
+  if (g == graphs.end()) {
+    return MakeError(ErrorCode::kTypeError, "dispatch: no graph with id ", graph_id,
+                     " in this context (destroyed, or never created)");
+  }
+  const GraphSignature& io = g->second.graph->signature();
+  if (num_inputs != io.inputs.size() || ids.size() - num_inputs != io.outputs.size()) {
+    return MakeError(ErrorCode::kTypeError, "dispatch: ", num_inputs, " inputs and ",
+                     ids.size() - num_inputs, " outputs given, the graph has ", io.inputs.size(),
+                     " and ", io.outputs.size());
+  }
+  std::vector<NamedTensorId> named(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    named[i] = {i < num_inputs ? io.inputs[i].name : io.outputs[i - num_inputs].name, ids[i]};
+  }
+  return BindLocked(graph_id, std::span(named).first(num_inputs),
+                    std::span(named).subspan(num_inputs));
+}
+
+Result<BoundDispatch> ContextCore::BindLocked(uint64_t graph_id,
+                                              std::span<const NamedTensorId> inputs,
+                                              std::span<const NamedTensorId> outputs) {
   auto g = graphs.find(graph_id);
   if (g == graphs.end()) {
     return MakeError(ErrorCode::kTypeError, "dispatch: no graph with id ", graph_id,
@@ -95,48 +119,40 @@ Result<BoundDispatch> ContextCore::Bind(uint64_t graph_id, std::span<const uint6
   }
   BoundDispatch bound;
   bound.graph = g->second.graph;
-  const GraphSignature& io = bound.graph->signature();
-  if (num_inputs != io.inputs.size() || ids.size() - num_inputs != io.outputs.size()) {
-    return MakeError(ErrorCode::kTypeError, "dispatch: ", num_inputs, " inputs and ",
-                     ids.size() - num_inputs, " outputs given, the graph has ", io.inputs.size(),
-                     " and ", io.outputs.size());
-  }
-  for (size_t i = 0; i < ids.size(); ++i) {
-    const bool is_input = i < num_inputs;
-    // Named only for an error: this runs on every dispatch.
-    auto what = [&] {
-      return is_input ? "input '" + io.inputs[i].name + "'"
-                      : "output '" + io.outputs[i - num_inputs].name + "'";
-    };
-    auto t = tensors.find(ids[i]);
-    if (t == tensors.end()) {
-      return MakeError(ErrorCode::kTypeError, "dispatch: ", what(), ": no tensor with id ", ids[i],
-                       " in this context (destroyed, or never created)");
-    }
-    const OperandDescriptor& want = is_input ? io.inputs[i].desc : io.outputs[i - num_inputs].desc;
-    const runtime::TensorRef& tensor = t->second.tensor;
-    if (!(tensor->desc() == want)) {
-      return MakeError(ErrorCode::kTypeError, "dispatch: ", what(), " is ",
-                       DescriptorToString(tensor->desc()), ", the graph has ",
-                       DescriptorToString(want));
-    }
-    if (!is_input) {
-      for (size_t j = 0; j < i; ++j) {
-        if (ids[j] == ids[i]) {
-          return MakeError(ErrorCode::kTypeError, "dispatch: ", what(),
-                           " is also used as another input or output");
-        }
+  // The service's own check (the ids name live tensors of this context), then the ones the
+  // in-process API makes too.
+  std::vector<const runtime::TensorRef*> tensors;
+  auto arguments = [&](std::span<const NamedTensorId> named,
+                       const char* kind) -> Result<std::vector<runtime::DispatchArgument>> {
+    std::vector<runtime::DispatchArgument> args;
+    args.reserve(named.size());
+    for (const NamedTensorId& n : named) {
+      auto t = this->tensors.find(n.id);
+      if (t == this->tensors.end()) {
+        return MakeError(ErrorCode::kTypeError, "dispatch: ", kind, " '", n.name,
+                         "': no tensor with id ", n.id,
+                         " in this context (destroyed, or never created)");
       }
+      tensors.push_back(&t->second.tensor);
+      args.push_back({n.name, n.id, &t->second.tensor->desc(), false});
     }
-    (is_input ? bound.inputs : bound.outputs).push_back(tensor);
-  }
+    return args;
+  };
+  WEBNN_ASSIGN_OR_RETURN(auto in_args, arguments(inputs, "input"));
+  WEBNN_ASSIGN_OR_RETURN(auto out_args, arguments(outputs, "output"));
+  WEBNN_ASSIGN_OR_RETURN(runtime::DispatchBinding binding,
+                         runtime::BindDispatch(bound.graph->signature(), in_args, out_args));
+  bound.inputs.reserve(binding.inputs.size());
+  bound.outputs.reserve(binding.outputs.size());
+  for (size_t i : binding.inputs) bound.inputs.push_back(*tensors[i]);
+  for (size_t i : binding.outputs) bound.outputs.push_back(*tensors[inputs.size() + i]);
   return bound;
 }
 
 Status ContextCore::ChannelDispatch(uint64_t graph_id, std::span<const uint64_t> ids,
                                     uint32_t num_inputs) {
   if (Status s = client->Admit("dispatch"); !s.ok()) return s;
-  auto bound = Bind(graph_id, ids, num_inputs);
+  auto bound = BindInOrder(graph_id, ids, num_inputs);
   if (!bound.ok()) return std::move(bound.error());
   WEBNN_RETURN_IF_ERROR(client->StartDispatch());
   Status s = executor->Execute(bound->graph, bound->inputs, bound->outputs);

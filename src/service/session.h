@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ops/validate.h"
+#include "runtime/dispatch_binding.h"
 #include "runtime/executor.h"
 #include "service/accounting.h"
 #include "service/channel.h"
@@ -31,6 +32,12 @@ struct TensorEntry {
 struct GraphEntry {
   runtime::GraphRef graph;
   uint64_t constant_bytes = 0;
+};
+
+// A tensor of a dispatch as a client names it.
+struct NamedTensorId {
+  std::string_view name;
+  uint64_t id;
 };
 
 // A dispatch whose graph and tensors were looked up and checked (ContextCore::Bind).
@@ -76,10 +83,17 @@ struct ContextCore {
   // The dispatch fast path (channel.h): a thread serving the channel the client mapped.
   void StartChannel(std::shared_ptr<SharedRegion> region);
   void StopChannel();
-  Result<BoundDispatch> Bind(uint64_t graph_id, std::span<const uint64_t> ids, size_t num_inputs);
+  // Looks up a dispatch's graph and tensors and checks them (runtime::BindDispatch): the RPC
+  // path names its tensors; the channel gives them in the graph's order, inputs then outputs.
+  Result<BoundDispatch> Bind(uint64_t graph_id, std::span<const NamedTensorId> inputs,
+                             std::span<const NamedTensorId> outputs);
+  Result<BoundDispatch> BindInOrder(uint64_t graph_id, std::span<const uint64_t> ids,
+                                    size_t num_inputs);
 
  private:
   void ChannelLoop();
+  Result<BoundDispatch> BindLocked(uint64_t graph_id, std::span<const NamedTensorId> inputs,
+                                   std::span<const NamedTensorId> outputs);
   Status ChannelDispatch(uint64_t graph_id, std::span<const uint64_t> ids, uint32_t num_inputs);
   std::shared_ptr<SharedRegion> channel_region_;
   DispatchChannel* channel_ = nullptr;
