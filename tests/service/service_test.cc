@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+
+#include <capnp/rpc-twoparty.h>
+#include <kj/async-io.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,6 +26,7 @@
 #include "api/internal.h"
 #include "service/client.h"
 #include "service/common.h"
+#include "service/server.h"
 #include "service/spawn.h"
 #include "webnn/webnn.h"
 
@@ -344,6 +348,46 @@ TEST(Service, BadConfigValuesAreRefusedNamingTheKey) {
     EXPECT_NE(err.find(needle), std::string::npos) << err;
     EXPECT_NE(err.find(path), std::string::npos) << err;
   }
+}
+
+// Server::ServeConnection serves a socket it did not accept: here one end of a socketpair, the
+// client on the other end in the same event loop.
+TEST(Service, ServesAnAlreadyConnectedSocket) {
+  service::ServerConfig config;
+  config.threads = 1;
+  config.backends = {"reference"};
+  std::ostringstream log_text;
+  service::Logger log(service::LogLevel::kDebug, log_text);
+  auto io = kj::setupAsyncIo();
+  service::Server server(config, log, io, /*token=*/"");
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+  service::Peer peer;
+  peer.principal = "uid " + std::to_string(getuid());
+  peer.id = "socketpair #1";
+  peer.unix_peer = true;
+  peer.uid_allowed = true;
+  server.ServeConnection(fds[0], peer);
+  EXPECT_EQ(server.connections(), 1u);
+  {
+    auto stream =
+        io.lowLevelProvider->wrapUnixSocketFd(fds[1], kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP);
+    capnp::TwoPartyClient client(*stream);
+    auto bootstrap = client.bootstrap().castAs<rpc::Service>();
+    auto connect = bootstrap.connectRequest();
+    connect.setProtocolVersion(rpc::PROTOCOL_VERSION);
+    auto provider = connect.send().wait(io.waitScope).getProvider();
+    auto ping = provider.pingRequest();
+    auto reply = ping.send().wait(io.waitScope);
+    EXPECT_EQ(std::string(reply.getClientId().cStr()), "socketpair #1");
+    EXPECT_EQ(reply.getStats().getClients(), 1u);
+  }
+  // The client end is closed: the server notices and frees the connection.
+  for (int i = 0; i < 1000 && server.connections() != 0; ++i) {
+    io.provider->getTimer().afterDelay(1 * kj::MILLISECONDS).wait(io.waitScope);
+  }
+  EXPECT_EQ(server.connections(), 0u);
+  EXPECT_NE(log_text.str().find("socketpair #1: connected"), std::string::npos) << log_text.str();
 }
 
 TEST(Service, WrongUidIsRefused) {
