@@ -16,6 +16,9 @@ Usage: export_roundtrip.py WEBNN_CLI REPO_DIR [WORK_DIR]   (ctest: onnx_export_r
 3. The same for tests/onnx/export_graphs/*.json: conv2d, convTranspose2d and pools in NHWC with
    every filter layout, and ops exported as several ONNX nodes (gelu, linear, comparisons,
    where, argMax to int32, strided slice, ...).
+4. The same for the graphs of export_cases.py, written here: a graph per family of the other
+   WebNN ops (logical, cumulativeSum, quantization, gather/scatter, resample2d, reverse, split,
+   triangular, gru/lstm and their cells), so that every WebNN operator's export is run.
 ONNX Runtime is onnxruntime-node from build/npm (scripts/install-npm-deps.sh); without it, or
 without node, the test fails.
 """
@@ -179,6 +182,22 @@ def main():
         run(webnn, "convert", g, exported)
         run(webnn, "run", g, *feeds, "--backend", "reference", "--output-dir", work / f"{name}_ours")
         run("node", peer, exported, *feeds, "--runs", "1", "--warmup", "0", "--output-dir", work / f"{name}_ort")
+        ok &= compare(f"{name}: ORT on the export vs ours", outputs(work / f"{name}_ort"), outputs(work / f"{name}_ours"))
+    # 4. A graph per op family (export_cases.py).
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from export_cases import cases
+    for name, doc, feeds in cases(rng):
+        g = work / f"{name}.json"
+        g.write_text(json.dumps(doc))
+        args = []
+        for inp, value in feeds.items():
+            f = work / f"{name}_{inp}.npy"
+            np.save(f, value)
+            args += ["--input", f"{inp}={f}"]
+        exported = work / f"{name}.onnx"
+        run(webnn, "convert", g, exported)
+        run(webnn, "run", g, *args, "--backend", "reference", "--output-dir", work / f"{name}_ours")
+        run("node", peer, exported, *args, "--runs", "1", "--warmup", "0", "--output-dir", work / f"{name}_ort")
         ok &= compare(f"{name}: ORT on the export vs ours", outputs(work / f"{name}_ort"), outputs(work / f"{name}_ours"))
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1

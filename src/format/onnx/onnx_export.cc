@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <numeric>
 #include <optional>
 #include <variant>
@@ -219,6 +220,106 @@ class Exporter {
   void ToUint8(const std::string& bool_value, const std::string& out) {
     Attr(Node("Cast", {bool_value}, {out}), "to", int64_t{onnx::TensorProto::UINT8});
   }
+  std::string CastTo(const std::string& x, int onnx_type) {
+    const std::string y = Temp();
+    Attr(Node("Cast", {x}, {y}), "to", int64_t{onnx_type});
+    return y;
+  }
+  // Input i as int64 indices (ONNX's GatherND/ScatterND take int64 only, and uint32 is no ONNX
+  // index type).
+  std::string Indices(const Operation& op, size_t i) {
+    return InDesc(op, i).dataType == DataType::kInt64 ? In(op, i)
+                                                      : CastTo(In(op, i), onnx::TensorProto::INT64);
+  }
+  // One ONNX node of one input and a new output; returns the output.
+  std::string Apply(const std::string& type, const std::vector<std::string>& inputs) {
+    const std::string y = Temp();
+    Node(type, inputs, {y});
+    return y;
+  }
+  std::string ReshapedTo(const std::string& x, const std::vector<int64_t>& shape) {
+    return Apply("Reshape", {x, ConstI64(shape)});
+  }
+  // Elements [begin, end) of x along axis.
+  std::string SliceAxis(const std::string& x, int64_t axis, int64_t begin, int64_t end) {
+    return Apply("Slice", {x, ConstI64({begin}), ConstI64({end}), ConstI64({axis})});
+  }
+  // A double scalar constant.
+  std::string ConstDouble(double v) {
+    const std::string name = "k" + std::to_string(counter_++);
+    auto* t = graph_->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::DOUBLE);
+    t->add_double_data(v);
+    return name;
+  }
+
+  // `x` of shape `from` blockwise broadcast to `to` (the spec's blockwise broadcasting of
+  // quantization parameters: along each dimension, to[d] / from[d] consecutive elements share
+  // one element): [f0, 1, f1, 1, ...] expanded to [f0, b0, f1, b1, ...], then reshaped.
+  std::string Blockwise(const std::string& x, const std::vector<uint32_t>& from,
+                        const std::vector<uint32_t>& to) {
+    if (from == to) return x;
+    std::vector<int64_t> pairs, blocks;
+    const size_t offset = to.size() - from.size();
+    for (size_t d = 0; d < to.size(); ++d) {
+      const int64_t f = d < offset ? 1 : from[d - offset];
+      pairs.insert(pairs.end(), {f, 1});
+      blocks.insert(blocks.end(), {f, f == 0 ? 0 : int64_t{to[d]} / f});
+    }
+    const std::string expanded = Apply("Expand", {ReshapedTo(x, pairs), ConstI64(blocks)});
+    return ReshapedTo(expanded, I64(to));
+  }
+
+  // saturate(roundEven(input / scale) + zeroPoint): the quotient in the input's type as WebNN
+  // computes it (a NaN counts as 0), the sum and the clamp in double (exact), then the cast.
+  Status QuantizeLinear(const Operation& op) {
+    const auto& xs = InDesc(op, 0).shape;
+    const DataType out_type = OutDesc(op).dataType;
+    WEBNN_ASSIGN_OR_RETURN(int to, ToOnnxType(out_type));
+    const std::string scale = Blockwise(In(op, 1), InDesc(op, 1).shape, xs);
+    const std::string zero_point = Blockwise(In(op, 2), InDesc(op, 2).shape, xs);
+    const std::string q =
+        CastTo(Apply("Round", {Apply("Div", {In(op, 0), scale})}), onnx::TensorProto::DOUBLE);
+    const std::string q0 = Apply("Where", {Apply("IsNaN", {q}), ConstDouble(0), q});
+    const std::string sum = Apply("Add", {q0, CastTo(zero_point, onnx::TensorProto::DOUBLE)});
+    double lo = 0, hi = 0;
+    switch (out_type) {
+      case DataType::kInt8:
+        lo = -128, hi = 127;
+        break;
+      case DataType::kUint8:
+        hi = 255;
+        break;
+      case DataType::kInt32:
+        lo = -2147483648.0, hi = 2147483647.0;
+        break;
+      case DataType::kUint32:
+        hi = 4294967295.0;
+        break;
+      default:
+        return MakeError(ErrorCode::kNotSupportedError, "a ", DataTypeName(out_type),
+                         " output is not exported");
+    }
+    const std::string clamped = Apply("Clip", {sum, ConstDouble(lo), ConstDouble(hi)});
+    Attr(Node("Cast", {clamped}, {Out(op)}), "to", int64_t{to});
+    return {};
+  }
+
+  // (input - zeroPoint) * scale: the difference exact in int64, the product in double, rounded
+  // once to the output type.
+  Status DequantizeLinear(const Operation& op) {
+    const auto& xs = InDesc(op, 0).shape;
+    WEBNN_ASSIGN_OR_RETURN(int to, ToOnnxType(OutDesc(op).dataType));
+    const std::string scale = Blockwise(In(op, 1), InDesc(op, 1).shape, xs);
+    const std::string zero_point = Blockwise(In(op, 2), InDesc(op, 2).shape, xs);
+    const std::string diff = Apply("Sub", {CastTo(In(op, 0), onnx::TensorProto::INT64),
+                                           CastTo(zero_point, onnx::TensorProto::INT64)});
+    const std::string product = Apply(
+        "Mul", {CastTo(diff, onnx::TensorProto::DOUBLE), CastTo(scale, onnx::TensorProto::DOUBLE)});
+    Attr(Node("Cast", {product}, {Out(op)}), "to", int64_t{to});
+    return {};
+  }
 
   Status Conv(const Operation& op) {
     const auto& a = std::get<Conv2dAttrs>(op.attrs);
@@ -383,9 +484,23 @@ class Exporter {
       Node(type, inputs, {Out(op)});
       return {};
     };
+    // An ONNX predicate (bool result) as WebNN's uint8 0/1.
     auto compare = [&](const std::string& type) -> Status {
       const std::string t = Temp();
-      Node(type, {In(op, 0), In(op, 1)}, {t});
+      std::vector<std::string> inputs;
+      for (size_t i = 0; i < op.inputs.size(); ++i) inputs.push_back(In(op, i));
+      Node(type, inputs, {t});
+      ToUint8(t, Out(op));
+      return {};
+    };
+    // WebNN's logical ops read any nonzero uint8 as true: ONNX's on bool casts of the inputs.
+    auto logical = [&](const std::string& type) -> Status {
+      const std::string t = Temp();
+      std::vector<std::string> inputs;
+      for (size_t i = 0; i < op.inputs.size(); ++i) {
+        inputs.push_back(CastTo(In(op, i), onnx::TensorProto::BOOL));
+      }
+      Node(type, inputs, {t});
       ToUint8(t, Out(op));
       return {};
     };
@@ -460,19 +575,18 @@ class Exporter {
         return same("PRelu");
       case OpKind::kMatmul:
         return same("MatMul");
-      case OpKind::kWhere: {
-        const std::string cond = Temp();
-        Attr(Node("Cast", {In(op, 0)}, {cond}), "to", int64_t{onnx::TensorProto::BOOL});
-        Node("Where", {cond, In(op, 1), In(op, 2)}, {Out(op)});
+      case OpKind::kWhere:
+        Node("Where", {CastTo(In(op, 0), onnx::TensorProto::BOOL), In(op, 1), In(op, 2)},
+             {Out(op)});
         return {};
-      }
-      case OpKind::kLogicalNot: {
-        const std::string b = Temp(), nb = Temp();
-        Attr(Node("Cast", {In(op, 0)}, {b}), "to", int64_t{onnx::TensorProto::BOOL});
-        Node("Not", {b}, {nb});
-        ToUint8(nb, Out(op));
-        return {};
-      }
+      case OpKind::kLogicalNot:
+        return logical("Not");
+      case OpKind::kLogicalAnd:
+        return logical("And");
+      case OpKind::kLogicalOr:
+        return logical("Or");
+      case OpKind::kLogicalXor:
+        return logical("Xor");
       case OpKind::kElu:
         Attr(Node("Elu", {In(op, 0)}, {Out(op)}), "alpha", std::get<EluAttrs>(op.attrs).alpha);
         return {};
@@ -572,7 +686,7 @@ class Exporter {
              int64_t{std::get<AxisAttrs>(op.attrs).axis});
         return {};
       case OpKind::kGather:
-        Attr(Node("Gather", {In(op, 0), In(op, 1)}, {Out(op)}), "axis",
+        Attr(Node("Gather", {In(op, 0), Indices(op, 1)}, {Out(op)}), "axis",
              int64_t{std::get<GatherAttrs>(op.attrs).axis});
         return {};
       case OpKind::kSlice: {
@@ -713,31 +827,319 @@ class Exporter {
         if (!i64) Attr(Node("Cast", {t}, {Out(op)}), "to", int64_t{onnx::TensorProto::INT32});
         return {};
       }
-      // No ONNX export yet: the error names the op.
-      case OpKind::kCumulativeSum:
-      case OpKind::kNotEqual:
-      case OpKind::kLogicalAnd:
-      case OpKind::kLogicalOr:
-      case OpKind::kLogicalXor:
+      case OpKind::kNotEqual: {
+        const std::string eq = Temp(), ne = Temp();
+        Node("Equal", {In(op, 0), In(op, 1)}, {eq});
+        Node("Not", {eq}, {ne});
+        ToUint8(ne, Out(op));
+        return {};
+      }
       case OpKind::kIsNaN:
+        return compare("IsNaN");
       case OpKind::kIsInfinite:
-      case OpKind::kDequantizeLinear:
+        return compare("IsInf");
+      case OpKind::kCumulativeSum: {
+        const auto& a = std::get<CumulativeSumAttrs>(op.attrs);
+        auto* n = Node("CumSum", {In(op, 0), ConstI64({a.axis}, /*scalar=*/true)}, {Out(op)});
+        Attr(n, "exclusive", int64_t{a.exclusive ? 1 : 0});
+        Attr(n, "reverse", int64_t{a.reversed ? 1 : 0});
+        return {};
+      }
       case OpKind::kQuantizeLinear:
+        return QuantizeLinear(op);
+      case OpKind::kDequantizeLinear:
+        return DequantizeLinear(op);
       case OpKind::kGatherElements:
+        Attr(Node("GatherElements", {In(op, 0), Indices(op, 1)}, {Out(op)}), "axis",
+             int64_t{std::get<GatherAttrs>(op.attrs).axis});
+        return {};
+      case OpKind::kScatterElements:
+        Attr(Node("ScatterElements", {In(op, 0), Indices(op, 1), In(op, 2)}, {Out(op)}), "axis",
+             int64_t{std::get<GatherAttrs>(op.attrs).axis});
+        return {};
       case OpKind::kGatherND:
+        Node("GatherND", {In(op, 0), Indices(op, 1)}, {Out(op)});
+        return {};
+      case OpKind::kScatterND:
+        Node("ScatterND", {In(op, 0), Indices(op, 1), In(op, 2)}, {Out(op)});
+        return {};
+      case OpKind::kResample2d: {
+        // WebNN resamples with scale = outputSize / inputSize and half-pixel centres; nearest
+        // rounds halves down: ONNX Resize with `sizes`, half_pixel, round_prefer_floor.
+        const bool linear = std::get<Resample2dAttrs>(op.attrs).mode == InterpolationMode::kLinear;
+        auto* n = Node("Resize", {In(op, 0), "", "", ConstI64(I64(OutDesc(op).shape))}, {Out(op)});
+        Attr(n, "mode", std::string(linear ? "linear" : "nearest"));
+        Attr(n, "coordinate_transformation_mode", std::string("half_pixel"));
+        if (!linear) Attr(n, "nearest_mode", std::string("round_prefer_floor"));
+        return {};
+      }
+      case OpKind::kReverse: {
+        // Slice with step -1 from the last element past the first, on each reversed axis.
+        const auto& a = std::get<ReverseAttrs>(op.attrs);
+        std::vector<int64_t> axes;
+        if (a.axes) {
+          axes = I64(*a.axes);
+        } else {
+          axes.resize(InDesc(op, 0).rank());
+          std::iota(axes.begin(), axes.end(), 0);
+        }
+        if (axes.empty()) return same("Identity");
+        const std::vector<int64_t> starts(axes.size(), -1), steps(axes.size(), -1);
+        const std::vector<int64_t> ends(axes.size(), std::numeric_limits<int64_t>::min());
+        Node("Slice",
+             {In(op, 0), ConstI64(starts), ConstI64(ends), ConstI64(axes), ConstI64(steps)},
+             {Out(op)});
+        return {};
+      }
+      case OpKind::kSplit: {
+        const auto& a = std::get<SplitAttrs>(op.attrs);
+        std::vector<int64_t> sizes;
+        for (OperandId out : op.outputs) sizes.push_back(g_.operands[out].desc.shape[a.axis]);
+        std::vector<std::string> outs;
+        for (size_t i = 0; i < op.outputs.size(); ++i) outs.push_back(Out(op, i));
+        Attr(Node("Split", {In(op, 0), ConstI64(sizes)}, outs), "axis", int64_t{a.axis});
+        return {};
+      }
+      case OpKind::kTriangular: {
+        const auto& a = std::get<TriangularAttrs>(op.attrs);
+        Attr(Node("Trilu", {In(op, 0), ConstI64({a.diagonal}, /*scalar=*/true)}, {Out(op)}),
+             "upper", int64_t{a.upper ? 1 : 0});
+        return {};
+      }
       case OpKind::kGru:
       case OpKind::kGruCell:
       case OpKind::kLstm:
       case OpKind::kLstmCell:
-      case OpKind::kResample2d:
-      case OpKind::kReverse:
-      case OpKind::kScatterElements:
-      case OpKind::kScatterND:
-      case OpKind::kSplit:
-      case OpKind::kTriangular:
-        break;
+        return Recurrent(op);
     }
     return MakeError(ErrorCode::kNotSupportedError, "no ONNX export for this operator yet");
+  }
+
+  // ---- gru, gruCell, lstm, lstmCell: unrolled into the spec's cell emulation --------------
+  // ONNX's GRU/LSTM differ from WebNN's in places no attribute bridges (LSTM's output-gate
+  // peephole reads the new cell state in ONNX, the incoming one in WebNN; GRU's gate order is
+  // zrh in ONNX, zrn/rzn in WebNN), so every step is written as MatMul/Add/activation nodes.
+
+  // One direction's parameters: weights transposed for x W^T as MatMul(x, Wt).
+  struct CellParams {
+    std::string wt, rt;  // [inputSize, gates * hidden], [hidden, gates * hidden]
+    std::string bias, recurrent_bias, peephole;  // [gates * hidden], [3 * hidden]; "" if absent
+  };
+  struct CellState {
+    std::string h, c;  // [batch, hidden]; c for LSTM only
+  };
+
+  std::string Activation(RecurrentNetworkActivation f, const std::string& x) {
+    switch (f) {
+      case RecurrentNetworkActivation::kRelu:
+        return Apply("Relu", {x});
+      case RecurrentNetworkActivation::kSigmoid:
+        return Apply("Sigmoid", {x});
+      case RecurrentNetworkActivation::kTanh:
+        break;
+    }
+    return Apply("Tanh", {x});
+  }
+
+  // x W^T + bias and h R^T + recurrentBias for all gates at once: [batch, gates * hidden].
+  std::pair<std::string, std::string> GateProducts(const CellParams& p, const std::string& x,
+                                                   const std::string& h) {
+    std::string xw = Apply("MatMul", {x, p.wt}), hr = Apply("MatMul", {h, p.rt});
+    if (!p.bias.empty()) xw = Apply("Add", {xw, p.bias});
+    if (!p.recurrent_bias.empty()) hr = Apply("Add", {hr, p.recurrent_bias});
+    return {xw, hr};
+  }
+
+  // https://www.w3.org/TR/webnn/#api-mlgraphbuilder-grucell (the emulation's steps).
+  std::string GruStep(const CellParams& p, const GruCellAttrs& a, const ActivationList& act,
+                      DataType type, const std::string& x, const std::string& h) {
+    const int64_t hs = a.hiddenSize;
+    const auto [xw, hr] = GateProducts(p, x, h);
+    const int64_t z_off = a.layout == GruWeightLayout::kZrn ? 0 : hs;
+    const int64_t r_off = a.layout == GruWeightLayout::kZrn ? hs : 0;
+    const int64_t n_off = 2 * hs;
+    auto gate = [&](int64_t off) {
+      return Apply("Add", {SliceAxis(xw, 1, off, off + hs), SliceAxis(hr, 1, off, off + hs)});
+    };
+    const std::string z = Activation(act[0], gate(z_off));
+    const std::string r = Activation(act[0], gate(r_off));
+    std::string recurrent_n;
+    if (a.resetAfter) {
+      recurrent_n = Apply("Mul", {r, SliceAxis(hr, 1, n_off, n_off + hs)});
+    } else {
+      recurrent_n = Apply("MatMul", {Apply("Mul", {r, h}), SliceAxis(p.rt, 1, n_off, n_off + hs)});
+      if (!p.recurrent_bias.empty()) {
+        recurrent_n =
+            Apply("Add", {recurrent_n, SliceAxis(p.recurrent_bias, 0, n_off, n_off + hs)});
+      }
+    }
+    const std::string n =
+        Activation(act[1], Apply("Add", {SliceAxis(xw, 1, n_off, n_off + hs), recurrent_n}));
+    // h' = z * h + (1 - z) * n
+    const std::string one = Filled({type, {}}, 1.f);
+    return Apply("Add", {Apply("Mul", {z, h}), Apply("Mul", {Apply("Sub", {one, z}), n})});
+  }
+
+  // https://www.w3.org/TR/webnn/#api-mlgraphbuilder-lstmcell (the emulation's steps; the
+  // peepholes (i, o, f) multiply the incoming cell state).
+  CellState LstmStep(const CellParams& p, const LstmCellAttrs& a, const ActivationList& act,
+                     const std::string& x, const CellState& s) {
+    const int64_t hs = a.hiddenSize;
+    const auto [xw, hr] = GateProducts(p, x, s.h);
+    const bool iofg = a.layout == LstmWeightLayout::kIofg;
+    const int64_t i_off = 0, o_off = iofg ? hs : 3 * hs, f_off = iofg ? 2 * hs : hs,
+                  g_off = iofg ? 3 * hs : 2 * hs;
+    auto gate = [&](int64_t off, int peephole) {
+      std::string v =
+          Apply("Add", {SliceAxis(xw, 1, off, off + hs), SliceAxis(hr, 1, off, off + hs)});
+      if (peephole >= 0 && !p.peephole.empty()) {
+        const std::string w = SliceAxis(p.peephole, 0, peephole * hs, (peephole + 1) * hs);
+        v = Apply("Add", {v, Apply("Mul", {w, s.c})});
+      }
+      return v;
+    };
+    const std::string i = Activation(act[0], gate(i_off, 0));
+    const std::string f = Activation(act[0], gate(f_off, 2));
+    const std::string g = Activation(act[1], gate(g_off, -1));
+    const std::string o = Activation(act[0], gate(o_off, 1));
+    CellState next;
+    next.c = Apply("Add", {Apply("Mul", {f, s.c}), Apply("Mul", {i, g})});
+    next.h = Apply("Mul", {o, Activation(act[2], next.c)});
+    return next;
+  }
+
+  // Operand `slot` of op for direction `dir`: the [dir] slice of a sequence op's
+  // [numDirections, ...] operand, or a cell op's operand itself; "" when absent.
+  std::string PerDirection(const Operation& op, int slot, bool cell, int64_t dir) {
+    if (slot < 0 || !Has(op, static_cast<size_t>(slot))) return "";
+    if (cell) return In(op, slot);
+    auto* n = Node("Gather", {In(op, slot), ConstI64({dir}, /*scalar=*/true)}, {Temp()});
+    Attr(n, "axis", int64_t{0});
+    return n->output(0);
+  }
+
+  Status Recurrent(const Operation& op) {
+    const bool lstm = op.kind == OpKind::kLstm || op.kind == OpKind::kLstmCell;
+    const bool cell = op.kind == OpKind::kGruCell || op.kind == OpKind::kLstmCell;
+    const DataType type = InDesc(op, 0).dataType;
+    // Slots: weight 1, recurrentWeight 2, then per op kind.
+    struct Slots {
+      int bias, recurrent_bias, peephole, hidden, cell_state;
+    };
+    Slots slots{};
+    uint32_t steps = 1, hidden = 0;
+    bool return_sequence = false;
+    RecurrentNetworkDirection direction = RecurrentNetworkDirection::kForward;
+    GruCellAttrs gru;
+    LstmCellAttrs lstm_attrs;
+    ActivationList act;
+    const ActivationList gru_default = {RecurrentNetworkActivation::kSigmoid,
+                                        RecurrentNetworkActivation::kTanh};
+    const ActivationList lstm_default = {RecurrentNetworkActivation::kSigmoid,
+                                         RecurrentNetworkActivation::kTanh,
+                                         RecurrentNetworkActivation::kTanh};
+    switch (op.kind) {
+      case OpKind::kGru: {
+        const auto& a = std::get<GruAttrs>(op.attrs);
+        slots = {3, 4, -1, 5, -1};
+        steps = a.steps, hidden = a.hiddenSize, return_sequence = a.returnSequence;
+        direction = a.direction;
+        gru = {a.hiddenSize, a.resetAfter, a.layout, a.activations};
+        act = a.activations.value_or(gru_default);
+        break;
+      }
+      case OpKind::kGruCell: {
+        gru = std::get<GruCellAttrs>(op.attrs);
+        slots = {4, 5, -1, 3, -1};
+        hidden = gru.hiddenSize;
+        act = gru.activations.value_or(gru_default);
+        break;
+      }
+      case OpKind::kLstm: {
+        const auto& a = std::get<LstmAttrs>(op.attrs);
+        slots = {3, 4, 5, 6, 7};
+        steps = a.steps, hidden = a.hiddenSize, return_sequence = a.returnSequence;
+        direction = a.direction;
+        lstm_attrs = {a.hiddenSize, a.layout, a.activations};
+        act = a.activations.value_or(lstm_default);
+        break;
+      }
+      default: {
+        lstm_attrs = std::get<LstmCellAttrs>(op.attrs);
+        slots = {5, 6, 7, 3, 4};
+        hidden = lstm_attrs.hiddenSize;
+        act = lstm_attrs.activations.value_or(lstm_default);
+        break;
+      }
+    }
+    if (act.size() != (lstm ? 3u : 2u)) {
+      return MakeError(ErrorCode::kNotSupportedError, "expected ", lstm ? 3 : 2,
+                       " activations, got ", act.size());
+    }
+    const auto& xs = InDesc(op, 0).shape;  // [steps, batch, input] or [batch, input]
+    const int64_t batch = cell ? xs[0] : xs[1];
+    const int64_t dirs = direction == RecurrentNetworkDirection::kBoth ? 2 : 1;
+    const OperandDescriptor state_desc{type, {static_cast<uint32_t>(batch), hidden}};
+    std::vector<std::string> final_h, final_c;
+    // sequence[t][dir]: the hidden state written at input time t.
+    std::vector<std::vector<std::string>> sequence(steps, std::vector<std::string>(dirs));
+    for (int64_t dir = 0; dir < dirs; ++dir) {
+      CellParams p;
+      p.wt = Transposed(PerDirection(op, 1, cell, dir), {1, 0});
+      p.rt = Transposed(PerDirection(op, 2, cell, dir), {1, 0});
+      p.bias = PerDirection(op, slots.bias, cell, dir);
+      p.recurrent_bias = PerDirection(op, slots.recurrent_bias, cell, dir);
+      p.peephole = PerDirection(op, slots.peephole, cell, dir);
+      CellState s;
+      s.h = PerDirection(op, slots.hidden, cell, dir);
+      if (s.h.empty()) s.h = Filled(state_desc, 0.f);
+      if (lstm) {
+        s.c = PerDirection(op, slots.cell_state, cell, dir);
+        if (s.c.empty()) s.c = Filled(state_desc, 0.f);
+      }
+      const bool backward = dir == 1 || direction == RecurrentNetworkDirection::kBackward;
+      for (uint32_t step = 0; step < steps; ++step) {
+        const uint32_t t = backward ? steps - step - 1 : step;
+        std::string x = In(op, 0);
+        if (!cell) {
+          auto* n = Node("Gather", {x, ConstI64({t}, /*scalar=*/true)}, {Temp()});
+          Attr(n, "axis", int64_t{0});
+          x = n->output(0);
+        }
+        if (lstm) {
+          s = LstmStep(p, lstm_attrs, act, x, s);
+        } else {
+          s.h = GruStep(p, gru, act, type, x, s.h);
+        }
+        sequence[t][dir] = s.h;
+      }
+      final_h.push_back(s.h);
+      final_c.push_back(s.c);
+    }
+    if (cell) {
+      Node("Identity", {final_h[0]}, {Out(op, 0)});
+      if (lstm) Node("Identity", {final_c[0]}, {Out(op, 1)});
+      return {};
+    }
+    // [numDirections, batch, hidden] from the directions' [batch, hidden].
+    auto stack_directions = [&](const std::vector<std::string>& parts, const std::string& out,
+                                std::vector<int64_t> prefix) {
+      std::vector<std::string> shaped;
+      prefix.insert(prefix.end(), {1, batch, int64_t{hidden}});
+      for (const std::string& part : parts) shaped.push_back(ReshapedTo(part, prefix));
+      Attr(Node("Concat", shaped, {out}), "axis", static_cast<int64_t>(prefix.size() - 3));
+    };
+    stack_directions(final_h, Out(op, 0), {});
+    if (lstm) stack_directions(final_c, Out(op, 1), {});
+    if (return_sequence) {
+      std::vector<std::string> per_step;
+      for (const auto& dirs_at_t : sequence) {
+        per_step.push_back(Temp());
+        stack_directions(dirs_at_t, per_step.back(), {1});
+      }
+      Attr(Node("Concat", per_step, {Out(op, lstm ? 2 : 1)}), "axis", int64_t{0});
+    }
+    return {};
   }
 
   // A constant of `d` filled with `value` (float32 or float16 per-channel defaults).

@@ -1,0 +1,196 @@
+"""The per-op export cases of export_roundtrip.py: one small webnn-graph-json graph per family of
+WebNN operators whose ONNX form is a decomposition or needs conversions (logical ops through
+bool, quantization with blockwise parameters, int64 indices, Resize, reverse as Slice, split,
+Trilu, gru/lstm and their cells unrolled). Every graph input is float32 (what the ONNX Runtime
+peer reads); integer and uint8 operands are constants or computed inside the graph.
+
+cases(rng) -> [(name, graph_json_dict, {input_name: float32 array})]
+"""
+import numpy as np
+
+DATA_TYPES = {np.dtype(np.float32): "float32", np.dtype(np.int32): "int32",
+              np.dtype(np.uint32): "uint32", np.dtype(np.int64): "int64",
+              np.dtype(np.int8): "int8", np.dtype(np.uint8): "uint8"}
+
+
+class Graph:
+    """A webnn-graph-json document under construction."""
+
+    def __init__(self):
+        self.inputs, self.consts, self.nodes, self.outputs, self.feeds = {}, {}, [], {}, {}
+
+    def input(self, name, value):
+        value = np.asarray(value, np.float32)
+        self.inputs[name] = {"dataType": "float32", "shape": list(value.shape)}
+        self.feeds[name] = value
+        return name
+
+    def const(self, value):
+        value = np.ascontiguousarray(value)
+        name = f"const{len(self.consts)}"
+        self.consts[name] = {"dataType": DATA_TYPES[value.dtype], "shape": list(value.shape),
+                             "init": {"kind": "inlineBytes", "bytes": list(value.tobytes())}}
+        return name
+
+    def op(self, op, *inputs, results=None, **options):
+        """Adds a node; `results` > 0 names that many outputs (returned as a list)."""
+        node_id = f"{op}_{len(self.nodes)}"
+        node = {"id": node_id, "op": op, "inputs": list(inputs)}
+        if options:
+            node["options"] = options
+        if results:
+            node["outputs"] = [f"{node_id}_{i}" for i in range(results)]
+        self.nodes.append(node)
+        return node["outputs"] if results else node_id
+
+    def out(self, **named):
+        self.outputs.update(named)
+
+    def doc(self):
+        return {"format": "webnn-graph-json", "version": 1, "inputs": self.inputs,
+                "consts": self.consts, "nodes": self.nodes, "outputs": self.outputs}
+
+
+def cases(rng):
+    def r(*shape, scale=1.0):
+        return (rng.standard_normal(shape) * scale).astype(np.float32)
+
+    out = []
+
+    def add(name, g):
+        out.append((name, g.doc(), g.feeds))
+
+    # Comparisons and logical ops (uint8 0/1 through ONNX bool), isNaN / isInfinite.
+    g = Graph()
+    x = r(3, 4)
+    y = np.where(rng.random((3, 4)) < 0.5, x, r(3, 4))  # some equal elements
+    z = r(3, 4)
+    z.flat[[1, 5]] = np.nan
+    z.flat[[2, 7]] = [np.inf, -np.inf]
+    gx, gy, gz = g.input("x", x), g.input("y", y), g.input("z", z)
+    zero = g.const(np.zeros((1, 4), np.float32))
+    a, b = g.op("greater", gx, zero), g.op("greater", gy, zero)
+    g.out(ne=g.op("notEqual", gx, gy), ne_u8=g.op("notEqual", a, b),
+          and_=g.op("logicalAnd", a, b), or_=g.op("logicalOr", a, b),
+          xor=g.op("logicalXor", a, b), not_=g.op("logicalNot", a),
+          nan=g.op("isNaN", gz), inf=g.op("isInfinite", gz))
+    add("logical", g)
+
+    # cumulativeSum: every exclusive/reversed combination, float32 and int32.
+    g = Graph()
+    gx = g.input("x", r(3, 5))
+    ints = g.op("cast", g.op("linear", gx, alpha=10.0), dataType="int32")
+    g.out(cs=g.op("cumulativeSum", gx, axis=1), cs_ex=g.op("cumulativeSum", gx, axis=1, exclusive=True),
+          cs_rev=g.op("cumulativeSum", gx, axis=0, reversed=True),
+          cs_both=g.op("cumulativeSum", gx, axis=1, exclusive=True, reversed=True),
+          cs_int=g.op("cumulativeSum", ints, axis=0))
+    add("cumulative_sum", g)
+
+    # quantizeLinear / dequantizeLinear: blockwise, per-row and per-tensor parameters,
+    # saturating values, int8/uint8/int32 zero points.
+    g = Graph()
+    gx = g.input("x", r(2, 6, scale=3.0))
+    big = g.op("linear", gx, alpha=200.0)  # saturates
+    scale_block = g.const((rng.random((2, 3)) * 0.1 + 0.02).astype(np.float32))
+    zp_block = g.const(rng.integers(-5, 5, (2, 3)).astype(np.int8))
+    scale_row = g.const(np.array([[0.5], [0.25]], np.float32))
+    zp_row = g.const(np.array([[128], [3]], np.uint8))
+    scale_one = g.const(np.array([[0.01]], np.float32))
+    zp_one = g.const(np.array([[-7]], np.int32))
+    q8 = g.op("quantizeLinear", gx, scale_block, zp_block)
+    g.out(q_block=q8, q_row=g.op("quantizeLinear", big, scale_row, zp_row),
+          q_i32=g.op("quantizeLinear", gx, scale_one, zp_one),
+          dq_block=g.op("dequantizeLinear", q8, scale_block, zp_block),
+          dq_const=g.op("dequantizeLinear", g.const(rng.integers(0, 255, (2, 6)).astype(np.uint8)),
+                        scale_row, zp_row))
+    add("quantize", g)
+
+    # gather family and scatter family: int32, uint32 and int64 indices.
+    g = Graph()
+    gx = g.input("x", r(3, 4))
+    ge_idx = g.const(rng.integers(0, 3, (2, 4)).astype(np.int32))
+    nd_rows = g.const(np.array([[2], [0]], np.int64))
+    nd_elems = g.const(np.array([[1, 3], [2, 0], [0, 0]], np.uint32))
+    se_idx = g.const(np.array([[2, 0, 1, 2], [0, 1, 2, 1]], np.int64))
+    se_upd = g.const(r(2, 4))
+    snd_upd = g.const(r(2, 4))
+    g.out(gather_u32=g.op("gather", gx, g.const(np.array([2, 0, 2], np.uint32)), axis=0),
+          gather_el=g.op("gatherElements", gx, ge_idx, axis=0),
+          gather_el1=g.op("gatherElements", gx, g.const(rng.integers(0, 4, (3, 2)).astype(np.uint32)),
+                          axis=1),
+          gather_nd_rows=g.op("gatherND", gx, nd_rows),
+          gather_nd_elems=g.op("gatherND", gx, nd_elems),
+          scatter_el=g.op("scatterElements", gx, se_idx, se_upd, axis=0),
+          scatter_nd=g.op("scatterND", gx, nd_rows, snd_upd))
+    add("gather_scatter", g)
+
+    # resample2d: nearest and linear, up and down, scales and sizes, NHWC axes.
+    g = Graph()
+    gx = g.input("x", r(1, 2, 4, 6))
+    gh = g.input("h", r(1, 4, 6, 2))
+    g.out(near_up=g.op("resample2d", gx, scales=[2.0, 1.5]),
+          near_down=g.op("resample2d", gx, sizes=[3, 4]),
+          lin_up=g.op("resample2d", gx, mode="linear", sizes=[7, 9]),
+          lin_down=g.op("resample2d", gx, mode="linear", scales=[0.5, 0.5]),
+          lin_nhwc=g.op("resample2d", gh, mode="linear", scales=[1.5, 2.0], axes=[1, 2]),
+          near_nhwc=g.op("resample2d", gh, sizes=[5, 3], axes=[1, 2]))
+    add("resample2d", g)
+
+    # reverse, split, triangular.
+    g = Graph()
+    gx = g.input("x", r(2, 6, 5))
+    parts = g.op("split", gx, splits=3, axis=1, results=3)
+    sizes = g.op("split", gx, splits=[1, 3, 2], axis=1, results=3)
+    g.out(rev=g.op("reverse", gx, axes=[0, 2]), rev_all=g.op("reverse", gx),
+          rev_none=g.op("reverse", gx, axes=[]),
+          s0=parts[0], s1=parts[1], s2=parts[2], t0=sizes[0], t1=sizes[1], t2=sizes[2],
+          upper=g.op("triangular", gx), lower=g.op("triangular", gx, upper=False, diagonal=-1),
+          upper2=g.op("triangular", gx, diagonal=2))
+    add("reverse_split_triangular", g)
+
+    # gruCell / lstmCell: both weight layouts, resetAfter both ways, peepholes, activations.
+    batch, inp, hidden = 2, 3, 4
+    g = Graph()
+    gx, gh, gc = g.input("x", r(batch, inp)), g.input("h", r(batch, hidden)), g.input("c", r(batch, hidden))
+    w3, rw3 = g.const(r(3 * hidden, inp)), g.const(r(3 * hidden, hidden))
+    b3, rb3 = g.const(r(3 * hidden)), g.const(r(3 * hidden))
+    w4, rw4 = g.const(r(4 * hidden, inp)), g.const(r(4 * hidden, hidden))
+    b4, rb4, peep = g.const(r(4 * hidden)), g.const(r(4 * hidden)), g.const(r(3 * hidden))
+    lstm_a = g.op("lstmCell", gx, w4, rw4, gh, gc, hiddenSize=hidden, bias=b4, recurrentBias=rb4,
+                  peepholeWeight=peep, results=2)
+    lstm_b = g.op("lstmCell", gx, w4, rw4, gh, gc, hiddenSize=hidden, layout="ifgo",
+                  activations=["sigmoid", "relu", "tanh"], recurrentBias=rb4, results=2)
+    g.out(gru_zrn=g.op("gruCell", gx, w3, rw3, gh, hiddenSize=hidden, bias=b3, recurrentBias=rb3),
+          gru_rzn_before=g.op("gruCell", gx, w3, rw3, gh, hiddenSize=hidden, bias=b3,
+                              recurrentBias=rb3, layout="rzn", resetAfter=False),
+          gru_relu=g.op("gruCell", gx, w3, rw3, gh, hiddenSize=hidden, resetAfter=False,
+                        activations=["sigmoid", "relu"]),
+          lstm_h=lstm_a[0], lstm_c=lstm_a[1], lstm_ifgo_h=lstm_b[0], lstm_ifgo_c=lstm_b[1])
+    add("recurrent_cells", g)
+
+    # gru / lstm over 3 steps: forward, backward and both directions, sequences, initial states.
+    steps, dirs = 3, 2
+    g = Graph()
+    gx = g.input("x", r(steps, batch, inp))
+    gh = g.input("h0", r(dirs, batch, hidden))
+    gc = g.input("c0", r(dirs, batch, hidden))
+    wg, rwg = g.const(r(dirs, 3 * hidden, inp)), g.const(r(dirs, 3 * hidden, hidden))
+    bg, rbg = g.const(r(dirs, 3 * hidden)), g.const(r(dirs, 3 * hidden))
+    wg1, rwg1 = g.const(r(1, 3 * hidden, inp)), g.const(r(1, 3 * hidden, hidden))
+    wl, rwl = g.const(r(dirs, 4 * hidden, inp)), g.const(r(dirs, 4 * hidden, hidden))
+    bl, rbl, pl = g.const(r(dirs, 4 * hidden)), g.const(r(dirs, 4 * hidden)), g.const(r(dirs, 3 * hidden))
+    wl1, rwl1 = g.const(r(1, 4 * hidden, inp)), g.const(r(1, 4 * hidden, hidden))
+    gru_both = g.op("gru", gx, wg, rwg, steps=steps, hiddenSize=hidden, bias=bg, recurrentBias=rbg,
+                    initialHiddenState=gh, direction="both", returnSequence=True, results=2)
+    gru_back = g.op("gru", gx, wg1, rwg1, steps=steps, hiddenSize=hidden, direction="backward",
+                    layout="rzn", resetAfter=False, returnSequence=True, results=2)
+    lstm_both = g.op("lstm", gx, wl, rwl, steps=steps, hiddenSize=hidden, bias=bl, recurrentBias=rbl,
+                     peepholeWeight=pl, initialHiddenState=gh, initialCellState=gc,
+                     direction="both", returnSequence=True, results=3)
+    lstm_fwd = g.op("lstm", gx, wl1, rwl1, steps=steps, hiddenSize=hidden, layout="ifgo", results=2)
+    g.out(gru_h=gru_both[0], gru_seq=gru_both[1], gru_back_h=gru_back[0], gru_back_seq=gru_back[1],
+          gru_last=g.op("gru", gx, wg1, rwg1, steps=steps, hiddenSize=hidden),
+          lstm_h=lstm_both[0], lstm_c=lstm_both[1], lstm_seq=lstm_both[2],
+          lstm_fwd_h=lstm_fwd[0], lstm_fwd_c=lstm_fwd[1])
+    add("recurrent_sequences", g)
+    return out
