@@ -171,24 +171,9 @@ def main():
     # 3. Layouts other than NCHW/OIHW and ops exported as several nodes
     #    (tests/onnx/export_graphs, written by its make_graphs.py).
     import json
-    for g in sorted((repo / "tests" / "onnx" / "export_graphs").glob("*.json")):
-        name = g.stem
-        feeds = []
-        for inp, desc in json.loads(g.read_text())["inputs"].items():
-            f = work / f"{name}_{inp}.npy"
-            np.save(f, rng.standard_normal(desc["shape"]).astype(np.float32))
-            feeds += ["--input", f"{inp}={f}"]
-        exported = work / f"{name}.onnx"
-        run(webnn, "convert", g, exported)
-        run(webnn, "run", g, *feeds, "--backend", "reference", "--output-dir", work / f"{name}_ours")
-        run("node", peer, exported, *feeds, "--runs", "1", "--warmup", "0", "--output-dir", work / f"{name}_ort")
-        ok &= compare(f"{name}: ORT on the export vs ours", outputs(work / f"{name}_ort"), outputs(work / f"{name}_ours"))
-    # 4. A graph per op family (export_cases.py).
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from export_cases import cases
-    for name, doc, feeds in cases(rng):
-        g = work / f"{name}.json"
-        g.write_text(json.dumps(doc))
+
+    def export_and_compare(name, g, feeds):
+        """Exports graph file g, runs it here (reference) and the export in ORT on `feeds`."""
         args = []
         for inp, value in feeds.items():
             f = work / f"{name}_{inp}.npy"
@@ -198,7 +183,20 @@ def main():
         run(webnn, "convert", g, exported)
         run(webnn, "run", g, *args, "--backend", "reference", "--output-dir", work / f"{name}_ours")
         run("node", peer, exported, *args, "--runs", "1", "--warmup", "0", "--output-dir", work / f"{name}_ort")
-        ok &= compare(f"{name}: ORT on the export vs ours", outputs(work / f"{name}_ort"), outputs(work / f"{name}_ours"))
+        return compare(f"{name}: ORT on the export vs ours", outputs(work / f"{name}_ort"),
+                       outputs(work / f"{name}_ours"))
+
+    for g in sorted((repo / "tests" / "onnx" / "export_graphs").glob("*.json")):
+        ok &= export_and_compare(g.stem, g, {
+            inp: rng.standard_normal(desc["shape"]).astype(np.float32)
+            for inp, desc in json.loads(g.read_text())["inputs"].items()})
+    # 4. A graph per op family (export_cases.py).
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from export_cases import cases
+    for name, doc, feeds in cases(rng):
+        g = work / f"{name}.json"
+        g.write_text(json.dumps(doc))
+        ok &= export_and_compare(name, g, feeds)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

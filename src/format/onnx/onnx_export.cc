@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <optional>
 #include <variant>
@@ -44,6 +45,14 @@ Result<int> ToOnnxType(DataType t) {
 }
 
 std::vector<int64_t> I64(const std::vector<uint32_t>& v) { return {v.begin(), v.end()}; }
+
+// The given axes, or every axis of a rank-`rank` operand.
+std::vector<int64_t> AxesOrAll(const std::optional<UintList>& axes, size_t rank) {
+  if (axes) return I64(*axes);
+  std::vector<int64_t> all(rank);
+  std::iota(all.begin(), all.end(), 0);
+  return all;
+}
 
 uint32_t At(const std::optional<UintList>& v, size_t i, uint32_t fallback) {
   return v && i < v->size() ? (*v)[i] : fallback;
@@ -231,7 +240,15 @@ class Exporter {
     return InDesc(op, i).dataType == DataType::kInt64 ? In(op, i)
                                                       : CastTo(In(op, i), onnx::TensorProto::INT64);
   }
-  // One ONNX node of one input and a new output; returns the output.
+  // ONNX Slice of input 0 into output 0.
+  Status StridedSlice(const Operation& op, const std::vector<int64_t>& starts,
+                      const std::vector<int64_t>& ends, const std::vector<int64_t>& axes,
+                      const std::vector<int64_t>& steps) {
+    Node("Slice", {In(op, 0), ConstI64(starts), ConstI64(ends), ConstI64(axes), ConstI64(steps)},
+         {Out(op)});
+    return {};
+  }
+  // One ONNX node of the given inputs and a new output; returns the output.
   std::string Apply(const std::string& type, const std::vector<std::string>& inputs) {
     const std::string y = Temp();
     Node(type, inputs, {y});
@@ -283,24 +300,18 @@ class Exporter {
         CastTo(Apply("Round", {Apply("Div", {In(op, 0), scale})}), onnx::TensorProto::DOUBLE);
     const std::string q0 = Apply("Where", {Apply("IsNaN", {q}), ConstDouble(0), q});
     const std::string sum = Apply("Add", {q0, CastTo(zero_point, onnx::TensorProto::DOUBLE)});
-    double lo = 0, hi = 0;
-    switch (out_type) {
-      case DataType::kInt8:
-        lo = -128, hi = 127;
-        break;
-      case DataType::kUint8:
-        hi = 255;
-        break;
-      case DataType::kInt32:
-        lo = -2147483648.0, hi = 2147483647.0;
-        break;
-      case DataType::kUint32:
-        hi = 4294967295.0;
-        break;
-      default:
-        return MakeError(ErrorCode::kNotSupportedError, "a ", DataTypeName(out_type),
-                         " output is not exported");
+    // The quantized types' ranges (int4/uint4 have no ONNX type before opset 21).
+    const std::map<DataType, std::pair<double, double>> ranges = {
+        {DataType::kInt8, {-128.0, 127.0}},
+        {DataType::kUint8, {0.0, 255.0}},
+        {DataType::kInt32, {-2147483648.0, 2147483647.0}},
+        {DataType::kUint32, {0.0, 4294967295.0}}};
+    const auto range = ranges.find(out_type);
+    if (range == ranges.end()) {
+      return MakeError(ErrorCode::kNotSupportedError, "a ", DataTypeName(out_type),
+                       " output is not exported");
     }
+    const auto [lo, hi] = range->second;
     const std::string clamped = Apply("Clip", {sum, ConstDouble(lo), ConstDouble(hi)});
     Attr(Node("Cast", {clamped}, {Out(op)}), "to", int64_t{to});
     return {};
@@ -455,13 +466,7 @@ class Exporter {
 
   Status Reduce(const Operation& op, const std::string& type) {
     const auto& a = std::get<ReduceAttrs>(op.attrs);
-    std::vector<int64_t> axes;
-    if (a.axes) {
-      axes = I64(*a.axes);
-    } else {
-      axes.resize(InDesc(op, 0).rank());
-      std::iota(axes.begin(), axes.end(), 0);
-    }
+    const std::vector<int64_t> axes = AxesOrAll(a.axes, InDesc(op, 0).rank());
     if (axes.empty()) {
       // WebNN: no axes reduces nothing, but still applies the reduction's element function.
       return MakeError(ErrorCode::kNotSupportedError, "an empty axes list is not exported");
@@ -698,10 +703,7 @@ class Exporter {
           axes.push_back(static_cast<int64_t>(i));
           steps.push_back(At(a.strides, i, 1));
         }
-        Node("Slice",
-             {In(op, 0), ConstI64(starts), ConstI64(ends), ConstI64(axes), ConstI64(steps)},
-             {Out(op)});
-        return {};
+        return StridedSlice(op, starts, ends, axes, steps);
       }
       case OpKind::kGemm: {
         const auto& a = std::get<GemmAttrs>(op.attrs);
@@ -876,20 +878,11 @@ class Exporter {
       case OpKind::kReverse: {
         // Slice with step -1 from the last element past the first, on each reversed axis.
         const auto& a = std::get<ReverseAttrs>(op.attrs);
-        std::vector<int64_t> axes;
-        if (a.axes) {
-          axes = I64(*a.axes);
-        } else {
-          axes.resize(InDesc(op, 0).rank());
-          std::iota(axes.begin(), axes.end(), 0);
-        }
+        const std::vector<int64_t> axes = AxesOrAll(a.axes, InDesc(op, 0).rank());
         if (axes.empty()) return same("Identity");
         const std::vector<int64_t> starts(axes.size(), -1), steps(axes.size(), -1);
         const std::vector<int64_t> ends(axes.size(), std::numeric_limits<int64_t>::min());
-        Node("Slice",
-             {In(op, 0), ConstI64(starts), ConstI64(ends), ConstI64(axes), ConstI64(steps)},
-             {Out(op)});
-        return {};
+        return StridedSlice(op, starts, ends, axes, steps);
       }
       case OpKind::kSplit: {
         const auto& a = std::get<SplitAttrs>(op.attrs);
