@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <sstream>
+#include <string>
 
 #include "format/graph_file.h"
 #include "format/onnx/onnx_model.h"
@@ -300,6 +302,23 @@ onnx::ModelProto ExternalModel(const std::string& location) {
   return m;
 }
 
+// The file mapped at `address` in this process (/proc/self/maps), or an empty path.
+fs::path MappedFileAt(const void* address) {
+  const auto a = reinterpret_cast<uintptr_t>(address);
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    std::istringstream fields(line);
+    std::string range, perms, offset, device, inode, path;
+    fields >> range >> perms >> offset >> device >> inode >> path;
+    const size_t dash = range.find('-');
+    const uintptr_t begin = std::stoull(range.substr(0, dash), nullptr, 16);
+    const uintptr_t end = std::stoull(range.substr(dash + 1), nullptr, 16);
+    if (a >= begin && a < end) return path;
+  }
+  return {};
+}
+
 TEST(OnnxImportTest, ExternalDataInsideTheFolder) {
   TempDir dir;
   const float w[4] = {1, 2, 3, 4};
@@ -312,6 +331,31 @@ TEST(OnnxImportTest, ExternalDataInsideTheFolder) {
   const ByteBuffer& bytes = g->constants.begin()->second;
   ASSERT_EQ(bytes.size(), sizeof(w));
   EXPECT_EQ(std::memcmp(bytes.data(), w, sizeof(w)), 0);
+  // The constant is the file's mapping, not a copy of it.
+  EXPECT_EQ(MappedFileAt(bytes.data()).filename(), "weights.bin");
+}
+
+// Weights in the model's raw_data are shared with the parsed proto, not copied.
+TEST(OnnxImportTest, RawDataWeightsAliasTheProto) {
+  onnx::ModelProto m = NewModel();
+  Input(m, "x", {4});
+  auto* w = m.mutable_graph()->add_initializer();
+  w->set_name("w");
+  w->set_data_type(onnx::TensorProto_DataType_FLOAT);
+  w->add_dims(4);
+  const float values[4] = {1, 2, 3, 4};
+  w->set_raw_data(values, sizeof(values));
+  Node(m, "Add", {"x", "w"}, {"y"});
+  Output(m, "y");
+  auto model = std::make_shared<onnx::ModelProto>(std::move(m));
+  const void* raw = model->graph().initializer(0).raw_data().data();
+  auto g = ImportOnnxModel(model, "", {});
+  ASSERT_TRUE(g.ok()) << g.error().ToString();
+  ASSERT_EQ(g->constants.size(), 1u);
+  EXPECT_EQ(static_cast<const void*>(g->constants.begin()->second.data()), raw);
+  // The graph keeps the proto alive: its bytes stay valid after the caller lets go.
+  model.reset();
+  EXPECT_EQ(std::memcmp(g->constants.begin()->second.data(), values, sizeof(values)), 0);
 }
 
 TEST(OnnxImportTest, ExternalDataCannotLeaveTheFolder) {
