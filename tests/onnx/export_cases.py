@@ -4,7 +4,8 @@ bool, quantization with blockwise parameters, int64 indices, Resize, reverse as 
 Trilu, gru/lstm and their cells unrolled). Every graph input is float32 (what the ONNX Runtime
 peer reads); integer and uint8 operands are constants or computed inside the graph.
 
-cases(rng) -> [(name, graph_json_dict, {input_name: float32 array})]
+cases(rng) -> [(name, graph_json_dict, {input_name: float32 array}, tolerance)]
+tolerance: None (the test's default) or (rtol, atol).
 """
 import numpy as np
 
@@ -57,8 +58,8 @@ def cases(rng):
 
     out = []
 
-    def add(name, g):
-        out.append((name, g.doc(), g.feeds))
+    def add(name, g, tolerance=None):
+        out.append((name, g.doc(), g.feeds, tolerance))
 
     # Comparisons and logical ops (uint8 0/1 through ONNX bool), isNaN / isInfinite.
     g = Graph()
@@ -147,6 +148,41 @@ def cases(rng):
           upper=g.op("triangular", gx), lower=g.op("triangular", gx, upper=False, diagonal=-1),
           upper2=g.op("triangular", gx, diagonal=2))
     add("reverse_split_triangular", g)
+
+    # Normalizations on axes and layouts ONNX has no attribute for (transposed there and back),
+    # and reductions over no axes (each element reduced alone).
+    g = Graph()
+    gx = g.input("x", r(2, 3, 4, 5))
+    gv = g.input("v", r(5))
+    gp = g.input("p", np.abs(r(3, 4)) + 0.5)
+    c5 = [g.const(r(5)) for _ in range(3)]
+    var5 = g.const(np.abs(r(5)) + 0.5)
+    g.out(bn_last=g.op("batchNormalization", gx, c5[0], var5, scale=c5[1], bias=c5[2], axis=3),
+          bn_first=g.op("batchNormalization", g.op("transpose", gx, permutation=[3, 0, 1, 2]),
+                        c5[0], var5, axis=0),
+          bn_rank1=g.op("batchNormalization", gv, c5[0], var5, axis=0, epsilon=0.01),
+          in_nhwc=g.op("instanceNormalization", gx, scale=c5[1], bias=c5[2], layout="nhwc"),
+          ln_gap=g.op("layerNormalization", gx, scale=g.const(r(2, 4)), axes=[0, 2]),
+          ln_reversed=g.op("layerNormalization", gx, scale=g.const(r(5, 4)),
+                           bias=g.const(r(5, 4)), axes=[3, 2]),
+          **{f"reduce_{op}": g.op(op, gp, axes=[])
+             for op in ["reduceL1", "reduceL2", "reduceLogSum", "reduceLogSumExp", "reduceMax",
+                        "reduceMean", "reduceMin", "reduceProduct", "reduceSum",
+                        "reduceSumSquare"]})
+    add("normalization_reduction", g)
+
+    # float16: the scalars of linear, gelu, clamp and pad written as float16 constants. ONNX
+    # Runtime computes some float16 ops in float32 (its CPU kernels), our reference rounds each
+    # op's result to float16: they agree within a float16 rounding (2^-11 relative).
+    g = Graph()
+    half = g.op("cast", g.input("x", r(3, 4)), dataType="float16")
+
+    def f32(v):
+        return g.op("cast", v, dataType="float32")
+    g.out(lin16=f32(g.op("linear", half, alpha=0.5, beta=0.25)), gelu16=f32(g.op("gelu", half)),
+          clamp16=f32(g.op("clamp", half, minValue=-0.5, maxValue=0.75)),
+          pad16=f32(g.op("pad", half, beginningPadding=[1, 0], endingPadding=[0, 2], value=1.5)))
+    add("float16_scalars", g, tolerance=(1e-3, 1e-3))
 
     # gruCell / lstmCell: both weight layouts, resetAfter both ways, peepholes, activations.
     batch, inp, hidden = 2, 3, 4

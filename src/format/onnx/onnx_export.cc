@@ -153,6 +153,9 @@ class Exporter {
       case DataType::kFloat32:
         t->add_float_data(static_cast<float>(v));
         break;
+      case DataType::kFloat16:  // the half's bits, in int32_data as ONNX stores float16
+        t->add_int32_data(FloatToHalf(static_cast<float>(v)));
+        break;
       case DataType::kInt32:
       case DataType::kInt8:
       case DataType::kUint8:
@@ -217,6 +220,12 @@ class Exporter {
   }
   bool Has(const Operation& op, size_t i) const {
     return i < op.inputs.size() && op.inputs[i] != kNoOperand;
+  }
+
+  static std::vector<int64_t> Inverse(const std::vector<int64_t>& perm) {
+    std::vector<int64_t> inverse(perm.size());
+    for (size_t i = 0; i < perm.size(); ++i) inverse[perm[i]] = static_cast<int64_t>(i);
+    return inverse;
   }
 
   std::string Transposed(const std::string& x, const std::vector<int64_t>& perm) {
@@ -468,8 +477,18 @@ class Exporter {
     const auto& a = std::get<ReduceAttrs>(op.attrs);
     const std::vector<int64_t> axes = AxesOrAll(a.axes, InDesc(op, 0).rank());
     if (axes.empty()) {
-      // WebNN: no axes reduces nothing, but still applies the reduction's element function.
-      return MakeError(ErrorCode::kNotSupportedError, "an empty axes list is not exported");
+      // No axes reduces nothing but still applies the reduction to each element alone:
+      // |x| (L1, L2), log(x), x * x, or x itself.
+      if (type == "ReduceL1" || type == "ReduceL2") {
+        Node("Abs", {In(op, 0)}, {Out(op)});
+      } else if (type == "ReduceLogSum") {
+        Node("Log", {In(op, 0)}, {Out(op)});
+      } else if (type == "ReduceSumSquare") {
+        Node("Mul", {In(op, 0), In(op, 0)}, {Out(op)});
+      } else {
+        Node("Identity", {In(op, 0)}, {Out(op)});
+      }
+      return {};
     }
     onnx::NodeProto* n;
     if (type == "ReduceSum") {  // opset 13+: axes as an input
@@ -717,61 +736,86 @@ class Exporter {
         return {};
       }
       case OpKind::kBatchNormalization: {
+        // ONNX normalizes axis 1: another axis is transposed there and back, a rank-1 input
+        // reshaped to [1, C].
         const auto& a = std::get<BatchNormalizationAttrs>(op.attrs);
         const OperandDescriptor& x = InDesc(op, 0);
-        if (a.axis != 1 || x.rank() < 2) {
-          return MakeError(ErrorCode::kNotSupportedError,
-                           "ONNX BatchNormalization normalizes axis 1 only, got axis ", a.axis);
-        }
-        const uint32_t c = x.shape[1];
+        const uint32_t c = x.shape[a.axis];
         const OperandDescriptor per_channel{x.dataType, {c}};
         std::string scale = Has(op, 3) ? In(op, 3) : "", bias = Has(op, 4) ? In(op, 4) : "";
         if (scale.empty()) scale = Filled(per_channel, 1.f);
         if (bias.empty()) bias = Filled(per_channel, 0.f);
-        Attr(Node("BatchNormalization", {In(op, 0), scale, bias, In(op, 1), In(op, 2)}, {Out(op)}),
-             "epsilon", a.epsilon);
+        std::vector<int64_t> perm;  // the input's axes with `axis` at position 1
+        for (int64_t d = 0; d < static_cast<int64_t>(x.rank()); ++d) {
+          if (d != a.axis) perm.push_back(d);
+        }
+        perm.insert(perm.begin() + std::min<size_t>(1, perm.size()), a.axis);
+        std::vector<int64_t> identity(perm.size());
+        std::iota(identity.begin(), identity.end(), 0);
+        std::string in = In(op, 0);
+        if (x.rank() == 1) {
+          in = ReshapedTo(in, {1, c});
+        } else if (perm != identity) {
+          in = Transposed(in, perm);
+        }
+        const bool restore = x.rank() == 1 || perm != identity;
+        const std::string y = restore ? Temp() : Out(op);
+        Attr(Node("BatchNormalization", {in, scale, bias, In(op, 1), In(op, 2)}, {y}), "epsilon",
+             a.epsilon);
+        if (x.rank() == 1) {
+          Node("Reshape", {y, ConstI64({c})}, {Out(op)});
+        } else if (restore) {
+          Attr(Node("Transpose", {y}, {Out(op)}), "perm", Inverse(perm));
+        }
         return {};
       }
       case OpKind::kLayerNormalization: {
+        // ONNX normalizes the trailing axes from `axis` on, in order: other axes are
+        // transposed to the end (in the given order, which is the scale's and bias's) and back.
         const auto& a = std::get<LayerNormalizationAttrs>(op.attrs);
         const OperandDescriptor& x = InDesc(op, 0);
-        std::vector<uint32_t> axes;
+        std::vector<int64_t> axes;
         if (a.axes) {
-          axes = *a.axes;
+          axes = I64(*a.axes);
         } else {
-          for (uint32_t i = 1; i < x.rank(); ++i) axes.push_back(i);
-        }
-        // ONNX normalizes the trailing axes from `axis` on, in order.
-        const uint32_t first = x.rank() - static_cast<uint32_t>(axes.size());
-        for (size_t i = 0; i < axes.size(); ++i) {
-          if (axes[i] != first + i) {
-            return MakeError(ErrorCode::kNotSupportedError,
-                             "ONNX LayerNormalization normalizes trailing axes in order only");
-          }
+          for (int64_t i = 1; i < static_cast<int64_t>(x.rank()); ++i) axes.push_back(i);
         }
         if (axes.empty()) {
           return MakeError(ErrorCode::kNotSupportedError, "an empty axes list is not exported");
         }
-        OperandDescriptor norm{x.dataType, {x.shape.begin() + first, x.shape.end()}};
+        std::vector<int64_t> perm;
+        for (int64_t d = 0; d < static_cast<int64_t>(x.rank()); ++d) {
+          if (std::find(axes.begin(), axes.end(), d) == axes.end()) perm.push_back(d);
+        }
+        const int64_t first = static_cast<int64_t>(perm.size());
+        perm.insert(perm.end(), axes.begin(), axes.end());
+        std::vector<int64_t> identity(perm.size());
+        std::iota(identity.begin(), identity.end(), 0);
+        const bool transpose = perm != identity;
+        OperandDescriptor norm{x.dataType, {}};
+        for (int64_t axis : axes) norm.shape.push_back(x.shape[axis]);
         const std::string scale = Has(op, 1) ? In(op, 1) : Filled(norm, 1.f);
-        std::vector<std::string> inputs = {In(op, 0), scale};
+        std::vector<std::string> inputs = {transpose ? Transposed(In(op, 0), perm) : In(op, 0),
+                                           scale};
         if (Has(op, 2)) inputs.push_back(In(op, 2));
-        auto* n = Node("LayerNormalization", inputs, {Out(op)});
-        Attr(n, "axis", int64_t{first});
+        const std::string y = transpose ? Temp() : Out(op);
+        auto* n = Node("LayerNormalization", inputs, {y});
+        Attr(n, "axis", first);
         Attr(n, "epsilon", a.epsilon);
+        if (transpose) Attr(Node("Transpose", {y}, {Out(op)}), "perm", Inverse(perm));
         return {};
       }
       case OpKind::kInstanceNormalization: {
         const auto& a = std::get<InstanceNormalizationAttrs>(op.attrs);
-        if (a.layout != InputOperandLayout::kNchw) {
-          return MakeError(ErrorCode::kNotSupportedError, "instanceNormalization: nchw only");
-        }
+        const bool nhwc = a.layout == InputOperandLayout::kNhwc;
         const OperandDescriptor& x = InDesc(op, 0);
-        const OperandDescriptor per_channel{x.dataType, {x.shape[1]}};
+        const OperandDescriptor per_channel{x.dataType, {x.shape[nhwc ? 3 : 1]}};
         const std::string scale = Has(op, 1) ? In(op, 1) : Filled(per_channel, 1.f);
         const std::string bias = Has(op, 2) ? In(op, 2) : Filled(per_channel, 0.f);
-        Attr(Node("InstanceNormalization", {In(op, 0), scale, bias}, {Out(op)}), "epsilon",
-             a.epsilon);
+        const std::string in = nhwc ? Transposed(In(op, 0), {0, 3, 1, 2}) : In(op, 0);
+        const std::string y = nhwc ? Temp() : Out(op);
+        Attr(Node("InstanceNormalization", {in, scale, bias}, {y}), "epsilon", a.epsilon);
+        if (nhwc) Attr(Node("Transpose", {y}, {Out(op)}), "perm", std::vector<int64_t>{0, 2, 3, 1});
         return {};
       }
       case OpKind::kReduceL1:
