@@ -171,6 +171,22 @@ def cases(rng):
                         "reduceSumSquare"]})
     add("normalization_reduction", g)
 
+    # Dilated average and L2 pooling (a Conv of ones), floor and ceiling rounding, NHWC.
+    g = Graph()
+    gx = g.input("x", r(1, 3, 9, 10))
+    gh = g.input("h", r(1, 9, 10, 3))
+    g.out(avg_dil=g.op("averagePool2d", gx, windowDimensions=[3, 2], dilations=[2, 3],
+                       padding=[1, 2, 0, 1]),
+          avg_dil_ceil=g.op("averagePool2d", gx, windowDimensions=[2, 2], dilations=[2, 2],
+                            strides=[2, 3], padding=[1, 0, 1, 0], outputShapeRounding="ceil"),
+          l2_dil=g.op("l2Pool2d", gx, windowDimensions=[3, 3], dilations=[2, 2], strides=[2, 2],
+                      padding=[1, 1, 2, 0]),
+          avg_dil_nhwc=g.op("averagePool2d", gh, windowDimensions=[2, 3], dilations=[3, 2],
+                            strides=[2, 2], padding=[2, 2, 2, 2], layout="nhwc",
+                            outputShapeRounding="ceil"),
+          max_dil=g.op("maxPool2d", gx, windowDimensions=[2, 2], dilations=[3, 2], padding=[1, 0, 0, 1]))
+    add("dilated_pools", g)
+
     # float16: the scalars of linear, gelu, clamp and pad written as float16 constants. ONNX
     # Runtime computes some float16 ops in float32 (its CPU kernels), our reference rounds each
     # op's result to float16: they agree within a float16 rounding (2^-11 relative).

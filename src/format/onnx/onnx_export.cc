@@ -450,24 +450,47 @@ class Exporter {
     }
     const std::string x = nhwc ? Transposed(In(op, 0), {0, 3, 1, 2}) : In(op, 0);
     const std::string y = nhwc ? Temp() : Out(op);
-    auto* n = Node(type, {x}, {y});
-    Attr(n, "kernel_shape", std::vector<int64_t>{kh, kw});
-    Attr(n, "strides", std::vector<int64_t>{sh, sw});
-    Attr(n, "pads", pads);
-    if (ceil) Attr(n, "ceil_mode", int64_t{1});
-    if (type == "AveragePool") {
-      // WebNN averages over the window's elements inside the input.
-      if (dh != 1 || dw != 1) {
-        return MakeError(ErrorCode::kNotSupportedError,
-                         "dilated averagePool2d has no ONNX form before opset 19");
-      }
-    } else if (type == "LpPool") {
-      Attr(n, "p", int64_t{2});
-      if (dh != 1 || dw != 1) {
-        return MakeError(ErrorCode::kNotSupportedError, "dilated l2Pool2d has no ONNX form");
+    const bool dilated = dh != 1 || dw != 1;
+    if (dilated && type != "MaxPool") {
+      // ONNX's AveragePool and LpPool take no dilations before opset 19: window sums as a
+      // depthwise Conv with a dilated kernel of ones, padded at the end for ceiling rounding
+      // (the padding adds zeros). average = sum / count of the window's elements inside the
+      // input (a Conv of ones over the input's extent); l2 = sqrt(sum of squares).
+      const OperandDescriptor& xd = InDesc(op, 0);
+      const int64_t channels = xd.shape[nhwc ? 3 : 1];
+      std::vector<int64_t> conv_pads = pads;
+      conv_pads[2] +=
+          std::max<int64_t>(0, (out_h - 1) * sh + (kh - 1) * dh + 1 - in_h - pads[0] - pads[2]);
+      conv_pads[3] +=
+          std::max<int64_t>(0, (out_w - 1) * sw + (kw - 1) * dw + 1 - in_w - pads[1] - pads[3]);
+      auto window_sum = [&](const std::string& in, int64_t c) {
+        const OperandDescriptor kernel{
+            xd.dataType,
+            {static_cast<uint32_t>(c), 1, static_cast<uint32_t>(kh), static_cast<uint32_t>(kw)}};
+        auto* conv = Node("Conv", {in, Filled(kernel, 1.f)}, {Temp()});
+        Attr(conv, "strides", std::vector<int64_t>{sh, sw});
+        Attr(conv, "dilations", std::vector<int64_t>{dh, dw});
+        Attr(conv, "pads", conv_pads);
+        Attr(conv, "group", c);
+        return conv->output(0);
+      };
+      if (type == "AveragePool") {
+        const OperandDescriptor extent{
+            xd.dataType, {1, 1, static_cast<uint32_t>(in_h), static_cast<uint32_t>(in_w)}};
+        Node("Div", {window_sum(x, channels), window_sum(Filled(extent, 1.f), 1)}, {y});
+      } else {
+        Node("Sqrt", {window_sum(Apply("Mul", {x, x}), channels)}, {y});
       }
     } else {
-      Attr(n, "dilations", std::vector<int64_t>{dh, dw});
+      auto* n = Node(type, {x}, {y});
+      Attr(n, "kernel_shape", std::vector<int64_t>{kh, kw});
+      Attr(n, "strides", std::vector<int64_t>{sh, sw});
+      Attr(n, "pads", pads);
+      if (ceil) Attr(n, "ceil_mode", int64_t{1});
+      // AveragePool's default count_include_pad = 0 is WebNN's average over the window's
+      // elements inside the input.
+      if (type == "LpPool") Attr(n, "p", int64_t{2});
+      if (type == "MaxPool") Attr(n, "dilations", std::vector<int64_t>{dh, dw});
     }
     if (nhwc) Attr(Node("Transpose", {y}, {Out(op)}), "perm", std::vector<int64_t>{0, 2, 3, 1});
     return {};

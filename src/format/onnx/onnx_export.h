@@ -3,8 +3,8 @@
 // (ONNX Runtime) and compared. Each WebNN operation becomes one ONNX node or a short fixed
 // sequence (layouts and axes ONNX lacks through Transpose nodes, WebNN's uint8 logical values
 // through bool casts, linear as Mul + Add, reverse as Slice, gru/lstm unrolled, ...). What has
-// no ONNX form (int4/uint4 tensors, dilated average/L2 pooling) is a NotSupportedError naming
-// the operation, its label and the reason.
+// no ONNX form (int4/uint4 tensors before opset 21) is a NotSupportedError naming the
+// operation, its label and the reason.
 #pragma once
 
 #include <cstddef>
