@@ -27,7 +27,7 @@ class Graph:
         return name
 
     def const(self, value):
-        value = np.ascontiguousarray(value)
+        value = np.array(value, order="C")  # (ascontiguousarray would make a scalar 1-D)
         name = f"const{len(self.consts)}"
         self.consts[name] = {"dataType": DATA_TYPES[value.dtype], "shape": list(value.shape),
                              "init": {"kind": "inlineBytes", "bytes": list(value.tobytes())}}
@@ -165,6 +165,8 @@ def cases(rng):
           ln_gap=g.op("layerNormalization", gx, scale=g.const(r(2, 4)), axes=[0, 2]),
           ln_reversed=g.op("layerNormalization", gx, scale=g.const(r(5, 4)),
                            bias=g.const(r(5, 4)), axes=[3, 2]),
+          ln_none=g.op("layerNormalization", gx, scale=g.const(np.float32(1.5)),
+                       bias=g.const(np.float32(-0.25)), axes=[]),
           **{f"reduce_{op}": g.op(op, gp, axes=[])
              for op in ["reduceL1", "reduceL2", "reduceLogSum", "reduceLogSumExp", "reduceMax",
                         "reduceMean", "reduceMin", "reduceProduct", "reduceSum",

@@ -804,7 +804,16 @@ class Exporter {
           for (int64_t i = 1; i < static_cast<int64_t>(x.rank()); ++i) axes.push_back(i);
         }
         if (axes.empty()) {
-          return MakeError(ErrorCode::kNotSupportedError, "an empty axes list is not exported");
+          // Each element normalized alone: scale * (x - x) / sqrt(epsilon) + bias (NaN where x
+          // is not finite).
+          WEBNN_ASSIGN_OR_RETURN(std::string inv_std,
+                                 ConstScalar(1.0 / std::sqrt(a.epsilon), x.dataType));
+          std::string y = Apply("Mul", {Apply("Sub", {In(op, 0), In(op, 0)}), inv_std});
+          if (Has(op, 1)) y = Apply("Mul", {y, In(op, 1)});
+          Node(Has(op, 2) ? "Add" : "Identity",
+               Has(op, 2) ? std::vector<std::string>{y, In(op, 2)} : std::vector<std::string>{y},
+               {Out(op)});
+          return {};
         }
         std::vector<int64_t> perm;
         for (int64_t d = 0; d < static_cast<int64_t>(x.rank()); ++d) {
