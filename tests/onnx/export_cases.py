@@ -44,6 +44,18 @@ class Graph:
         self.nodes.append(node)
         return node["outputs"] if results else node_id
 
+    def const4(self, values, signed):
+        """An int4/uint4 constant: packed two per byte, low nibble first."""
+        values = np.asarray(values)
+        nibbles = (values.ravel().astype(np.int64) & 0xF).astype(np.uint8)
+        if nibbles.size % 2:
+            nibbles = np.append(nibbles, np.uint8(0))
+        packed = nibbles[0::2] | (nibbles[1::2] << 4)
+        name = f"const{len(self.consts)}"
+        self.consts[name] = {"dataType": "int4" if signed else "uint4", "shape": list(values.shape),
+                             "init": {"kind": "inlineBytes", "bytes": [int(b) for b in packed]}}
+        return name
+
     def out(self, **named):
         self.outputs.update(named)
 
@@ -105,6 +117,21 @@ def cases(rng):
           dq_const=g.op("dequantizeLinear", g.const(rng.integers(0, 255, (2, 6)).astype(np.uint8)),
                         scale_row, zp_row))
     add("quantize", g)
+
+    # int4/uint4 (int8/uint8 in ONNX before opset 21): constants unpacked, quantizeLinear
+    # clamped to the 4-bit range; odd element counts exercise the last byte's unused nibble.
+    g = Graph()
+    gx = g.input("x", r(3, 5, scale=2.0))
+    scale = g.const((rng.random((3, 5)) * 0.2 + 0.1).astype(np.float32))
+    zp4 = g.const4(rng.integers(-3, 3, (3, 5)), signed=True)
+    zpu4 = g.const4(rng.integers(0, 15, (3, 5)), signed=False)
+    q4 = g.op("quantizeLinear", gx, scale, zp4)
+    qu4 = g.op("quantizeLinear", gx, scale, zpu4)
+    g.out(dq4=g.op("dequantizeLinear", q4, scale, zp4),
+          dqu4=g.op("dequantizeLinear", qu4, scale, zpu4),
+          dq_const4=g.op("dequantizeLinear", g.const4(rng.integers(-8, 8, (3, 5)), signed=True),
+                         scale, zp4))
+    add("int4", g)
 
     # gather family and scatter family: int32, uint32 and int64 indices.
     g = Graph()

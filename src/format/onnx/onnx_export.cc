@@ -10,6 +10,8 @@
 #include <map>
 #include <numeric>
 #include <optional>
+#include <span>
+#include <string>
 #include <variant>
 
 namespace webnn::format {
@@ -36,12 +38,26 @@ Result<int> ToOnnxType(DataType t) {
       return onnx::TensorProto::INT8;
     case DataType::kUint8:
       return onnx::TensorProto::UINT8;
+    // ONNX has 4-bit types from opset 21 on: int4/uint4 operands are written as int8/uint8
+    // holding the same values (constants unpacked, quantizeLinear clamped to the 4-bit range).
     case DataType::kInt4:
+      return onnx::TensorProto::INT8;
     case DataType::kUint4:
-      break;
+      return onnx::TensorProto::UINT8;
   }
   return MakeError(ErrorCode::kNotSupportedError, "ONNX export: data type ", DataTypeName(t),
-                   " is not exported (int4/uint4 tensors are packed differently in ONNX)");
+                   " has no ONNX type");
+}
+
+// Packed int4/uint4 bytes (two per byte, low nibble first) as one byte per value.
+std::string Unpack4Bit(std::span<const std::byte> packed, uint64_t count, bool is_signed) {
+  std::string out(count, '\0');
+  for (uint64_t i = 0; i < count; ++i) {
+    const auto byte = std::to_integer<uint8_t>(packed[i / 2]);
+    const uint8_t nibble = i % 2 ? byte >> 4 : byte & 0x0F;
+    out[i] = static_cast<char>(is_signed && nibble >= 8 ? nibble - 16 : nibble);
+  }
+  return out;
 }
 
 std::vector<int64_t> I64(const std::vector<uint32_t>& v) { return {v.begin(), v.end()}; }
@@ -128,7 +144,11 @@ class Exporter {
     t->set_name(name);
     t->set_data_type(type);
     for (uint32_t dim : d.shape) t->add_dims(dim);
-    t->set_raw_data(bytes.data(), bytes.size());  // little-endian, as ONNX's raw_data
+    if (d.dataType == DataType::kInt4 || d.dataType == DataType::kUint4) {
+      t->set_raw_data(Unpack4Bit(bytes, d.ElementCount(), d.dataType == DataType::kInt4));
+    } else {
+      t->set_raw_data(bytes.data(), bytes.size());  // little-endian, as ONNX's raw_data
+    }
     return {};
   }
 
@@ -309,8 +329,10 @@ class Exporter {
         CastTo(Apply("Round", {Apply("Div", {In(op, 0), scale})}), onnx::TensorProto::DOUBLE);
     const std::string q0 = Apply("Where", {Apply("IsNaN", {q}), ConstDouble(0), q});
     const std::string sum = Apply("Add", {q0, CastTo(zero_point, onnx::TensorProto::DOUBLE)});
-    // The quantized types' ranges (int4/uint4 have no ONNX type before opset 21).
+    // The quantized types' ranges.
     const std::map<DataType, std::pair<double, double>> ranges = {
+        {DataType::kInt4, {-8.0, 7.0}},
+        {DataType::kUint4, {0.0, 15.0}},
         {DataType::kInt8, {-128.0, 127.0}},
         {DataType::kUint8, {0.0, 255.0}},
         {DataType::kInt32, {-2147483648.0, 2147483647.0}},
