@@ -73,6 +73,25 @@ def cases(rng):
     def add(name, g, tolerance=None):
         out.append((name, g.doc(), g.feeds, tolerance))
 
+    # Element-wise ops exported as one ONNX node each, and the other one-node shape ops.
+    g = Graph()
+    gx = g.input("x", r(3, 4))
+    gy = g.input("y", r(1, 4))
+    gp = g.input("p", np.abs(r(3, 4)) + 0.25)
+    unary = ["abs", "ceil", "cos", "erf", "exp", "floor", "identity", "neg", "roundEven", "sign",
+             "sin", "tan", "hardSwish", "softplus", "softsign", "relu", "sigmoid", "tanh"]
+    g.out(**{op: g.op(op, gx) for op in unary},
+          **{op: g.op(op, gp) for op in ["log", "sqrt", "reciprocal"]},
+          **{op: g.op(op, gx, gy) for op in ["add", "sub", "mul", "max", "min"]},
+          div=g.op("div", gx, gp), pow=g.op("pow", gp, gy),
+          eq=g.op("equal", gx, g.op("max", gx, gy)), ge=g.op("greaterOrEqual", gx, gy),
+          le=g.op("lesserOrEqual", gx, gy), gt=g.op("greater", gx, gy), lt=g.op("lesser", gx, gy),
+          elu=g.op("elu", gx, alpha=0.7), leaky=g.op("leakyRelu", gx, alpha=0.2),
+          prelu=g.op("prelu", gx, gy), arg_min=g.op("argMin", gx, axis=0, keepDimensions=True),
+          arg_min64=g.op("argMin", gx, axis=1, outputDataType="int64"),
+          expand=g.op("expand", gy, newShape=[2, 3, 4]), tile=g.op("tile", gx, repetitions=[2, 1]))
+    add("elementwise", g)
+
     # Comparisons and logical ops (uint8 0/1 through ONNX bool), isNaN / isInfinite.
     g = Graph()
     x = r(3, 4)

@@ -17,12 +17,15 @@ Usage: export_roundtrip.py WEBNN_CLI REPO_DIR [WORK_DIR]   (ctest: onnx_export_r
    every filter layout, and ops exported as several ONNX nodes (gelu, linear, comparisons,
    where, argMax to int32, strided slice, ...).
 4. The same for the graphs of export_cases.py, written here: a graph per family of the other
-   WebNN ops (logical, cumulativeSum, quantization, gather/scatter, resample2d, reverse, split,
-   triangular, normalizations on other axes/layouts, reductions over no axes, float16 scalars,
-   gru/lstm and their cells), so that every WebNN operator's export is run.
+   WebNN ops (logical, cumulativeSum, quantization, int4, gather/scatter, resample2d, reverse,
+   split, triangular, normalizations on other axes/layouts, reductions over no axes, dilated
+   pools, float16 scalars, gru/lstm and their cells), so that every WebNN operator's export is
+   run.
+Each export in 3. and 4. must also pass onnx.checker with full_check (shape inference).
 ONNX Runtime is onnxruntime-node from build/npm (scripts/install-npm-deps.sh); without it, or
 without node, the test fails.
 """
+import re
 import subprocess
 import sys
 import tempfile
@@ -172,6 +175,7 @@ def main():
     # 3. Layouts other than NCHW/OIHW and ops exported as several nodes
     #    (tests/onnx/export_graphs, written by its make_graphs.py).
     import json
+    covered = {node["op"] for node in json.loads(graph.read_text())["nodes"]}  # from 1.
 
     def export_and_compare(name, g, feeds, tolerance=None):
         """Exports graph file g, runs it here (reference) and the export in ORT on `feeds`."""
@@ -182,6 +186,12 @@ def main():
             args += ["--input", f"{inp}={f}"]
         exported = work / f"{name}.onnx"
         run(webnn, "convert", g, exported)
+        covered.update(node["op"] for node in json.loads(Path(g).read_text())["nodes"])
+        try:  # valid ONNX, types and shapes included, not only something ONNX Runtime accepts
+            onnx.checker.check_model(onnx.load(exported), full_check=True)
+        except onnx.checker.ValidationError as e:
+            print(f"{name}: the ONNX checker rejects the export: {e} FAIL")
+            return False
         run(webnn, "run", g, *args, "--backend", "reference", "--output-dir", work / f"{name}_ours")
         run("node", peer, exported, *args, "--runs", "1", "--warmup", "0", "--output-dir", work / f"{name}_ort")
         rtol, atol = tolerance or (RTOL, ATOL)
@@ -199,6 +209,14 @@ def main():
         g = work / f"{name}.json"
         g.write_text(json.dumps(doc))
         ok &= export_and_compare(name, g, feeds, tolerance)
+    # Every operator of the op table went through ONNX Runtime in one of the graphs above.
+    table = (repo / "src" / "ops" / "op_table.inc").read_text()
+    every = set(re.findall(r'^WEBNN_OP\(\w+, "(\w+)"', table, re.M))
+    if not every or every - covered:
+        print(f"operators no graph exports: {sorted(every - covered) or 'none found in the op table'} FAIL")
+        ok = False
+    else:
+        print(f"all {len(every)} operators of the op table were exported and run")
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
