@@ -1,7 +1,5 @@
 #include "format/onnx/onnx_export.h"
 
-#include <onnx/onnx_pb.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -14,53 +12,16 @@
 #include <string>
 #include <variant>
 
+#include "format/onnx/onnx_export_recurrent.h"
+#include "format/onnx/onnx_export_writer.h"
+
 namespace webnn::format {
 
 namespace {
 
+using namespace onnx_export;  // NOLINT: the writer and its helpers
+
 constexpr int64_t kOpset = 17;
-
-Result<int> ToOnnxType(DataType t) {
-  switch (t) {
-    case DataType::kFloat32:
-      return onnx::TensorProto::FLOAT;
-    case DataType::kFloat16:
-      return onnx::TensorProto::FLOAT16;
-    case DataType::kInt32:
-      return onnx::TensorProto::INT32;
-    case DataType::kUint32:
-      return onnx::TensorProto::UINT32;
-    case DataType::kInt64:
-      return onnx::TensorProto::INT64;
-    case DataType::kUint64:
-      return onnx::TensorProto::UINT64;
-    case DataType::kInt8:
-      return onnx::TensorProto::INT8;
-    case DataType::kUint8:
-      return onnx::TensorProto::UINT8;
-    // ONNX has 4-bit types from opset 21 on: int4/uint4 operands are written as int8/uint8
-    // holding the same values (constants unpacked, quantizeLinear clamped to the 4-bit range).
-    case DataType::kInt4:
-      return onnx::TensorProto::INT8;
-    case DataType::kUint4:
-      return onnx::TensorProto::UINT8;
-  }
-  return MakeError(ErrorCode::kNotSupportedError, "ONNX export: data type ", DataTypeName(t),
-                   " has no ONNX type");
-}
-
-// Packed int4/uint4 bytes (two per byte, low nibble first) as one byte per value.
-std::string Unpack4Bit(std::span<const std::byte> packed, uint64_t count, bool is_signed) {
-  std::string out(count, '\0');
-  for (uint64_t i = 0; i < count; ++i) {
-    const auto byte = std::to_integer<uint8_t>(packed[i / 2]);
-    const uint8_t nibble = i % 2 ? byte >> 4 : byte & 0x0F;
-    out[i] = static_cast<char>(is_signed && nibble >= 8 ? nibble - 16 : nibble);
-  }
-  return out;
-}
-
-std::vector<int64_t> I64(const std::vector<uint32_t>& v) { return {v.begin(), v.end()}; }
 
 // The given axes, or every axis of a rank-`rank` operand.
 std::vector<int64_t> AxesOrAll(const std::optional<UintList>& axes, size_t rank) {
@@ -74,18 +35,17 @@ uint32_t At(const std::optional<UintList>& v, size_t i, uint32_t fallback) {
   return v && i < v->size() ? (*v)[i] : fallback;
 }
 
-class Exporter {
+class Exporter : GraphWriter {
  public:
   explicit Exporter(const GraphInfo& g) : g_(g) {}
 
   Result<std::string> Run() {
-    model_.set_ir_version(8);  // ONNX 1.12's IR version, for opset 17
-    model_.set_producer_name("webnn-cpp");
-    auto* opset = model_.add_opset_import();
+    model().set_ir_version(8);  // ONNX 1.12's IR version, for opset 17
+    model().set_producer_name("webnn-cpp");
+    auto* opset = model().add_opset_import();
     opset->set_domain("");
     opset->set_version(kOpset);
-    graph_ = model_.mutable_graph();
-    graph_->set_name(g_.name.empty() ? "webnn" : g_.name);
+    graph().set_name(g_.name.empty() ? "webnn" : g_.name);
     names_.resize(g_.operands.size());
     for (OperandId id = 0; id < g_.operands.size(); ++id) {
       const Operand& o = g_.operands[id];
@@ -101,7 +61,7 @@ class Exporter {
       }
     }
     for (OperandId id : g_.inputs) {
-      WEBNN_RETURN_IF_ERROR(AddValueInfo(graph_->add_input(), names_[id], g_.operands[id].desc));
+      WEBNN_RETURN_IF_ERROR(AddValueInfo(graph().add_input(), names_[id], g_.operands[id].desc));
     }
     for (const auto& [id, bytes] : g_.constants) {
       WEBNN_RETURN_IF_ERROR(AddInitializer(names_[id], g_.operands[id].desc, bytes.span()));
@@ -116,152 +76,28 @@ class Exporter {
     for (const GraphOutput& out : g_.outputs) {
       if (names_[out.operand] != out.name) Node("Identity", {names_[out.operand]}, {out.name});
       WEBNN_RETURN_IF_ERROR(
-          AddValueInfo(graph_->add_output(), out.name, g_.operands[out.operand].desc));
+          AddValueInfo(graph().add_output(), out.name, g_.operands[out.operand].desc));
     }
     std::string bytes;
-    if (!model_.SerializeToString(&bytes)) {
+    if (!model().SerializeToString(&bytes)) {
       return MakeError(ErrorCode::kOperationError, "ONNX export: the model does not serialize");
     }
     return bytes;
   }
 
  private:
-  Status AddValueInfo(onnx::ValueInfoProto* info, const std::string& name,
-                      const OperandDescriptor& d) {
-    WEBNN_ASSIGN_OR_RETURN(int type, ToOnnxType(d.dataType));
-    info->set_name(name);
-    auto* t = info->mutable_type()->mutable_tensor_type();
-    t->set_elem_type(type);
-    auto* shape = t->mutable_shape();
-    for (uint32_t dim : d.shape) shape->add_dim()->set_dim_value(dim);
-    return {};
-  }
-
-  Status AddInitializer(const std::string& name, const OperandDescriptor& d,
-                        std::span<const std::byte> bytes) {
-    WEBNN_ASSIGN_OR_RETURN(int type, ToOnnxType(d.dataType));
-    auto* t = graph_->add_initializer();
-    t->set_name(name);
-    t->set_data_type(type);
-    for (uint32_t dim : d.shape) t->add_dims(dim);
-    if (d.dataType == DataType::kInt4 || d.dataType == DataType::kUint4) {
-      t->set_raw_data(Unpack4Bit(bytes, d.ElementCount(), d.dataType == DataType::kInt4));
-    } else {
-      t->set_raw_data(bytes.data(), bytes.size());  // little-endian, as ONNX's raw_data
-    }
-    return {};
-  }
-
-  // A new int64 (or float) constant; returns its name.
-  std::string ConstI64(const std::vector<int64_t>& v, bool scalar = false) {
-    const std::string name = "k" + std::to_string(counter_++);
-    auto* t = graph_->add_initializer();
-    t->set_name(name);
-    t->set_data_type(onnx::TensorProto::INT64);
-    if (!scalar) t->add_dims(static_cast<int64_t>(v.size()));
-    for (int64_t x : v) t->add_int64_data(x);
-    return name;
-  }
-  // A scalar of the operand's data type.
-  Result<std::string> ConstScalar(double v, DataType type) {
-    const std::string name = "k" + std::to_string(counter_++);
-    WEBNN_ASSIGN_OR_RETURN(int onnx_type, ToOnnxType(type));
-    auto* t = graph_->add_initializer();
-    t->set_name(name);
-    t->set_data_type(onnx_type);
-    switch (type) {
-      case DataType::kFloat32:
-        t->add_float_data(static_cast<float>(v));
-        break;
-      case DataType::kFloat16:  // the half's bits, in int32_data as ONNX stores float16
-        t->add_int32_data(FloatToHalf(static_cast<float>(v)));
-        break;
-      case DataType::kInt32:
-      case DataType::kInt8:
-      case DataType::kUint8:
-        t->add_int32_data(static_cast<int32_t>(v));
-        break;
-      case DataType::kInt64:
-        t->add_int64_data(static_cast<int64_t>(v));
-        break;
-      case DataType::kUint32:
-      case DataType::kUint64:
-        t->add_uint64_data(static_cast<uint64_t>(v));
-        break;
-      default:
-        return MakeError(ErrorCode::kNotSupportedError, "a ", DataTypeName(type),
-                         " scalar is not exported");
-    }
-    return name;
-  }
-  std::string Temp() { return "t" + std::to_string(counter_++); }
-
-  onnx::NodeProto* Node(const std::string& type, const std::vector<std::string>& inputs,
-                        const std::vector<std::string>& outputs) {
-    auto* n = graph_->add_node();
-    n->set_op_type(type);
-    n->set_name("n" + std::to_string(graph_->node_size() - 1));
-    for (const auto& i : inputs) n->add_input(i);
-    for (const auto& o : outputs) n->add_output(o);
-    return n;
-  }
-  static void Attr(onnx::NodeProto* n, const std::string& name, int64_t v) {
-    auto* a = n->add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::INT);
-    a->set_i(v);
-  }
-  static void Attr(onnx::NodeProto* n, const std::string& name, double v) {
-    auto* a = n->add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::FLOAT);
-    a->set_f(static_cast<float>(v));
-  }
-  static void Attr(onnx::NodeProto* n, const std::string& name, const std::vector<int64_t>& v) {
-    auto* a = n->add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::INTS);
-    for (int64_t x : v) a->add_ints(x);
-  }
-  static void Attr(onnx::NodeProto* n, const std::string& name, const std::string& v) {
-    auto* a = n->add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::STRING);
-    a->set_s(v);
-  }
-
-  const std::string& In(const Operation& op, size_t i) const { return names_[op.inputs[i]]; }
-  const std::string& Out(const Operation& op, size_t i = 0) const { return names_[op.outputs[i]]; }
+  OpValues Values(const Operation& op) const { return {g_, op, names_}; }
+  const std::string& In(const Operation& op, size_t i) const { return Values(op).In(i); }
+  const std::string& Out(const Operation& op, size_t i = 0) const { return Values(op).Out(i); }
   const OperandDescriptor& InDesc(const Operation& op, size_t i) const {
-    return g_.operands[op.inputs[i]].desc;
+    return Values(op).InDesc(i);
   }
-  const OperandDescriptor& OutDesc(const Operation& op) const {
-    return g_.operands[op.outputs[0]].desc;
-  }
-  bool Has(const Operation& op, size_t i) const {
-    return i < op.inputs.size() && op.inputs[i] != kNoOperand;
-  }
-
-  static std::vector<int64_t> Inverse(const std::vector<int64_t>& perm) {
-    std::vector<int64_t> inverse(perm.size());
-    for (size_t i = 0; i < perm.size(); ++i) inverse[perm[i]] = static_cast<int64_t>(i);
-    return inverse;
-  }
-
-  std::string Transposed(const std::string& x, const std::vector<int64_t>& perm) {
-    const std::string t = Temp();
-    Attr(Node("Transpose", {x}, {t}), "perm", perm);
-    return t;
-  }
+  const OperandDescriptor& OutDesc(const Operation& op) const { return Values(op).OutDesc(); }
+  bool Has(const Operation& op, size_t i) const { return Values(op).Has(i); }
 
   // WebNN's uint8 0/1 results from ONNX's bool.
   void ToUint8(const std::string& bool_value, const std::string& out) {
     Attr(Node("Cast", {bool_value}, {out}), "to", int64_t{onnx::TensorProto::UINT8});
-  }
-  std::string CastTo(const std::string& x, int onnx_type) {
-    const std::string y = Temp();
-    Attr(Node("Cast", {x}, {y}), "to", int64_t{onnx_type});
-    return y;
   }
   // Input i as int64 indices (ONNX's GatherND/ScatterND take int64 only, and uint32 is no ONNX
   // index type).
@@ -277,29 +113,6 @@ class Exporter {
          {Out(op)});
     return {};
   }
-  // One ONNX node of the given inputs and a new output; returns the output.
-  std::string Apply(const std::string& type, const std::vector<std::string>& inputs) {
-    const std::string y = Temp();
-    Node(type, inputs, {y});
-    return y;
-  }
-  std::string ReshapedTo(const std::string& x, const std::vector<int64_t>& shape) {
-    return Apply("Reshape", {x, ConstI64(shape)});
-  }
-  // Elements [begin, end) of x along axis.
-  std::string SliceAxis(const std::string& x, int64_t axis, int64_t begin, int64_t end) {
-    return Apply("Slice", {x, ConstI64({begin}), ConstI64({end}), ConstI64({axis})});
-  }
-  // A double scalar constant.
-  std::string ConstDouble(double v) {
-    const std::string name = "k" + std::to_string(counter_++);
-    auto* t = graph_->add_initializer();
-    t->set_name(name);
-    t->set_data_type(onnx::TensorProto::DOUBLE);
-    t->add_double_data(v);
-    return name;
-  }
-
   // `x` of shape `from` blockwise broadcast to `to` (the spec's blockwise broadcasting of
   // quantization parameters: along each dimension, to[d] / from[d] consecutive elements share
   // one element): [f0, 1, f1, 1, ...] expanded to [f0, b0, f1, b1, ...], then reshaped.
@@ -1001,261 +814,14 @@ class Exporter {
       case OpKind::kGruCell:
       case OpKind::kLstm:
       case OpKind::kLstmCell:
-        return Recurrent(op);
+        return ExportRecurrent(*this, Values(op));
     }
     return MakeError(ErrorCode::kNotSupportedError, "no ONNX export for this operator yet");
   }
 
-  // ---- gru, gruCell, lstm, lstmCell: unrolled into the spec's cell emulation --------------
-  // ONNX's GRU/LSTM differ from WebNN's in places no attribute bridges (LSTM's output-gate
-  // peephole reads the new cell state in ONNX, the incoming one in WebNN; GRU's gate order is
-  // zrh in ONNX, zrn/rzn in WebNN), so every step is written as MatMul/Add/activation nodes.
-
-  // One direction's parameters: weights transposed for x W^T as MatMul(x, Wt).
-  struct CellParams {
-    std::string wt, rt;  // [inputSize, gates * hidden], [hidden, gates * hidden]
-    std::string bias, recurrent_bias, peephole;  // [gates * hidden], [3 * hidden]; "" if absent
-  };
-  struct CellState {
-    std::string h, c;  // [batch, hidden]; c for LSTM only
-  };
-
-  std::string Activation(RecurrentNetworkActivation f, const std::string& x) {
-    switch (f) {
-      case RecurrentNetworkActivation::kRelu:
-        return Apply("Relu", {x});
-      case RecurrentNetworkActivation::kSigmoid:
-        return Apply("Sigmoid", {x});
-      case RecurrentNetworkActivation::kTanh:
-        break;
-    }
-    return Apply("Tanh", {x});
-  }
-
-  // x W^T + bias and h R^T + recurrentBias for all gates at once: [batch, gates * hidden].
-  std::pair<std::string, std::string> GateProducts(const CellParams& p, const std::string& x,
-                                                   const std::string& h) {
-    std::string xw = Apply("MatMul", {x, p.wt}), hr = Apply("MatMul", {h, p.rt});
-    if (!p.bias.empty()) xw = Apply("Add", {xw, p.bias});
-    if (!p.recurrent_bias.empty()) hr = Apply("Add", {hr, p.recurrent_bias});
-    return {xw, hr};
-  }
-
-  // https://www.w3.org/TR/webnn/#api-mlgraphbuilder-grucell (the emulation's steps).
-  std::string GruStep(const CellParams& p, const GruCellAttrs& a, const ActivationList& act,
-                      DataType type, const std::string& x, const std::string& h) {
-    const int64_t hs = a.hiddenSize;
-    const auto [xw, hr] = GateProducts(p, x, h);
-    const int64_t z_off = a.layout == GruWeightLayout::kZrn ? 0 : hs;
-    const int64_t r_off = a.layout == GruWeightLayout::kZrn ? hs : 0;
-    const int64_t n_off = 2 * hs;
-    auto gate = [&](int64_t off) {
-      return Apply("Add", {SliceAxis(xw, 1, off, off + hs), SliceAxis(hr, 1, off, off + hs)});
-    };
-    const std::string z = Activation(act[0], gate(z_off));
-    const std::string r = Activation(act[0], gate(r_off));
-    std::string recurrent_n;
-    if (a.resetAfter) {
-      recurrent_n = Apply("Mul", {r, SliceAxis(hr, 1, n_off, n_off + hs)});
-    } else {
-      recurrent_n = Apply("MatMul", {Apply("Mul", {r, h}), SliceAxis(p.rt, 1, n_off, n_off + hs)});
-      if (!p.recurrent_bias.empty()) {
-        recurrent_n =
-            Apply("Add", {recurrent_n, SliceAxis(p.recurrent_bias, 0, n_off, n_off + hs)});
-      }
-    }
-    const std::string n =
-        Activation(act[1], Apply("Add", {SliceAxis(xw, 1, n_off, n_off + hs), recurrent_n}));
-    // h' = z * h + (1 - z) * n
-    const std::string one = Filled({type, {}}, 1.f);
-    return Apply("Add", {Apply("Mul", {z, h}), Apply("Mul", {Apply("Sub", {one, z}), n})});
-  }
-
-  // https://www.w3.org/TR/webnn/#api-mlgraphbuilder-lstmcell (the emulation's steps; the
-  // peepholes (i, o, f) multiply the incoming cell state).
-  CellState LstmStep(const CellParams& p, const LstmCellAttrs& a, const ActivationList& act,
-                     const std::string& x, const CellState& s) {
-    const int64_t hs = a.hiddenSize;
-    const auto [xw, hr] = GateProducts(p, x, s.h);
-    const bool iofg = a.layout == LstmWeightLayout::kIofg;
-    const int64_t i_off = 0, o_off = iofg ? hs : 3 * hs, f_off = iofg ? 2 * hs : hs,
-                  g_off = iofg ? 3 * hs : 2 * hs;
-    auto gate = [&](int64_t off, int peephole) {
-      std::string v =
-          Apply("Add", {SliceAxis(xw, 1, off, off + hs), SliceAxis(hr, 1, off, off + hs)});
-      if (peephole >= 0 && !p.peephole.empty()) {
-        const std::string w = SliceAxis(p.peephole, 0, peephole * hs, (peephole + 1) * hs);
-        v = Apply("Add", {v, Apply("Mul", {w, s.c})});
-      }
-      return v;
-    };
-    const std::string i = Activation(act[0], gate(i_off, 0));
-    const std::string f = Activation(act[0], gate(f_off, 2));
-    const std::string g = Activation(act[1], gate(g_off, -1));
-    const std::string o = Activation(act[0], gate(o_off, 1));
-    CellState next;
-    next.c = Apply("Add", {Apply("Mul", {f, s.c}), Apply("Mul", {i, g})});
-    next.h = Apply("Mul", {o, Activation(act[2], next.c)});
-    return next;
-  }
-
-  // Operand `slot` of op for direction `dir`: the [dir] slice of a sequence op's
-  // [numDirections, ...] operand, or a cell op's operand itself; "" when absent.
-  std::string PerDirection(const Operation& op, int slot, bool cell, int64_t dir) {
-    if (slot < 0 || !Has(op, static_cast<size_t>(slot))) return "";
-    if (cell) return In(op, slot);
-    auto* n = Node("Gather", {In(op, slot), ConstI64({dir}, /*scalar=*/true)}, {Temp()});
-    Attr(n, "axis", int64_t{0});
-    return n->output(0);
-  }
-
-  Status Recurrent(const Operation& op) {
-    const bool lstm = op.kind == OpKind::kLstm || op.kind == OpKind::kLstmCell;
-    const bool cell = op.kind == OpKind::kGruCell || op.kind == OpKind::kLstmCell;
-    const DataType type = InDesc(op, 0).dataType;
-    // Slots: weight 1, recurrentWeight 2, then per op kind.
-    struct Slots {
-      int bias, recurrent_bias, peephole, hidden, cell_state;
-    };
-    Slots slots{};
-    uint32_t steps = 1, hidden = 0;
-    bool return_sequence = false;
-    RecurrentNetworkDirection direction = RecurrentNetworkDirection::kForward;
-    GruCellAttrs gru;
-    LstmCellAttrs lstm_attrs;
-    ActivationList act;
-    const ActivationList gru_default = {RecurrentNetworkActivation::kSigmoid,
-                                        RecurrentNetworkActivation::kTanh};
-    const ActivationList lstm_default = {RecurrentNetworkActivation::kSigmoid,
-                                         RecurrentNetworkActivation::kTanh,
-                                         RecurrentNetworkActivation::kTanh};
-    switch (op.kind) {
-      case OpKind::kGru: {
-        const auto& a = std::get<GruAttrs>(op.attrs);
-        slots = {3, 4, -1, 5, -1};
-        steps = a.steps, hidden = a.hiddenSize, return_sequence = a.returnSequence;
-        direction = a.direction;
-        gru = {a.hiddenSize, a.resetAfter, a.layout, a.activations};
-        act = a.activations.value_or(gru_default);
-        break;
-      }
-      case OpKind::kGruCell: {
-        gru = std::get<GruCellAttrs>(op.attrs);
-        slots = {4, 5, -1, 3, -1};
-        hidden = gru.hiddenSize;
-        act = gru.activations.value_or(gru_default);
-        break;
-      }
-      case OpKind::kLstm: {
-        const auto& a = std::get<LstmAttrs>(op.attrs);
-        slots = {3, 4, 5, 6, 7};
-        steps = a.steps, hidden = a.hiddenSize, return_sequence = a.returnSequence;
-        direction = a.direction;
-        lstm_attrs = {a.hiddenSize, a.layout, a.activations};
-        act = a.activations.value_or(lstm_default);
-        break;
-      }
-      default: {
-        lstm_attrs = std::get<LstmCellAttrs>(op.attrs);
-        slots = {5, 6, 7, 3, 4};
-        hidden = lstm_attrs.hiddenSize;
-        act = lstm_attrs.activations.value_or(lstm_default);
-        break;
-      }
-    }
-    if (act.size() != (lstm ? 3u : 2u)) {
-      return MakeError(ErrorCode::kNotSupportedError, "expected ", lstm ? 3 : 2,
-                       " activations, got ", act.size());
-    }
-    const auto& xs = InDesc(op, 0).shape;  // [steps, batch, input] or [batch, input]
-    const int64_t batch = cell ? xs[0] : xs[1];
-    const int64_t dirs = direction == RecurrentNetworkDirection::kBoth ? 2 : 1;
-    const OperandDescriptor state_desc{type, {static_cast<uint32_t>(batch), hidden}};
-    std::vector<std::string> final_h, final_c;
-    // sequence[t][dir]: the hidden state written at input time t.
-    std::vector<std::vector<std::string>> sequence(steps, std::vector<std::string>(dirs));
-    for (int64_t dir = 0; dir < dirs; ++dir) {
-      CellParams p;
-      p.wt = Transposed(PerDirection(op, 1, cell, dir), {1, 0});
-      p.rt = Transposed(PerDirection(op, 2, cell, dir), {1, 0});
-      p.bias = PerDirection(op, slots.bias, cell, dir);
-      p.recurrent_bias = PerDirection(op, slots.recurrent_bias, cell, dir);
-      p.peephole = PerDirection(op, slots.peephole, cell, dir);
-      CellState s;
-      s.h = PerDirection(op, slots.hidden, cell, dir);
-      if (s.h.empty()) s.h = Filled(state_desc, 0.f);
-      if (lstm) {
-        s.c = PerDirection(op, slots.cell_state, cell, dir);
-        if (s.c.empty()) s.c = Filled(state_desc, 0.f);
-      }
-      const bool backward = dir == 1 || direction == RecurrentNetworkDirection::kBackward;
-      for (uint32_t step = 0; step < steps; ++step) {
-        const uint32_t t = backward ? steps - step - 1 : step;
-        std::string x = In(op, 0);
-        if (!cell) {
-          auto* n = Node("Gather", {x, ConstI64({t}, /*scalar=*/true)}, {Temp()});
-          Attr(n, "axis", int64_t{0});
-          x = n->output(0);
-        }
-        if (lstm) {
-          s = LstmStep(p, lstm_attrs, act, x, s);
-        } else {
-          s.h = GruStep(p, gru, act, type, x, s.h);
-        }
-        sequence[t][dir] = s.h;
-      }
-      final_h.push_back(s.h);
-      final_c.push_back(s.c);
-    }
-    if (cell) {
-      Node("Identity", {final_h[0]}, {Out(op, 0)});
-      if (lstm) Node("Identity", {final_c[0]}, {Out(op, 1)});
-      return {};
-    }
-    // [numDirections, batch, hidden] from the directions' [batch, hidden].
-    auto stack_directions = [&](const std::vector<std::string>& parts, const std::string& out,
-                                std::vector<int64_t> prefix) {
-      std::vector<std::string> shaped;
-      prefix.insert(prefix.end(), {1, batch, int64_t{hidden}});
-      for (const std::string& part : parts) shaped.push_back(ReshapedTo(part, prefix));
-      Attr(Node("Concat", shaped, {out}), "axis", static_cast<int64_t>(prefix.size() - 3));
-    };
-    stack_directions(final_h, Out(op, 0), {});
-    if (lstm) stack_directions(final_c, Out(op, 1), {});
-    if (return_sequence) {
-      std::vector<std::string> per_step;
-      for (const auto& dirs_at_t : sequence) {
-        per_step.push_back(Temp());
-        stack_directions(dirs_at_t, per_step.back(), {1});
-      }
-      Attr(Node("Concat", per_step, {Out(op, lstm ? 2 : 1)}), "axis", int64_t{0});
-    }
-    return {};
-  }
-
-  // A constant of `d` filled with `value` (float32 or float16 per-channel defaults).
-  std::string Filled(const OperandDescriptor& d, float value) {
-    const std::string name = "k" + std::to_string(counter_++);
-    auto* t = graph_->add_initializer();
-    t->set_name(name);
-    t->set_data_type(onnx::TensorProto::FLOAT);
-    for (uint32_t dim : d.shape) t->add_dims(dim);
-    for (uint64_t i = 0; i < d.ElementCount(); ++i) t->add_float_data(value);
-    if (d.dataType == DataType::kFloat16) {
-      // Cast keeps the graph's float16 type.
-      const std::string half = Temp();
-      Attr(Node("Cast", {name}, {half}), "to", int64_t{onnx::TensorProto::FLOAT16});
-      return half;
-    }
-    return name;
-  }
-
   const GraphInfo& g_;
-  onnx::ModelProto model_;
-  onnx::GraphProto* graph_ = nullptr;
   std::vector<std::string> names_;
   std::map<OperandId, bool> renamed_;
-  uint64_t counter_ = 0;
 };
 
 }  // namespace

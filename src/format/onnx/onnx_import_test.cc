@@ -282,14 +282,24 @@ TEST(OnnxImportTest, UnsupportedDataTypeIsNotSupported) {
   EXPECT_NE(g.error().message().find("DOUBLE"), std::string::npos);
 }
 
-// A model whose weight lives in `location` (relative to the model's folder).
-onnx::ModelProto ExternalModel(const std::string& location) {
+// y = x + w for x, w of float32 [4]; w's data is left to the caller
+// (m.mutable_graph()->mutable_initializer(0)).
+onnx::ModelProto AddWeightModel() {
   onnx::ModelProto m = NewModel();
   Input(m, "x", {4});
   auto* w = m.mutable_graph()->add_initializer();
   w->set_name("w");
   w->set_data_type(onnx::TensorProto_DataType_FLOAT);
   w->add_dims(4);
+  Node(m, "Add", {"x", "w"}, {"y"});
+  Output(m, "y");
+  return m;
+}
+
+// A model whose weight lives in `location` (relative to the model's folder).
+onnx::ModelProto ExternalModel(const std::string& location) {
+  onnx::ModelProto m = AddWeightModel();
+  auto* w = m.mutable_graph()->mutable_initializer(0);
   w->set_data_location(onnx::TensorProto_DataLocation_EXTERNAL);
   auto* loc = w->add_external_data();
   loc->set_key("location");
@@ -297,8 +307,6 @@ onnx::ModelProto ExternalModel(const std::string& location) {
   auto* len = w->add_external_data();
   len->set_key("length");
   len->set_value("16");
-  Node(m, "Add", {"x", "w"}, {"y"});
-  Output(m, "y");
   return m;
 }
 
@@ -337,16 +345,9 @@ TEST(OnnxImportTest, ExternalDataInsideTheFolder) {
 
 // Weights in the model's raw_data are shared with the parsed proto, not copied.
 TEST(OnnxImportTest, RawDataWeightsAliasTheProto) {
-  onnx::ModelProto m = NewModel();
-  Input(m, "x", {4});
-  auto* w = m.mutable_graph()->add_initializer();
-  w->set_name("w");
-  w->set_data_type(onnx::TensorProto_DataType_FLOAT);
-  w->add_dims(4);
+  onnx::ModelProto m = AddWeightModel();
   const float values[4] = {1, 2, 3, 4};
-  w->set_raw_data(values, sizeof(values));
-  Node(m, "Add", {"x", "w"}, {"y"});
-  Output(m, "y");
+  m.mutable_graph()->mutable_initializer(0)->set_raw_data(values, sizeof(values));
   auto model = std::make_shared<onnx::ModelProto>(std::move(m));
   const void* raw = model->graph().initializer(0).raw_data().data();
   auto g = ImportOnnxModel(model, "", {});
