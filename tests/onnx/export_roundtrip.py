@@ -193,7 +193,8 @@ def main():
             print(f"{name}: the ONNX checker rejects the export: {e} FAIL")
             return False
         run(webnn, "run", g, *args, "--backend", "reference", "--output-dir", work / f"{name}_ours")
-        run("node", peer, exported, *args, "--runs", "1", "--warmup", "0", "--output-dir", work / f"{name}_ort")
+        run("node", peer, exported, *args, "--runs", "1", "--warmup", "0",
+            "--output-dir", work / f"{name}_ort")
         rtol, atol = tolerance or (RTOL, ATOL)
         return compare(f"{name}: ORT on the export vs ours", outputs(work / f"{name}_ort"),
                        outputs(work / f"{name}_ours"), rtol=rtol, atol=atol)
