@@ -343,6 +343,18 @@ TEST(OnnxImportTest, ExternalDataInsideTheFolder) {
   EXPECT_EQ(MappedFileAt(bytes.data()).filename(), "weights.bin");
 }
 
+// So are weights in float_data (and the other typed fields whose elements are the operand's).
+TEST(OnnxImportTest, FloatDataWeightsAliasTheProto) {
+  onnx::ModelProto m = AddWeightModel();
+  for (float v : {1.f, 2.f, 3.f, 4.f}) m.mutable_graph()->mutable_initializer(0)->add_float_data(v);
+  auto model = std::make_shared<onnx::ModelProto>(std::move(m));
+  const void* data = model->graph().initializer(0).float_data().data();
+  auto g = ImportOnnxModel(model, "", {});
+  ASSERT_TRUE(g.ok()) << g.error().ToString();
+  ASSERT_EQ(g->constants.size(), 1u);
+  EXPECT_EQ(static_cast<const void*>(g->constants.begin()->second.data()), data);
+}
+
 // Weights in the model's raw_data are shared with the parsed proto, not copied.
 TEST(OnnxImportTest, RawDataWeightsAliasTheProto) {
   onnx::ModelProto m = AddWeightModel();
