@@ -343,32 +343,30 @@ TEST(OnnxImportTest, ExternalDataInsideTheFolder) {
   EXPECT_EQ(MappedFileAt(bytes.data()).filename(), "weights.bin");
 }
 
-// So are weights in float_data (and the other typed fields whose elements are the operand's).
-TEST(OnnxImportTest, FloatDataWeightsAliasTheProto) {
-  onnx::ModelProto m = AddWeightModel();
-  for (float v : {1.f, 2.f, 3.f, 4.f}) m.mutable_graph()->mutable_initializer(0)->add_float_data(v);
-  auto model = std::make_shared<onnx::ModelProto>(std::move(m));
-  const void* data = model->graph().initializer(0).float_data().data();
-  auto g = ImportOnnxModel(model, "", {});
-  ASSERT_TRUE(g.ok()) << g.error().ToString();
-  ASSERT_EQ(g->constants.size(), 1u);
-  EXPECT_EQ(static_cast<const void*>(g->constants.begin()->second.data()), data);
-}
-
-// Weights in the model's raw_data are shared with the parsed proto, not copied.
-TEST(OnnxImportTest, RawDataWeightsAliasTheProto) {
-  onnx::ModelProto m = AddWeightModel();
+// Weights in the model's raw_data or float_data (and the other typed fields whose elements are
+// the operand's) are shared with the parsed proto, not copied; the graph keeps the proto alive.
+TEST(OnnxImportTest, WeightsAliasTheProto) {
   const float values[4] = {1, 2, 3, 4};
-  m.mutable_graph()->mutable_initializer(0)->set_raw_data(values, sizeof(values));
-  auto model = std::make_shared<onnx::ModelProto>(std::move(m));
-  const void* raw = model->graph().initializer(0).raw_data().data();
-  auto g = ImportOnnxModel(model, "", {});
-  ASSERT_TRUE(g.ok()) << g.error().ToString();
-  ASSERT_EQ(g->constants.size(), 1u);
-  EXPECT_EQ(static_cast<const void*>(g->constants.begin()->second.data()), raw);
-  // The graph keeps the proto alive: its bytes stay valid after the caller lets go.
-  model.reset();
-  EXPECT_EQ(std::memcmp(g->constants.begin()->second.data(), values, sizeof(values)), 0);
+  for (const bool raw : {true, false}) {
+    onnx::ModelProto m = AddWeightModel();
+    auto* w = m.mutable_graph()->mutable_initializer(0);
+    if (raw) {
+      w->set_raw_data(values, sizeof(values));
+    } else {
+      for (float v : values) w->add_float_data(v);
+    }
+    auto model = std::make_shared<onnx::ModelProto>(std::move(m));
+    const auto& init = model->graph().initializer(0);
+    const void* data = raw ? static_cast<const void*>(init.raw_data().data())
+                           : static_cast<const void*>(init.float_data().data());
+    auto g = ImportOnnxModel(model, "", {});
+    ASSERT_TRUE(g.ok()) << g.error().ToString();
+    ASSERT_EQ(g->constants.size(), 1u);
+    const ByteBuffer& bytes = g->constants.begin()->second;
+    EXPECT_EQ(static_cast<const void*>(bytes.data()), data) << (raw ? "raw_data" : "float_data");
+    model.reset();  // the caller lets go: the bytes stay valid
+    EXPECT_EQ(std::memcmp(bytes.data(), values, sizeof(values)), 0);
+  }
 }
 
 TEST(OnnxImportTest, ExternalDataCannotLeaveTheFolder) {
