@@ -1,8 +1,9 @@
 """The per-op export cases of export_roundtrip.py: one small webnn-graph-json graph per family of
-WebNN operators whose ONNX form is a decomposition or needs conversions (logical ops through
-bool, quantization with blockwise parameters, int64 indices, Resize, reverse as Slice, split,
-Trilu, gru/lstm and their cells unrolled). Every graph input is float32 (what the ONNX Runtime
-peer reads); integer and uint8 operands are constants or computed inside the graph.
+WebNN operators (the one-node element-wise ops, and those whose ONNX form is a decomposition or
+needs conversions: logical ops through bool, quantization with blockwise parameters, int64
+indices, Resize, reverse as Slice, split, Trilu, ONNX GRU/LSTM with reordered gates or unrolled
+cells, ...). Every graph input is float32 (what the ONNX Runtime peer reads); integer and uint8
+operands are constants or computed inside the graph.
 
 cases(rng) -> [(name, graph_json_dict, {input_name: float32 array}, tolerance)]
 tolerance: None (the test's default) or (rtol, atol).
@@ -268,7 +269,8 @@ def cases(rng):
           lstm_h=lstm_a[0], lstm_c=lstm_a[1], lstm_ifgo_h=lstm_b[0], lstm_ifgo_c=lstm_b[1])
     add("recurrent_cells", g)
 
-    # gru / lstm over 3 steps: forward, backward and both directions, sequences, initial states.
+    # gru / lstm over 3 steps: forward, backward and both directions, sequences, initial states
+    # (ONNX GRU/LSTM nodes; an lstm with peepholes unrolled).
     steps, dirs = 3, 2
     g = Graph()
     gx = g.input("x", r(steps, batch, inp))
@@ -288,9 +290,19 @@ def cases(rng):
                      peepholeWeight=pl, initialHiddenState=gh, initialCellState=gc,
                      direction="both", returnSequence=True, results=3)
     lstm_fwd = g.op("lstm", gx, wl1, rwl1, steps=steps, hiddenSize=hidden, layout="ifgo", results=2)
+    # Without peepholes an lstm is ONNX's LSTM node (gru always is ONNX's GRU): both
+    # directions, one bias of the two, initial states, relu activations.
+    lstm_nopeep = g.op("lstm", gx, wl, rwl, steps=steps, hiddenSize=hidden, recurrentBias=rbl,
+                       initialHiddenState=gh, initialCellState=gc, direction="both",
+                       layout="ifgo", returnSequence=True, results=3)
+    gru_relu = g.op("gru", gx, wg, rwg, steps=steps, hiddenSize=hidden, bias=bg,
+                    activations=["sigmoid", "relu"], direction="both", layout="rzn",
+                    returnSequence=True, results=2)
     g.out(gru_h=gru_both[0], gru_seq=gru_both[1], gru_back_h=gru_back[0], gru_back_seq=gru_back[1],
           gru_last=g.op("gru", gx, wg1, rwg1, steps=steps, hiddenSize=hidden),
           lstm_h=lstm_both[0], lstm_c=lstm_both[1], lstm_seq=lstm_both[2],
-          lstm_fwd_h=lstm_fwd[0], lstm_fwd_c=lstm_fwd[1])
+          lstm_fwd_h=lstm_fwd[0], lstm_fwd_c=lstm_fwd[1],
+          lstm_np_h=lstm_nopeep[0], lstm_np_c=lstm_nopeep[1], lstm_np_seq=lstm_nopeep[2],
+          gru_relu_h=gru_relu[0], gru_relu_seq=gru_relu[1])
     add("recurrent_sequences", g)
     return out

@@ -2,9 +2,9 @@
 // knows with LayerNormalization), so that any WebNN graph can be run by a second runtime
 // (ONNX Runtime) and compared. Each WebNN operation becomes one ONNX node or a short fixed
 // sequence (layouts and axes ONNX lacks through Transpose nodes, WebNN's uint8 logical values
-// through bool casts, linear as Mul + Add, reverse as Slice, gru/lstm unrolled, ...); int4/uint4
-// operands become int8/uint8 holding the same values. An operation that cannot be written is a
-// NotSupportedError naming the operation, its label and the reason.
+// through bool casts, linear as Mul + Add, reverse as Slice, lstm with peepholes unrolled, ...);
+// int4/uint4 operands become int8/uint8 holding the same values. An operation that cannot be
+// written is a NotSupportedError naming the operation, its label and the reason.
 #pragma once
 
 #include <cstddef>

@@ -19,6 +19,14 @@ struct CellState {
   std::string h, c;  // [batch, hidden]; c for LSTM only
 };
 
+// The operand slots of a recurrent op after input, weight (1) and recurrentWeight (2); -1 for
+// one the op does not have.
+struct Slots {
+  int bias, recurrent_bias, peephole, hidden, cell_state;
+};
+
+bool Given(const OpValues& v, int slot) { return slot >= 0 && v.Has(static_cast<size_t>(slot)); }
+
 std::string Activation(GraphWriter& w, RecurrentNetworkActivation f, const std::string& x) {
   switch (f) {
     case RecurrentNetworkActivation::kRelu:
@@ -103,11 +111,81 @@ CellState LstmStep(GraphWriter& w, const CellParams& p, const LstmCellAttrs& a,
 // Operand `slot` of op for direction `dir`: the [dir] slice of a sequence op's
 // [numDirections, ...] operand, or a cell op's operand itself; "" when absent.
 std::string PerDirection(GraphWriter& w, const OpValues& v, int slot, bool cell, int64_t dir) {
-  if (slot < 0 || !v.Has(static_cast<size_t>(slot))) return "";
+  if (!Given(v, slot)) return "";
   if (cell) return v.In(slot);
   auto* n = w.Node("Gather", {v.In(slot), w.ConstI64({dir}, /*scalar=*/true)}, {w.Temp()});
   GraphWriter::Attr(n, "axis", int64_t{0});
   return n->output(0);
+}
+
+// The gate blocks (of `hidden` rows each, along axis 1) of x put in `order`.
+std::string Reordered(GraphWriter& w, const std::string& x, int64_t hidden,
+                      const std::vector<int64_t>& order) {
+  bool in_order = true;
+  for (size_t i = 0; i < order.size(); ++i) in_order &= order[i] == static_cast<int64_t>(i);
+  if (in_order) return x;
+  std::vector<std::string> blocks;
+  for (int64_t b : order) blocks.push_back(w.SliceAxis(x, 1, b * hidden, (b + 1) * hidden));
+  auto* n = w.Node("Concat", blocks, {w.Temp()});
+  GraphWriter::Attr(n, "axis", int64_t{1});
+  return n->output(0);
+}
+
+// What a sequence op needs besides its operands.
+struct SequenceAttrs {
+  uint32_t hidden = 0;
+  RecurrentNetworkDirection direction = RecurrentNetworkDirection::kForward;
+  bool return_sequence = false;
+  bool reset_after = true;     // GRU
+  std::vector<int64_t> order;  // the gate blocks in ONNX's order (zrh, iofc)
+  ActivationList activations;
+};
+
+// gru, and lstm without peepholes, as ONNX's GRU/LSTM node: the same equations (GRU's
+// linear_before_reset is WebNN's resetAfter; LSTM's output-gate peephole, which reads the new
+// cell state in ONNX, is the one difference, so an lstm with peepholes is unrolled instead).
+// Gate blocks are reordered to zrh / iofc; bias and recurrentBias become ONNX's B = [Wb, Rb].
+void ExportSequenceNode(GraphWriter& w, const OpValues& v, bool lstm, const Slots& slots,
+                        const SequenceAttrs& a) {
+  const int64_t hidden = a.hidden;
+  const int64_t dirs = a.direction == RecurrentNetworkDirection::kBoth ? 2 : 1;
+  std::string bias;
+  if (Given(v, slots.bias) || Given(v, slots.recurrent_bias)) {
+    const OperandDescriptor zeros{v.InDesc(0).dataType,
+                                  {static_cast<uint32_t>(dirs), a.hidden * (lstm ? 4u : 3u)}};
+    auto part = [&](int slot) {
+      return Given(v, slot) ? Reordered(w, v.In(slot), hidden, a.order) : w.Filled(zeros, 0.f);
+    };
+    auto* n = w.Node("Concat", {part(slots.bias), part(slots.recurrent_bias)}, {w.Temp()});
+    GraphWriter::Attr(n, "axis", int64_t{1});
+    bias = n->output(0);
+  }
+  std::vector<std::string> inputs = {v.In(0),
+                                     Reordered(w, v.In(1), hidden, a.order),
+                                     Reordered(w, v.In(2), hidden, a.order),
+                                     bias,
+                                     /*sequence_lens=*/"",
+                                     Given(v, slots.hidden) ? v.In(slots.hidden) : ""};
+  if (lstm) inputs.push_back(Given(v, slots.cell_state) ? v.In(slots.cell_state) : "");
+  // Outputs: Y (every step), Y_h, and Y_c for LSTM; WebNN's are [h, (c,) sequence].
+  std::vector<std::string> outputs = {a.return_sequence ? v.Out(lstm ? 2 : 1) : "", v.Out(0)};
+  if (lstm) outputs.push_back(v.Out(1));
+  auto* n = w.Node(lstm ? "LSTM" : "GRU", inputs, outputs);
+  GraphWriter::Attr(n, "hidden_size", hidden);
+  GraphWriter::Attr(n, "direction",
+                    std::string(a.direction == RecurrentNetworkDirection::kBoth ? "bidirectional"
+                                : a.direction == RecurrentNetworkDirection::kBackward ? "reverse"
+                                                                                      : "forward"));
+  std::vector<std::string> activations;
+  for (int64_t d = 0; d < dirs; ++d) {
+    for (RecurrentNetworkActivation f : a.activations) {
+      activations.emplace_back(f == RecurrentNetworkActivation::kRelu      ? "Relu"
+                               : f == RecurrentNetworkActivation::kSigmoid ? "Sigmoid"
+                                                                           : "Tanh");
+    }
+  }
+  GraphWriter::Attr(n, "activations", activations);
+  if (!lstm) GraphWriter::Attr(n, "linear_before_reset", int64_t{a.reset_after ? 1 : 0});
 }
 
 }  // namespace
@@ -116,10 +194,6 @@ Status ExportRecurrent(GraphWriter& w, const OpValues& v) {
   const bool lstm = v.op.kind == OpKind::kLstm || v.op.kind == OpKind::kLstmCell;
   const bool cell = v.op.kind == OpKind::kGruCell || v.op.kind == OpKind::kLstmCell;
   const DataType type = v.InDesc(0).dataType;
-  // Slots: weight 1, recurrentWeight 2, then per op kind.
-  struct Slots {
-    int bias, recurrent_bias, peephole, hidden, cell_state;
-  };
   Slots slots{};
   uint32_t steps = 1, hidden = 0;
   bool return_sequence = false;
@@ -169,6 +243,19 @@ Status ExportRecurrent(GraphWriter& w, const OpValues& v) {
   if (act.size() != (lstm ? 3u : 2u)) {
     return MakeError(ErrorCode::kNotSupportedError, "expected ", lstm ? 3 : 2, " activations, got ",
                      act.size());
+  }
+  if (!cell && !(lstm && Given(v, slots.peephole))) {
+    SequenceAttrs sequence_attrs{hidden, direction, return_sequence, gru.resetAfter, {}, act};
+    if (lstm) {  // ONNX: iofc
+      sequence_attrs.order = lstm_attrs.layout == LstmWeightLayout::kIofg
+                                 ? std::vector<int64_t>{0, 1, 2, 3}
+                                 : std::vector<int64_t>{0, 3, 1, 2};
+    } else {  // ONNX: zrh
+      sequence_attrs.order = gru.layout == GruWeightLayout::kZrn ? std::vector<int64_t>{0, 1, 2}
+                                                                 : std::vector<int64_t>{1, 0, 2};
+    }
+    ExportSequenceNode(w, v, lstm, slots, sequence_attrs);
+    return {};
   }
   const auto& xs = v.InDesc(0).shape;  // [steps, batch, input] or [batch, input]
   const int64_t batch = cell ? xs[0] : xs[1];

@@ -1,8 +1,8 @@
-// The ONNX export of gru, gruCell, lstm and lstmCell, unrolled into the spec's cell emulation:
-// ONNX's GRU/LSTM differ from WebNN's where no attribute bridges them (LSTM's output-gate
-// peephole reads the new cell state in ONNX, the incoming one in WebNN; GRU's gate order is zrh
-// in ONNX, zrn/rzn in WebNN), so each step of each direction is written as MatMul, Add, Slice
-// and activation nodes.
+// The ONNX export of gru, gruCell, lstm and lstmCell. gru, and lstm without peepholes, become
+// ONNX's GRU/LSTM node (the same equations once the gate blocks are in ONNX's zrh / iofc
+// order). ONNX's LSTM output-gate peephole reads the new cell state where WebNN's reads the
+// incoming one, so an lstm with peepholes, like the cell ops, is unrolled into the spec's cell
+// emulation: MatMul, Add, Slice and activation nodes for each step of each direction.
 #pragma once
 
 #include "format/onnx/onnx_export_writer.h"

@@ -148,6 +148,14 @@ void GraphWriter::Attr(onnx::NodeProto* n, const std::string& name, const std::s
   a->set_s(v);
 }
 
+void GraphWriter::Attr(onnx::NodeProto* n, const std::string& name,
+                       const std::vector<std::string>& v) {
+  auto* a = n->add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::STRINGS);
+  for (const std::string& x : v) a->add_strings(x);
+}
+
 std::vector<int64_t> Inverse(const std::vector<int64_t>& perm) {
   std::vector<int64_t> inverse(perm.size());
   for (size_t i = 0; i < perm.size(); ++i) inverse[perm[i]] = static_cast<int64_t>(i);

@@ -47,6 +47,7 @@ class GraphWriter {
   static void Attr(onnx::NodeProto* n, const std::string& name, double v);
   static void Attr(onnx::NodeProto* n, const std::string& name, const std::vector<int64_t>& v);
   static void Attr(onnx::NodeProto* n, const std::string& name, const std::string& v);
+  static void Attr(onnx::NodeProto* n, const std::string& name, const std::vector<std::string>& v);
 
   // New constants; each returns its name. ConstI64 is 1-D unless `scalar`; ConstScalar is of
   // a WebNN data type; Filled is a float32/float16 tensor of `d`'s shape.
