@@ -310,5 +310,46 @@ if command -v dot >/dev/null; then
   check "dot --svg into a missing folder" 1 "$webnn" dot "$lenet" --svg "$tmp/no/such/x.svg"
 fi
 
+# ---- Rough edges: every message says what went wrong, once, in our words ---------------------
+check "validate a missing file" 1 "$webnn" validate "$tmp/nope.json"
+contains "a missing file gives errno's text" "nope.json: cannot open: No such file or directory"
+[ "$(grep -o "nope.json" "$tmp/out" | wc -l)" -eq 1 ] && passed=$((passed + 1)) || {
+  failed=$((failed + 1)); echo "FAIL validate names the file more than once"; cat "$tmp/out"; }
+check "validate garbage names the file once" 1 "$webnn" validate "$tmp/garbage.json"
+[ "$(grep -o "garbage.json" "$tmp/out" | wc -l)" -eq 1 ] && passed=$((passed + 1)) || {
+  failed=$((failed + 1)); echo "FAIL validate garbage names the file more than once"; cat "$tmp/out"; }
+head -c 700 "$lenet" >"$tmp/truncated.json"
+check "validate truncated JSON" 1 "$webnn" validate "$tmp/truncated.json"
+contains "JSON errors give line and column" "invalid JSON at line [0-9]*, column [0-9]*"
+if grep -q "json.exception\|syntax error while parsing\|last read" "$tmp/out"; then
+  failed=$((failed + 1)); echo "FAIL a raw nlohmann message leaked"; cat "$tmp/out"
+else passed=$((passed + 1)); fi
+mkdir -p "$tmp/adir"
+check "a directory as the graph" 1 "$webnn" validate "$tmp/adir"
+contains "a directory is named as one" "adir: is a directory, not a file"
+check "a directory as an input" 1 "$webnn" run "$lenet" --input input="$tmp/adir"
+contains "an input directory is named as one" "input 'input': .*adir: is a directory, not a file"
+if grep -q "basic_filebuf\|underflow" "$tmp/out"; then
+  failed=$((failed + 1)); echo "FAIL a libstdc++ message leaked"; else passed=$((passed + 1)); fi
+check "a missing .npy input" 1 "$webnn" run "$lenet" --input input="$tmp/nope.npy"
+contains "a missing input says why" "nope.npy: cannot open: No such file or directory"
+check "a misspelled --input name" 1 "$webnn" run "$lenet" --input inptu="$repo/models/lenet/digit_1.png"
+contains "the misspelled name and the graph's inputs are named" "no input named 'inptu' (its inputs: input)"
+head -c 2000 "$repo/models/mobilenetv2/test.jpg" >"$tmp/truncated.jpg"
+check "a truncated JPEG" 1 "$webnn" run "$lenet" --input input="$tmp/truncated.jpg"
+contains "a truncated JPEG is an error" "JPEG: truncated or corrupt"
+if grep -q "^Premature end" "$tmp/out"; then
+  failed=$((failed + 1)); echo "FAIL libjpeg printed on stderr"; else passed=$((passed + 1)); fi
+touch "$tmp/afile"
+check "--output-dir on a file" 1 "$webnn" run "$lenet" --input input="$repo/models/lenet/digit_1.png" \
+  --output-dir "$tmp/afile"
+contains "--output-dir on a file is named" "\-\-output-dir .*afile: exists and is not a directory"
+if grep -q "filesystem error" "$tmp/out"; then
+  failed=$((failed + 1)); echo "FAIL a std::filesystem message leaked"; else passed=$((passed + 1)); fi
+check "convert into a missing folder (json)" 1 "$webnn" convert "$lenet" "$tmp/no/such/dir/x.json"
+contains "save errors say why" "No such file or directory"
+if grep -q "\.tmp" "$tmp/out"; then
+  failed=$((failed + 1)); echo "FAIL a save error names the temporary file"; else passed=$((passed + 1)); fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
