@@ -44,6 +44,25 @@ Result<uint64_t> ParseWhole(const std::string& flag, const std::string& text, ui
   return n;
 }
 
+std::string WrapText(const std::string& text, size_t indent, size_t width) {
+  std::ostringstream o;
+  size_t col = indent;
+  std::istringstream words(text);
+  std::string w;
+  bool first = true;
+  while (words >> w) {
+    if (!first && col + 1 + w.size() > width) {
+      o << "\n" << std::string(indent, ' ');
+      col = indent;
+      first = true;
+    }
+    o << (first ? "" : " ") << w;
+    col += w.size() + (first ? 0 : 1);
+    first = false;
+  }
+  return o.str();
+}
+
 Flags::Flags(std::string command, std::string args, std::string about)
     : command_(std::move(command)), args_(std::move(args)), about_(std::move(about)) {}
 
@@ -90,7 +109,7 @@ Flags& Flags::UInt(std::string name, uint32_t* out, std::string help, uint32_t m
 }
 
 Flags& Flags::Double(std::string name, double* out, std::string help, double min, double max) {
-  std::string def = NumberText(*out);
+  std::string def = *out == 0 ? "" : NumberText(*out);
   return Add({name, "X", std::move(help), def, [name, out, min, max](const std::string& v) {
                 double d = 0;
                 const char* end = v.data() + v.size();
@@ -221,22 +240,7 @@ std::string Flags::Help() const {
       } else {
         o << head << std::string(kColumn - head.size(), ' ');
       }
-      // Wrap the help text at ~96 columns.
-      size_t col = kColumn;
-      std::istringstream words(help);
-      std::string w;
-      bool first = true;
-      while (words >> w) {
-        if (!first && col + 1 + w.size() > 96) {
-          o << "\n" << std::string(kColumn, ' ');
-          col = kColumn;
-          first = true;
-        }
-        o << (first ? "" : " ") << w;
-        col += w.size() + (first ? 0 : 1);
-        first = false;
-      }
-      o << "\n";
+      o << WrapText(help, kColumn) << "\n";
     }
     o << "  -h, --help            this help\n";
   }

@@ -65,6 +65,10 @@ class Flags {
   size_t min_positionals_ = 0, max_positionals_ = 0;
 };
 
+// `text` re-flowed into lines of at most `width` columns, every line after the first indented by
+// `indent` spaces (the first is assumed to start at column `indent`).
+std::string WrapText(const std::string& text, size_t indent, size_t width = 96);
+
 // Parses a whole number in [min, max] given to `flag` (also for values inside other values,
 // e.g. --dim NAME=VALUE).
 Result<uint64_t> ParseWhole(const std::string& flag, const std::string& text, uint64_t min,

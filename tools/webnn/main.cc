@@ -7,10 +7,13 @@
 
 #include "commands.h"
 #include "common.h"
+#include "flags.h"
 
 namespace {
 
-std::string Usage(const std::vector<webnn::cli::Command>& commands) {
+using namespace webnn;
+
+std::string Usage(const std::vector<cli::Command>& commands) {
   std::ostringstream o;
   o << "webnn — run and inspect WebNN graphs\n\nUsage: webnn <command> [options]\n\nCommands:\n";
   for (const auto& c : commands) {
@@ -21,7 +24,7 @@ std::string Usage(const std::vector<webnn::cli::Command>& commands) {
     } else {
       o << std::string(kColumn - 2 - c.synopsis.size(), ' ');
     }
-    o << c.summary << "\n";
+    o << cli::WrapText(c.summary, kColumn) << "\n";
   }
   o << R"(
 `webnn <command> --help` describes a command's options. Graph files are webnn-graph-json
@@ -36,7 +39,6 @@ ONNX model's free input dimensions.
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace webnn;
   std::vector<std::string> args(argv + 1, argv + argc);
   const std::vector<cli::Command> commands = cli::Commands();
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
