@@ -172,8 +172,9 @@ int CmdBench(const std::vector<std::string>& args) {
   const double throughput = static_cast<double>(latencies.size()) / wall_s;
   const MLGraphCompilation comp = graph.compilation();
   const std::string backend =
-      comp.backend.empty() ? (context_options.backend.empty() ? "default" : context_options.backend)
-                           : comp.backend;
+      comp.backend.empty()
+          ? (context_options.backend.empty() ? "the service's default" : context_options.backend)
+          : comp.backend;
   if (json) {
     const nlohmann::ordered_json out = {{"graph", paths[0]},
                                         {"executor", context_options.executor},
