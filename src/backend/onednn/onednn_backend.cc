@@ -71,8 +71,7 @@ class OneDnnGraph final : public backend::CompiledGraph {
                                        : backend::StepProfiler::Clock::time_point{};
           status = plan_->steps[i]->Run(ctx);
           if (profiler_) {
-            profiler_->Record(static_cast<uint32_t>(i), begin,
-                              backend::StepProfiler::Clock::now());
+            profiler_->Record(static_cast<uint32_t>(i), begin, backend::StepProfiler::Clock::now());
           }
           if (!status.ok()) {
             status = std::move(status.error().Prefix("step " + std::to_string(i) + " (" +
@@ -166,7 +165,8 @@ Result<std::unique_ptr<backend::CompiledGraph>> OneDnnBackend::Compile(
   try {
     Compiler compiler(std::move(graph), engine_, threads);
     WEBNN_ASSIGN_OR_RETURN(std::unique_ptr<Plan> plan, compiler.Compile());
-    return std::unique_ptr<backend::CompiledGraph>(new OneDnnGraph(std::move(plan), options.profile));
+    return std::unique_ptr<backend::CompiledGraph>(
+        new OneDnnGraph(std::move(plan), options.profile));
   } catch (const dnnl::error& e) {
     return MakeError(ErrorCode::kOperationError, "oneDNN: ", e.what());
   }
