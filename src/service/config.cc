@@ -4,8 +4,8 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <sstream>
+#include "format/json/json_util.h"
 
 #include "backend/backend.h"
 #include "service/common.h"
@@ -34,7 +34,7 @@ class ConfigParser {
   ConfigParser(const std::string& source, ServerConfig& config)
       : source_(source), config_(config) {}
 
-  Status Parse(const nlohmann::json& j) {
+  Status Parse(const json_util::Json& j) {
     if (!j.is_object())
       return MakeError(ErrorCode::kDataError, "config ", source_, ": not an object");
     for (const auto& [key, v] : j.items()) WEBNN_RETURN_IF_ERROR(Key(key, v));
@@ -47,7 +47,7 @@ class ConfigParser {
   }
 
   // An integer in [min, max]; fractions, negatives and other types are errors.
-  Result<uint64_t> Integer(const nlohmann::json& v, const std::string& key, uint64_t min,
+  Result<uint64_t> Integer(const json_util::Json& v, const std::string& key, uint64_t min,
                            uint64_t max) const {
     if (!v.is_number_integer()) return Fail(key, "expected a whole number, got " + v.dump());
     if (v.is_number_unsigned()) {
@@ -63,7 +63,7 @@ class ConfigParser {
   }
 
   // A finite number in (0, max] (a rate, a bucket size).
-  Result<double> Positive(const nlohmann::json& v, const std::string& key, double max) const {
+  Result<double> Positive(const json_util::Json& v, const std::string& key, double max) const {
     if (!v.is_number()) return Fail(key, "expected a number, got " + v.dump());
     const double d = v.get<double>();
     if (!(std::isfinite(d) && d > 0 && d <= max)) {
@@ -74,7 +74,7 @@ class ConfigParser {
     return d;
   }
 
-  Status Key(const std::string& key, const nlohmann::json& v) {
+  Status Key(const std::string& key, const json_util::Json& v) {
     if (key == "listen") {
       if (!v.is_array()) return Fail(key, "expected a list of endpoints");
       config_.listen.clear();
@@ -128,7 +128,7 @@ class ConfigParser {
     return {};
   }
 
-  Status Limit(const std::string& key, const std::string& name, const nlohmann::json& v) {
+  Status Limit(const std::string& key, const std::string& name, const json_util::Json& v) {
     constexpr uint64_t kU64 = std::numeric_limits<uint64_t>::max();
     constexpr uint64_t kU32 = std::numeric_limits<uint32_t>::max();
     ClientLimits& l = config_.limits;
@@ -167,12 +167,14 @@ class ConfigParser {
 }  // namespace
 
 Status ParseServerConfig(std::string_view text, const std::string& source, ServerConfig& config) {
-  nlohmann::json j;
+  WEBNN_ASSIGN_OR_RETURN(json_util::Json j, json_util::ParseStrict(text, "config " + source));
   try {
-    j = nlohmann::json::parse(text);
     return ConfigParser(source, config).Parse(j);
   } catch (const nlohmann::json::exception& e) {
-    return MakeError(ErrorCode::kDataError, "config ", source, ": ", e.what());
+    // A value of the wrong JSON type: keep the reason, without the library's "[json.exception...]"
+    std::string_view msg = e.what();
+    if (size_t pos = msg.find("] "); pos != std::string_view::npos) msg.remove_prefix(pos + 2);
+    return MakeError(ErrorCode::kDataError, "config ", source, ": ", msg);
   }
 }
 

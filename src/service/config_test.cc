@@ -110,13 +110,24 @@ TEST(ServerConfig, RejectsBadValuesNamingKeyAndValue) {
       {R"({"backends": []})", "backends: expected a non-empty list"},
       {R"({"listen": ["udp:x"]})", "listen: "},
       {R"([1, 2])", "not an object"},
-      {R"({"threads": )", "config test: "},
+      {R"({"threads": )", "config test: invalid JSON at line 1, column 13"},
+      {R"({"threads": 1, "threads": 2})", "config test: "},
   };
   for (const Case& c : cases) {
     ServerConfig config;
     SCOPED_TRACE(c.json);
     ExpectError(ParseServerConfig(c.json, "test", config), c.needle);
   }
+}
+
+TEST(ServerConfig, SyntaxErrorsAreInOurWords) {
+  ServerConfig config;
+  Status s = ParseServerConfig(R"({"limits": {maxTensors: 3}})", "test", config);
+  ASSERT_FALSE(s.ok());
+  const std::string text = s.error().ToString();
+  EXPECT_NE(text.find("line 1, column"), std::string::npos) << text;
+  EXPECT_EQ(text.find("json.exception"), std::string::npos) << text;
+  EXPECT_EQ(text.find("last read"), std::string::npos) << text;
 }
 
 TEST(ServerConfig, MissingFileIsAnError) {
