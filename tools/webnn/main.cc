@@ -28,6 +28,7 @@
 #include "service/spawn.h"
 #include "util/image.h"
 #include "util/npy.h"
+#include "webnn/version.h"
 #include "webnn/webnn.h"
 
 namespace fs = std::filesystem;
@@ -738,6 +739,10 @@ int main(int argc, char** argv) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << kUsage;
     return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << "webnn " << WEBNN_VERSION_STRING << "\n";
+    return 0;
   }
   const std::string cmd = args[0];
   args.erase(args.begin());
