@@ -20,6 +20,8 @@ function(webnn_help args out)
   set(${out} "${text}" PARENT_SCOPE)
 endfunction()
 
+# Defaults that depend on the environment are shown by their variable, not the build machine's.
+set(ENV{XDG_RUNTIME_DIR} "$XDG_RUNTIME_DIR")
 webnn_help(--help help)
 if(help STREQUAL "")
   message(FATAL_ERROR "${PROGRAM} --help failed")

@@ -21,8 +21,10 @@ block()
   target_sources(webnn PRIVATE ${webnn_capnp_srcs} ${webnn_capnp_hdrs})
   # The generated headers are internal (src/ includes them, the public headers do not).
   target_include_directories(webnn PUBLIC $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/generated>)
+  # Installed, the static library names them webnn::capnp: CapnProtoConfig.cmake needs the C
+  # language enabled (see above), which a consumer's project need not have.
   foreach(dep IN ITEMS CapnProto::capnp-rpc CapnProto::capnp CapnProto::kj-async)
-    target_link_libraries(webnn PUBLIC $<BUILD_INTERFACE:${dep}>
-                                INTERFACE $<INSTALL_INTERFACE:$<LINK_ONLY:${dep}>>)
+    target_link_libraries(webnn PUBLIC $<BUILD_INTERFACE:${dep}>)
   endforeach()
+  target_link_libraries(webnn INTERFACE $<INSTALL_INTERFACE:$<LINK_ONLY:webnn::capnp>>)
 endblock()

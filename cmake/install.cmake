@@ -59,7 +59,7 @@ function(webnn_man_page target name section summary see_also)
             "-DSEE_ALSO=${see_also}" -DSUBCOMMANDS=${ARGN} -DOUT=${out}
             -P ${PROJECT_SOURCE_DIR}/cmake/GenerateManPage.cmake
     DEPENDS ${target} ${PROJECT_SOURCE_DIR}/cmake/GenerateManPage.cmake
-    COMMENT "Generating ${name}.${section} from ${name} --help")
+    COMMENT "Generating ${name}.${section} from ${name} --help" VERBATIM)
   add_custom_target(${name}_man_page ALL DEPENDS ${out})
   install(FILES ${out} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section} COMPONENT ${comp})
 endfunction()

@@ -4,8 +4,31 @@
 # webnnConfig.cmake with webnn_FOUND false and a message naming the missing package.
 find_dependency(Threads)
 find_dependency(OpenMP)
-find_dependency(CapnProto)
 find_dependency(Protobuf)
+
+# Cap'n Proto's RPC, serialization and event-loop libraries. Its CMake package is used when the
+# consumer has already found it; otherwise the libraries are found directly, because
+# CapnProtoConfig.cmake needs the C language enabled, which a C++ project need not have.
+if(NOT TARGET webnn::capnp)
+  if(TARGET CapnProto::capnp-rpc)
+    set(webnn_capnp_libs CapnProto::capnp-rpc CapnProto::capnp CapnProto::kj-async)
+  else()
+    set(webnn_capnp_libs)
+    foreach(lib IN ITEMS capnp-rpc capnp kj-async kj)
+      string(MAKE_C_IDENTIFIER "WEBNN_${lib}_LIBRARY" var)
+      find_library(${var} NAMES ${lib})
+      if(NOT ${var})
+        set(webnn_FOUND FALSE)
+        set(webnn_NOT_FOUND_MESSAGE "webnn needs Cap'n Proto's lib${lib} (Debian: libcapnp-dev)")
+        return()
+      endif()
+      list(APPEND webnn_capnp_libs ${${var}})
+    endforeach()
+    list(APPEND webnn_capnp_libs Threads::Threads)
+  endif()
+  add_library(webnn::capnp INTERFACE IMPORTED)
+  set_target_properties(webnn::capnp PROPERTIES INTERFACE_LINK_LIBRARIES "${webnn_capnp_libs}")
+endif()
 
 if(NOT TARGET webnn::dnnl)
   find_path(WEBNN_DNNL_INCLUDE_DIR oneapi/dnnl/dnnl.hpp)
