@@ -64,10 +64,24 @@ set(CPACK_DEBIAN_DAEMON_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_PYTHON_PACKAGE_NAME python3-webnn)
 set(CPACK_DEBIAN_PYTHON_PACKAGE_SECTION python)
 if(TARGET webnn_python)
-  set(CPACK_DEBIAN_PYTHON_PACKAGE_DEPENDS
-      "python3 (>= ${Python_VERSION_MAJOR}.${Python_VERSION_MINOR}), python3 (<< ${Python_VERSION_MAJOR}.${Python_VERSION_MINOR}.99), python3-numpy")
+  # The extension is for one Python minor version (its ABI tag): python3 (>= 3.11), (<< 3.12).
+  string(REGEX MATCH "^([0-9]+)\\.([0-9]+)$" _ "${WEBNN_PYTHON_VERSION}")
+  math(EXPR webnn_python_next "${CMAKE_MATCH_2} + 1")
+  set(CPACK_DEBIAN_PYTHON_PACKAGE_DEPENDS "python3 (>= ${WEBNN_PYTHON_VERSION}), python3 (<< ${CMAKE_MATCH_1}.${webnn_python_next}), python3-numpy")
 endif()
 set(CPACK_COMPONENT_PYTHON_DESCRIPTION "WebNN for Python 3\n"
     " The webnn Python module: the WebNN API on numpy arrays.")
+
+# Debian's /usr/share/doc/PACKAGE/copyright in every package (the license; the notices with the
+# -dev package). Only for package builds: scripts/build-debs.sh sets WEBNN_DEB_LAYOUT.
+option(WEBNN_DEB_LAYOUT "Install a copyright file per Debian package under share/doc" OFF)
+if(WEBNN_DEB_LAYOUT)
+  foreach(comp IN LISTS CPACK_COMPONENTS_ALL)
+    string(TOUPPER ${comp} upper)
+    install(FILES ${PROJECT_SOURCE_DIR}/LICENSE RENAME copyright
+            DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/${CPACK_DEBIAN_${upper}_PACKAGE_NAME}
+            COMPONENT ${comp})
+  endforeach()
+endif()
 
 include(CPack)

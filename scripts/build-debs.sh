@@ -12,6 +12,7 @@ fi
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
   -DWEBNN_BUILD_TESTS=OFF -DWEBNN_BUILD_BENCH=OFF -DWEBNN_BUILD_PYTHON=ON \
   -DWEBNN_PYTHON_INSTALL_DIR=lib/python3/dist-packages -DWEBNN_SYSTEMD_UNIT_DIR=lib/systemd/system \
+  -DWEBNN_DEB_LAYOUT=ON \
   "${launcher[@]}" >/dev/null
 ninja -C "$build" -j"${JOBS:-$(nproc)}"
 rm -rf "$build/packages"
