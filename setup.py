@@ -1,7 +1,9 @@
 """Builds the extension webnn._webnn with the project's CMake build (see pyproject.toml).
 
-The build directory is build/pip (WEBNN_PIP_BUILD_DIR overrides it); it is reused by the next
-install, and a compiler cache (ccache) is used when one is installed. CMAKE_ARGS adds options.
+The build directory is build/pip, configured for the module alone and reused by the next install;
+a compiler cache (ccache) is used when one is installed, and CMAKE_ARGS adds options.
+WEBNN_PIP_BUILD_DIR=DIR names another one; when DIR is already configured (build/release), its
+options are kept and only the module is built there.
 """
 
 import os
@@ -31,9 +33,27 @@ class CMakeExtension(Extension):
         super().__init__(name, sources=[])
 
 
+def cached_python(build_dir):
+    """The interpreter an existing build directory's Python module is built for, or None."""
+    cache = build_dir / "CMakeCache.txt"
+    if not cache.exists():
+        return None
+    match = re.search(r"^Python_EXECUTABLE:[A-Z]+=(.*)$", cache.read_text(), re.M)
+    return match.group(1) if match else None
+
+
 class CMakeBuild(build_ext):
     def build_extension(self, ext):
         build_dir = Path(os.environ.get("WEBNN_PIP_BUILD_DIR", ROOT / "build" / "pip")).resolve()
+        if "WEBNN_PIP_BUILD_DIR" in os.environ and (build_dir / "CMakeCache.txt").exists():
+            # A build directory of the developer's or CI's own (e.g. build/release): its options
+            # stay as they are; only the module is built, for the interpreter it was set up for.
+            python = cached_python(build_dir)
+            if python is None or os.path.realpath(python) != os.path.realpath(sys.executable):
+                sys.exit(f"setup.py: {build_dir} builds the module for {python}, not for "
+                         f"{sys.executable}; run pip with that interpreter")
+            self.build_module(ext, build_dir)
+            return
         configure = [
             "cmake", "-S", str(ROOT), "-B", str(build_dir),
             "-DCMAKE_BUILD_TYPE=Release",
@@ -47,8 +67,11 @@ class CMakeBuild(build_ext):
             configure += ["-DCMAKE_CXX_COMPILER_LAUNCHER=ccache",
                           "-DCMAKE_C_COMPILER_LAUNCHER=ccache"]
         configure += shlex.split(os.environ.get("CMAKE_ARGS", ""))
-        jobs = str(self.parallel or os.cpu_count() or 1)
         subprocess.run(configure, check=True)
+        self.build_module(ext, build_dir)
+
+    def build_module(self, ext, build_dir):
+        jobs = str(self.parallel or os.cpu_count() or 1)
         subprocess.run(["cmake", "--build", str(build_dir), "--target", "webnn_python",
                         "webnn_python_files", "-j", jobs], check=True)
 
