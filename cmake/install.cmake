@@ -42,6 +42,7 @@ if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}" OR IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDE
   set(WEBNN_PC_INCLUDEDIR "${CMAKE_INSTALL_FULL_INCLUDEDIR}")
 else()
   file(RELATIVE_PATH webnn_pc_up /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
+  string(REGEX REPLACE "/$" "" webnn_pc_up "${webnn_pc_up}")
   set(WEBNN_PC_PREFIX "\${pcfiledir}/${webnn_pc_up}")
   set(WEBNN_PC_LIBDIR "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
   set(WEBNN_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
