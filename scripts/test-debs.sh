@@ -34,10 +34,18 @@ cleanup() {
     DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${added[@]}" >/dev/null 2>&1
   fi
   rm -rf "$work"
+  local left=0
   for p in "${pkgs[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok' &&
-      echo "WARNING: $p is still installed" >&2
+    if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok'; then
+      echo "FAIL: $p is still installed" >&2
+      left=1
+    fi
   done
+  for f in /usr/bin/webnn /usr/sbin/webnnd /usr/include/webnn /usr/lib/python3/dist-packages/webnn; do
+    [ -e "$f" ] && { echo "FAIL: $f is still there after the purge" >&2; left=1; }
+  done
+  getent passwd webnnd >/dev/null && { echo "FAIL: the user webnnd is still there" >&2; left=1; }
+  [ $left = 0 ] || exit 1
 }
 trap cleanup EXIT
 

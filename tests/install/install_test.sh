@@ -31,6 +31,14 @@ for f in "$libdir/libwebnn.so" "$libdir/$soname" "$libdir/cmake/webnn/webnnConfi
 done
 [ -n "$(find "$prefix/share/doc" -name LICENSE)" ] || fail "LICENSE was not installed"
 
+echo "== the library is the runtime alone: no image codecs"
+if readelf -d "$libdir/libwebnn.so" | grep NEEDED | grep -Ei 'png|jpeg'; then
+  fail "libwebnn.so loads an image library"
+fi
+if nm -u "$libdir/libwebnn.a" 2>/dev/null | grep -Eq ' (png|jpeg)_'; then
+  fail "libwebnn.a needs libpng/libjpeg symbols"
+fi
+
 echo "== the public headers compile alone, with only the installed include directory"
 for h in "$prefix"/include/webnn/*.h; do
   echo "#include <webnn/$(basename "$h")>" |
