@@ -2,7 +2,7 @@
 #include <iostream>
 #include <string_view>
 
-#include "service/server.h"
+#include "serve_main.h"
 #include "webnn/version.h"
 
 int main(int argc, char** argv) {
