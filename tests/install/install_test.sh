@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs a build into a fresh prefix and uses it as an outside project would:
 #   - the installed public headers compile on their own (nothing from src/ leaks),
-#   - `webnn --version` and `webnnd --version` print the version of include/webnn/version.h,
+#   - `webnn --version`, `webnnd --version` and the installed webnnd's ping reply carry the
+#     version of include/webnn/version.h,
 #   - tests/install/consumer builds and runs through find_package(webnn CONFIG) against the
 #     shared and the static library, and through pkg-config against both,
 #   - the installed Python package imports and reports the same version.
@@ -54,6 +55,10 @@ version=$(sed -n 's/#define WEBNN_VERSION_STRING "\(.*\)"/\1/p' "$prefix/include
 [ "$("$prefix/bin/webnn" --version)" = "webnn $version" ] || fail "webnn --version is not $version"
 [ "$("$prefix/sbin/webnnd" --version)" = "webnnd $version" ] || fail "webnnd --version is not $version"
 grep -q "webnn $version" "$prefix/share/man/man1/webnn.1" || fail "webnn.1 does not name $version"
+# The installed daemon answers the installed CLI's ping with the same version.
+ping=$(bash "$src/tests/service/with_daemon.sh" "$prefix/sbin/webnnd" \
+         "$prefix/bin/webnn" ping --endpoint @ENDPOINT@ --count 1) || fail "webnn ping: $ping"
+echo "$ping" | head -1 | grep -q "^webnnd $version " || fail "the ping reply is not webnnd $version: $ping"
 
 run_consumer() {  # NAME BINARY: runs it and checks that it reports the installed version
   local out
