@@ -19,6 +19,12 @@ block()
   # it into a build break.
   set_source_files_properties(${webnn_capnp_srcs} PROPERTIES COMPILE_OPTIONS "-Wno-error")
   target_sources(webnn PRIVATE ${webnn_capnp_srcs} ${webnn_capnp_hdrs})
-  target_include_directories(webnn PUBLIC ${PROJECT_BINARY_DIR}/generated)
-  target_link_libraries(webnn PUBLIC CapnProto::capnp CapnProto::capnp-rpc CapnProto::kj-async)
+  # The generated headers are internal (src/ includes them, the public headers do not).
+  target_include_directories(webnn PUBLIC $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/generated>)
+  # Installed, the static library names them webnn::capnp: CapnProtoConfig.cmake needs the C
+  # language enabled (see above), which a consumer's project need not have.
+  foreach(dep IN ITEMS CapnProto::capnp-rpc CapnProto::capnp CapnProto::kj-async)
+    target_link_libraries(webnn PUBLIC $<BUILD_INTERFACE:${dep}>)
+  endforeach()
+  target_link_libraries(webnn INTERFACE $<INSTALL_INTERFACE:$<LINK_ONLY:webnn::capnp>>)
 endblock()

@@ -7,7 +7,8 @@ file(STRINGS ${DNNL_INCLUDE_DIR}/oneapi/dnnl/dnnl_version.h _dnnl_major REGEX "d
 if(NOT _dnnl_major MATCHES "DNNL_VERSION_MAJOR 2$")
   message(FATAL_ERROR "oneDNN 2.x is required (found: ${_dnnl_major})")
 endif()
-add_library(webnn_dnnl INTERFACE IMPORTED)
-target_include_directories(webnn_dnnl INTERFACE ${DNNL_INCLUDE_DIR})
-target_link_libraries(webnn_dnnl INTERFACE ${DNNL_LIBRARY})
-add_library(webnn::dnnl ALIAS webnn_dnnl)
+# Named webnn::dnnl itself (not an alias): the installed package's interface names it, and
+# cmake/webnn-dependencies.cmake defines it again for a consumer.
+add_library(webnn::dnnl INTERFACE IMPORTED)
+target_include_directories(webnn::dnnl INTERFACE ${DNNL_INCLUDE_DIR})
+target_link_libraries(webnn::dnnl INTERFACE ${DNNL_LIBRARY})

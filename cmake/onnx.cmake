@@ -21,5 +21,7 @@ else()
                         protobuf::libprotobuf)
 endif()
 # PRIVATE: only the importer's sources include the protobuf headers; a static library still
-# passes the link dependency on to whatever links `webnn`.
-target_link_libraries(webnn PRIVATE webnn_onnx_proto)
+# passes the link dependency on to whatever links `webnn`. Installed, the same libraries are the
+# imported target webnn::onnx_proto (cmake/webnn-dependencies.cmake).
+target_link_libraries(webnn PRIVATE $<BUILD_INTERFACE:webnn_onnx_proto>
+                            INTERFACE $<INSTALL_INTERFACE:$<LINK_ONLY:webnn::onnx_proto>>)

@@ -12,6 +12,7 @@ PKGS=(
   protobuf-compiler libprotobuf-dev # ONNX import (protobuf runtime); bench/: the protobuf peer
   libonnx-dev                   # ONNX import: the ModelProto classes (libonnx_proto)
   libonnx-testdata              # the ONNX backend test suite (webnn onnx-conformance)
+  dpkg-dev python3-pip python3-setuptools python3-wheel # Debian packages (CPack), pip install .
   python3 python3-dev python3-numpy python3-pytest pybind11-dev # Python bindings and tests
   python3-onnx python3-pil      # ONNX files of the benchmark networks (node and npm, on the machine, run the peer)
   fonts-dejavu-core             # the OCR tests: text rendered with DejaVu Sans

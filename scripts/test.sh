@@ -14,6 +14,15 @@ cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 ninja -C build/release -j"$jobs"
 (cd build/release && ctest --output-on-failure -j"$jobs")
 
+# Shipping: pip from the source tree (reusing the release build's module), then the Debian
+# packages made from the release build, installed on this machine, used and removed again.
+echo "== pip install . =="
+bash scripts/test-pip.sh build/release
+echo "== Debian packages =="
+bash scripts/build-debs.sh build/release
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO bash scripts/test-debs.sh build/release/packages
+
 if [ "${1:-}" != "--no-sanitizers" ]; then
   echo "== ASan+UBSan build =="
   cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWEBNN_SANITIZE=ON >/dev/null

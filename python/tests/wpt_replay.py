@@ -1,6 +1,6 @@
 """Replays the web-platform-tests WebNN conformance cases (tests/conformance/data, format in its
 README.md) through the Python API: builds each case's graph with MLGraphBuilder's methods,
-computes it, and compares the outputs under the case's tolerance, as src/conformance/ does in
+computes it, and compares the outputs under the case's tolerance, as tools/common/conformance/ does in
 C++ (the same legacy-call mappings and comparison rules, the same expectations file).
 """
 

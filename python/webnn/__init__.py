@@ -14,28 +14,38 @@ Names are the spec's in Python spelling: createContext -> create_context, option
 dictionaries -> keyword arguments (conv2d(x, w, padding=[1, 1, 1, 1], bias=b)).
 """
 
-from ._webnn import (
-    ML,
-    ContextLostError,
-    DataError,
-    Error,
-    FileNotFoundError,
-    InvalidStateError,
-    IsADirectoryError,
-    MLContext,
-    MLGraph,
-    MLGraphBuilder,
-    MLOperand,
-    MLOperandDescriptor,
-    MLTensor,
-    MLTensorDescriptor,
-    NotSupportedError,
-    OperationError,
-    PermissionError,
-    UnknownError,
-    __version__,
-    load_image,
-)
+try:
+    from ._webnn import (
+        ML,
+        ContextLostError,
+        DataError,
+        Error,
+        FileNotFoundError,
+        InvalidStateError,
+        IsADirectoryError,
+        MLContext,
+        MLGraph,
+        MLGraphBuilder,
+        MLOperand,
+        MLOperandDescriptor,
+        MLTensor,
+        MLTensorDescriptor,
+        NotSupportedError,
+        OperationError,
+        PermissionError,
+        UnknownError,
+        __version__,
+        load_image,
+    )
+except ImportError as _error:
+    # An interpreter the extension was not built for finds no _webnn it can load: say which
+    # one it was built for instead of "No module named 'webnn._webnn'".
+    from . import _build_info, _interpreter
+
+    _message = _interpreter.mismatch(_build_info)
+    if _message is None:
+        raise
+    raise ImportError(_message) from _error
 
 __all__ = [
     "ML",

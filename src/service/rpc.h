@@ -9,10 +9,11 @@
 #include "format/capnp/codec.h"
 #include "service/accounting.h"
 #include "service/session.h"
+#include "webnn/version.h"
 
 namespace webnn::service {
 
-inline constexpr const char* kServerVersion = "webnnd 0.1 (protocol 1)";
+inline constexpr const char* kServerVersion = "webnnd " WEBNN_VERSION_STRING " (protocol 1)";
 
 // What every connection's servers share.
 struct ServiceShared {

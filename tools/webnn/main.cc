@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "common.h"
 #include "flags.h"
+#include "webnn/version.h"
 
 namespace {
 
@@ -31,7 +32,7 @@ std::string Usage(const std::vector<cli::Command>& commands) {
 (.json with .weights/.manifest.json or .safetensors beside it), Cap'n Proto (.webnn, one
 self-contained file) or ONNX models (imported); the format is told by the file's content, not
 its name. info, validate, dot, convert, run and bench take --dim NAME=VALUE (repeatable) for an
-ONNX model's free input dimensions.
+ONNX model's free input dimensions. `webnn --version` prints the version.
 )";
   return o.str();
 }
@@ -44,6 +45,10 @@ int main(int argc, char** argv) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << Usage(commands);
     return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << "webnn " << WEBNN_VERSION_STRING << "\n";
+    return 0;
   }
   const std::string name = args[0];
   args.erase(args.begin());
