@@ -38,6 +38,8 @@ Result<bool> EmitOperation(Compiler& c, const Operation& op) {
       return EmitSoftmax(c, op);
     case OpKind::kBatchNormalization:
       return EmitBatchNormalization(c, op);
+    case OpKind::kInstanceNormalization:
+      return EmitInstanceNormalization(c, op);
     case OpKind::kLayerNormalization:
       return EmitLayerNormalization(c, op);
     case OpKind::kReduceL1:

@@ -30,6 +30,7 @@ Result<bool> EmitConcat(Compiler& c, const Operation& op);
 Result<bool> EmitPool2d(Compiler& c, const Operation& op);
 Result<bool> EmitSoftmax(Compiler& c, const Operation& op);
 Result<bool> EmitBatchNormalization(Compiler& c, const Operation& op);
+Result<bool> EmitInstanceNormalization(Compiler& c, const Operation& op);
 Result<bool> EmitLayerNormalization(Compiler& c, const Operation& op);
 Result<bool> EmitReduce(Compiler& c, const Operation& op);
 Result<bool> EmitResample2d(Compiler& c, const Operation& op);
@@ -68,7 +69,11 @@ struct EltwiseOp {
   dnnl::algorithm alg;
   float alpha = 0, beta = 0;
 };
+// Operators with the "fusable" trait (op_table.inc) and only those are taken as post-ops.
 std::vector<EltwiseOp> EltwiseOf(const Operation& op);
+// Whether oneDNN's vectorized kernels approximate `alg` too loosely for WebNN (log): it then
+// runs only as its own primitive, on the implementation that calls the C library.
+bool ExactEltwise(dnnl::algorithm alg);
 std::optional<dnnl::algorithm> BinaryAlgorithm(OpKind kind);
 bool IsCommutative(OpKind kind);
 // `other` (a float32 operand, WebNN shape) as a binary src1 over `dst_rank` logical dims:
