@@ -129,10 +129,10 @@ void MLContext::dispatch(const MLGraph& graph, const MLNamedTensors& inputs,
   if (g.context != this)
     Throw(ErrorCode::kTypeError, "dispatch: the graph belongs to another context");
   if (g.destroyed) Throw(ErrorCode::kInvalidStateError, "dispatch: the graph was destroyed");
-  const GraphInfo& info = g.graph();
+  const GraphSignature& io = g.signature;
 
-  std::vector<runtime::TensorRef> in_tensors(info.inputs.size());
-  std::vector<runtime::TensorRef> out_tensors(info.outputs.size());
+  std::vector<runtime::TensorRef> in_tensors(io.inputs.size());
+  std::vector<runtime::TensorRef> out_tensors(io.outputs.size());
   std::vector<const TensorState*> seen;
   for (const auto& [name, tensor] : inputs) {
     auto it = g.input_index.find(name);
@@ -140,7 +140,7 @@ void MLContext::dispatch(const MLGraph& graph, const MLNamedTensors& inputs,
       Throw(ErrorCode::kTypeError, "dispatch: the graph has no input named '", name, "'");
     }
     CheckOwned(tensor, "dispatch: input '" + name + "'");
-    const OperandDescriptor& want = info.operands[info.inputs[it->second]].desc;
+    const OperandDescriptor& want = io.inputs[it->second].desc;
     if (!(tensor.state()->operand_desc == want)) {
       Throw(ErrorCode::kTypeError, "dispatch: input '", name, "' is ",
             DescriptorToString(tensor.state()->operand_desc), ", the graph expects ",
@@ -153,7 +153,7 @@ void MLContext::dispatch(const MLGraph& graph, const MLNamedTensors& inputs,
     in_tensors[it->second] = tensor.state()->exec;
     seen.push_back(tensor.state().get());
   }
-  if (inputs.size() != info.inputs.size()) {
+  if (inputs.size() != io.inputs.size()) {
     for (const auto& [name, index] : g.input_index) {
       if (!inputs.count(name))
         Throw(ErrorCode::kTypeError, "dispatch: input '", name, "' is missing");
@@ -165,7 +165,7 @@ void MLContext::dispatch(const MLGraph& graph, const MLNamedTensors& inputs,
       Throw(ErrorCode::kTypeError, "dispatch: the graph has no output named '", name, "'");
     }
     CheckOwned(tensor, "dispatch: output '" + name + "'");
-    const OperandDescriptor& want = info.operands[info.outputs[it->second].operand].desc;
+    const OperandDescriptor& want = io.outputs[it->second].desc;
     if (!(tensor.state()->operand_desc == want)) {
       Throw(ErrorCode::kTypeError, "dispatch: output '", name, "' is ",
             DescriptorToString(tensor.state()->operand_desc), ", the graph produces ",
@@ -184,7 +184,7 @@ void MLContext::dispatch(const MLGraph& graph, const MLNamedTensors& inputs,
     seen.push_back(tensor.state().get());
     out_tensors[it->second] = tensor.state()->exec;
   }
-  if (outputs.size() != info.outputs.size()) {
+  if (outputs.size() != io.outputs.size()) {
     for (const auto& [name, index] : g.output_index) {
       if (!outputs.count(name))
         Throw(ErrorCode::kTypeError, "dispatch: output '", name, "' is missing");
@@ -203,10 +203,8 @@ HostTensors MLContext::compute(const MLGraph& graph, const HostTensors& inputs) 
     writeTensor(t, host.bytes);
     in.emplace(name, t);
   }
-  const GraphInfo& info = graph.state()->graph();
-  for (const GraphOutput& o : info.outputs) {
-    const OperandDescriptor& d = info.operands[o.operand].desc;
-    out.emplace(o.name, createTensor({d.dataType, d.shape, true, false}));
+  for (const GraphSignature::Entry& o : graph.state()->signature.outputs) {
+    out.emplace(o.name, createTensor({o.desc.dataType, o.desc.shape, true, false}));
   }
   dispatch(graph, in, out);
   HostTensors result;
@@ -244,14 +242,18 @@ MLOpSupportLimits MLContext::opSupportLimits() const {
   return limits;
 }
 
-MLGraph CompileGraph(const MLContext& context, GraphInfo graph) {
+MLGraph CompileGraph(const MLContext& context, GraphInfo graph, const MLGraphOptions& options) {
   auto state = std::make_shared<GraphState>();
   state->context = &context;
-  for (size_t i = 0; i < graph.inputs.size(); ++i) {
-    state->input_index[graph.operands[graph.inputs[i]].name] = i;
+  state->signature = GraphSignature::Of(graph);
+  for (size_t i = 0; i < state->signature.inputs.size(); ++i) {
+    state->input_index[state->signature.inputs[i].name] = i;
   }
-  for (size_t i = 0; i < graph.outputs.size(); ++i) state->output_index[graph.outputs[i].name] = i;
-  state->info = graph;  // shares the constant bytes
+  for (size_t i = 0; i < state->signature.outputs.size(); ++i) {
+    state->output_index[state->signature.outputs[i].name] = i;
+  }
+  // A kept IR shares the constant bytes with the graph handed to the executor (no copy).
+  if (options.keepGraph) state->ir = std::make_shared<const GraphInfo>(graph);
   state->compiled = Unwrap(context.executor().Compile(std::move(graph)));
   return MLGraph(std::move(state));
 }
@@ -266,16 +268,14 @@ void MLGraph::destroy() {
 std::map<std::string, OperandDescriptor> MLGraph::inputDescriptors() const {
   std::map<std::string, OperandDescriptor> m;
   if (!state_) return m;
-  const GraphInfo& g = state_->graph();
-  for (OperandId id : g.inputs) m[g.operands[id].name] = g.operands[id].desc;
+  for (const GraphSignature::Entry& e : state_->signature.inputs) m[e.name] = e.desc;
   return m;
 }
 
 std::map<std::string, OperandDescriptor> MLGraph::outputDescriptors() const {
   std::map<std::string, OperandDescriptor> m;
   if (!state_) return m;
-  const GraphInfo& g = state_->graph();
-  for (const GraphOutput& o : g.outputs) m[o.name] = g.operands[o.operand].desc;
+  for (const GraphSignature::Entry& e : state_->signature.outputs) m[e.name] = e.desc;
   return m;
 }
 
