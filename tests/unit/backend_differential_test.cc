@@ -1245,7 +1245,27 @@ void GenPrelu(Case& c) {
   c.tol = kExact;
 }
 
+// pow with a constant exponent: all 2s (eltwise square on oneDNN; a scalar, [1] or a tensor
+// broadcast to x), or another value or a run-time exponent (the reference kernel).
+void GenPow(Case& c) {
+  Rng& r = c.rng;
+  const Shape s = DrawShape(r, 0, 4, 6);
+  const OperandId x = c.Input(s, kF32, -3, 3);
+  const Shape es = r.Chance(0.4) ? Shape{} : r.Chance(0.5) ? Shape{1} : Broadcastable(r, s);
+  const uint64_t n = Product(es);
+  const int kind = static_cast<int>(r.Int(0, 3));
+  const double value = kind == 2 ? 3 : 2;
+  const OperandId e = kind == 3 ? c.Input(es, kF32, 2, 2)
+                                : c.ConstantValues(es, kF32, std::vector<double>(n, value));
+  const OperandId y = c.Op(OpKind::kPow, {x, e});
+  c.Output(y);
+  c.expect_fallback = kind >= 2 || c.ShapeOf(y) != s ? 1 : 0;
+  c.tol = kExact;
+}
+
 TEST(BackendDifferential, Binary) { RunFamily("binary", 180000, 60, GenBinary); }
+
+TEST(BackendDifferential, Pow) { RunFamily("pow", 181000, 30, GenPow); }
 
 TEST(BackendDifferential, Unary) {
   uint64_t seed = 190000;

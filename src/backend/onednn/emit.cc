@@ -19,6 +19,8 @@ Result<bool> EmitOperation(Compiler& c, const Operation& op) {
     case OpKind::kMax:
     case OpKind::kMin:
       return EmitBinary(c, op);
+    case OpKind::kPow:
+      return EmitPow(c, op);
     case OpKind::kPrelu:
       return EmitPrelu(c, op);
     case OpKind::kCast:

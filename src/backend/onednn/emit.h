@@ -17,9 +17,11 @@ Result<bool> EmitConvTranspose2d(Compiler& c, const Operation& op);
 // emit_matmul.cc: matmul, gemm (+ bias, activations, residual add).
 Result<bool> EmitMatmul(Compiler& c, const Operation& op);
 Result<bool> EmitGemm(Compiler& c, const Operation& op);
-// emit_elementwise.cc: unary activations and math, binary arithmetic, prelu, cast, clamp.
+// emit_elementwise.cc: unary activations and math, binary arithmetic, pow(x, 2), prelu, cast,
+// clamp.
 Result<bool> EmitUnary(Compiler& c, const Operation& op);
 Result<bool> EmitBinary(Compiler& c, const Operation& op);
+Result<bool> EmitPow(Compiler& c, const Operation& op);
 Result<bool> EmitPrelu(Compiler& c, const Operation& op);
 Result<bool> EmitCast(Compiler& c, const Operation& op);
 // emit_data.cc: reshape (a view), transpose (a view), concat, identity.

@@ -3,6 +3,8 @@
 // that follow it as post-ops.
 // https://www.w3.org/TR/webnn/#api-mlgraphbuilder-unary
 // https://www.w3.org/TR/webnn/#api-mlgraphbuilder-binary
+#include <cstring>
+
 #include "backend/onednn/emit.h"
 
 namespace webnn::onednn {
@@ -26,13 +28,11 @@ dnnl::eltwise_forward::primitive_desc ReferenceImpl(dnnl::eltwise_forward::primi
   return pd;
 }
 
-}  // namespace
-
-Result<bool> EmitUnary(Compiler& c, const Operation& op) {
+// op.inputs[0] -> op.outputs[0] through the eltwise algorithms `elts`, with the post-ops that
+// follow.
+Result<bool> EmitEltwise(Compiler& c, const Operation& op, const std::vector<EltwiseOp>& elts) {
   const OperandId x = op.inputs[0], y = op.outputs[0];
-  if (c.desc(x).dataType != DataType::kFloat32) return false;
-  const std::vector<EltwiseOp> elts = EltwiseOf(op);
-  if (elts.empty()) return false;
+  if (c.desc(x).dataType != DataType::kFloat32 || elts.empty()) return false;
   const EltwiseOp& last = elts.back();
   const bool exact = ExactEltwise(last.alg);
   // The reference kernel reads a dense source on its simple path.
@@ -90,6 +90,31 @@ Result<bool> EmitUnary(Compiler& c, const Operation& op) {
     return true;
   }
   return false;
+}
+
+}  // namespace
+
+Result<bool> EmitUnary(Compiler& c, const Operation& op) {
+  return EmitEltwise(c, op, EltwiseOf(op));
+}
+
+// pow(x, 2) with a constant exponent of 2s that does not broadcast x (the squares of the
+// decomposed layer and RMS normalizations of imported models): eltwise square, exact like the
+// reference (x * x is one correctly rounded product). Other exponents stay on the reference
+// kernel: oneDNN has no binary pow, and its eltwise pow is an approximation.
+Result<bool> EmitPow(Compiler& c, const Operation& op) {
+  const OperandId x = op.inputs[0], e = op.inputs[1], y = op.outputs[0];
+  if (c.desc(e).dataType != DataType::kFloat32 || !c.IsConstant(e) ||
+      c.desc(x).shape != c.desc(y).shape) {
+    return false;
+  }
+  const std::span<const std::byte> bytes = c.ConstantBytes(e);
+  for (size_t i = 0; i < bytes.size() / sizeof(float); ++i) {
+    float v;
+    std::memcpy(&v, bytes.data() + i * sizeof(float), sizeof(float));
+    if (v != 2.f) return false;
+  }
+  return EmitEltwise(c, op, {{dnnl::algorithm::eltwise_square}});
 }
 
 Result<bool> EmitBinary(Compiler& c, const Operation& op) {
