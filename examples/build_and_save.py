@@ -26,7 +26,8 @@ def build(context):
     pooled = b.reshape(b.average_pool2d(features), [1, 4])
     weights = b.constant(rng.standard_normal((4, 2)).astype(np.float32))
     scores = b.softmax(b.gemm(pooled, weights, c=b.constant("float32", 0.5)), 1)
-    return b.build({"scores": scores})
+    # keep_graph: save() below writes the graph's IR, which is otherwise released once compiled.
+    return b.build({"scores": scores}, keep_graph=True)
 
 
 def main():

@@ -126,13 +126,27 @@ struct MLGraphProfile {
   std::vector<MLStepEvent> events;  // the first ~1M step runs
 };
 
+// How MLGraphBuilder::build and MLContext::loadGraph keep a graph (not part of the spec).
+struct MLGraphOptions {
+  // Keep the graph's IR (its operations and a reference to its constant bytes) in the MLGraph,
+  // so that save() can write it. Off by default: a built graph holds only its io signature and
+  // the backend's compiled graph, whose weights the oneDNN backend has copied into its own
+  // (prepacked) layout, so the original constant bytes are released when build() or loadGraph()
+  // returns, and a model's weights are not held twice. The reference backend computes from the
+  // IR, so there the constants live as long as the graph either way. Graphs in webnnd keep the
+  // IR on the service side only for as long as it compiles them.
+  bool keepGraph = false;
+};
+
 // https://www.w3.org/TR/webnn/#api-mlgraph
 class MLGraph {
  public:
   MLGraph() = default;
   void destroy();
   bool valid() const { return state_ != nullptr; }
-  // Writes the graph to a file: webnn-graph-json (".json", weights beside it).
+  // Writes the graph to a file: webnn-graph-json (".json", weights beside it) or ".webnn" (Cap'n
+  // Proto). Only for a graph built or loaded with MLGraphOptions::keepGraph; otherwise an
+  // InvalidStateError (the IR was released after compilation).
   void save(const std::string& path) const;
   // Names and descriptors of the graph's inputs and outputs.
   std::map<std::string, OperandDescriptor> inputDescriptors() const;
@@ -231,13 +245,16 @@ class MLContext : public std::enable_shared_from_this<MLContext> {
   // name ({"batch": 1}); a free dimension left out is a TypeError naming it.
   MLGraph loadGraph(const std::string& path);
   MLGraph loadGraph(const std::string& path, const std::map<std::string, uint32_t>& dimensions);
+  MLGraph loadGraph(const std::string& path, const std::map<std::string, uint32_t>& dimensions,
+                    const MLGraphOptions& options);
 
   const MLContextOptions& options() const { return options_; }
 
  private:
   friend class ML;
   friend class MLGraphBuilder;
-  friend MLGraph CompileGraph(const MLContext& context, GraphInfo graph);
+  friend MLGraph CompileGraph(const MLContext& context, GraphInfo graph,
+                              const MLGraphOptions& options);
   explicit MLContext(MLContextOptions options);
   void CheckNotLost() const;
   runtime::Executor& executor() const { return *executor_; }
@@ -361,7 +378,8 @@ class MLGraphBuilder {
   MLOperand constant(const MLOperandDescriptor& descriptor, std::span<const std::byte> buffer);
   MLOperand constant(DataType dataType, MLNumber value);
   MLOperand constant(const MLTensor& tensor);
-  MLGraph build(const MLNamedOperands& outputs);
+  // `options.keepGraph`: keep the IR for MLGraph::save (see MLGraphOptions).
+  MLGraph build(const MLNamedOperands& outputs, const MLGraphOptions& options = {});
 
   // Any operator by its spec name or kind: one operand per slot of op_table.inc (an invalid
   // MLOperand for an absent optional one), the attributes, a label. Used by tools and bindings.

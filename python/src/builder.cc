@@ -498,17 +498,23 @@ void RegisterBuilder(py::module_& m) {
            "constant(array) with the array's dtype and shape. The data is copied.")
       .def(
           "build",
-          [](PyBuilder& b, const py::dict& outputs) {
+          [](PyBuilder& b, const py::dict& outputs, bool keep_graph) {
             MLNamedOperands named;
             for (auto [key, value] : outputs) {
               if (!py::isinstance<py::str>(key)) ThrowTypeError("build: output names must be str");
               const std::string name = py::str(key);
               named.emplace(name, OperandArg(value, "build: output '" + name + "'").operand);
             }
-            MLGraph g = Locked(b, /*release_gil=*/true, [&] { return b.builder->build(named); });
+            MLGraphOptions options;
+            options.keepGraph = keep_graph;
+            MLGraph g =
+                Locked(b, /*release_gil=*/true, [&] { return b.builder->build(named, options); });
             return std::make_shared<PyGraph>(PyGraph{b.owner, std::move(g)});
           },
-          py::arg("outputs"));
+          py::arg("outputs"), py::kw_only(), py::arg("keep_graph") = false,
+          "Compiles the graph. keep_graph=True keeps its IR (and so its constants) beside the "
+          "compiled graph, which MLGraph.save needs; otherwise the constants are released once "
+          "the backend has its own copy.");
 
   {
     py::options options;

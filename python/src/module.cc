@@ -381,7 +381,8 @@ void RegisterContext(py::module_& m) {
           "Runs the graph on {name: array} inputs and returns {name: array} outputs.")
       .def(
           "load_graph",
-          [](const std::shared_ptr<PyContext>& c, py::handle path, py::object dims) {
+          [](const std::shared_ptr<PyContext>& c, py::handle path, py::object dims,
+             bool keep_graph) {
             const std::string p = ToPath(path, "load_graph");
             CheckReadablePath(p, "load_graph");
             std::map<std::string, uint32_t> dimensions;
@@ -405,12 +406,17 @@ void RegisterContext(py::module_& m) {
                 dimensions[name] = static_cast<uint32_t>(n);
               }
             }
-            MLGraph g = WithContext(*c, true, [&] { return c->context->loadGraph(p, dimensions); });
+            MLGraphOptions options;
+            options.keepGraph = keep_graph;
+            MLGraph g = WithContext(*c, true,
+                                    [&] { return c->context->loadGraph(p, dimensions, options); });
             return std::make_shared<PyGraph>(PyGraph{c, std::move(g)});
           },
           py::arg("path"), py::kw_only(), py::arg("dims") = py::none(),
+          py::arg("keep_graph") = false,
           "Loads a graph file (webnn-graph-json with its weights, .webnn, or ONNX), told by "
-          "content. dims={name: size} sizes an ONNX model's free (symbolic) input dimensions.")
+          "content. dims={name: size} sizes an ONNX model's free (symbolic) input dimensions; "
+          "keep_graph=True keeps the IR for MLGraph.save.")
       .def("op_support_limits",
            [](const std::shared_ptr<PyContext>& c) {
              return OpSupportLimitsToDict(
@@ -504,7 +510,8 @@ void RegisterContext(py::module_& m) {
           },
           py::arg("path"),
           "Writes the graph: '.json' is webnn-graph-json (weights in <stem>.weights and "
-          "<stem>.manifest.json beside it), '.webnn' the Cap'n Proto file.")
+          "<stem>.manifest.json beside it), '.webnn' the Cap'n Proto file. Only for a graph "
+          "built or loaded with keep_graph=True.")
       .def("destroy", [](PyGraph& g) {
         py::gil_scoped_release release;
         std::unique_lock lock(g.owner->mutex);

@@ -7,14 +7,14 @@ import pytest
 import webnn
 
 
-def small_graph(context):
+def small_graph(context, keep_graph=False):
     """y = relu(x + c), z = x * 2: float32 [2, 3]."""
     b = webnn.MLGraphBuilder(context)
     x = b.input("x", {"dataType": "float32", "shape": [2, 3]})
     c = b.constant(np.array([[1, -2, 3], [-4, 5, -6]], np.float32))
     y = b.relu(b.add(x, c))
     z = b.mul(x, b.constant("float32", 2.0))
-    return b.build({"y": y, "z": z})
+    return b.build({"y": y, "z": z}, keep_graph=keep_graph)
 
 
 def expected_small(x):
@@ -311,7 +311,7 @@ def test_graph_descriptors(direct_context):
 @pytest.mark.parametrize("suffix", [".json", ".webnn"])
 def test_save_and_load(direct_context, tmp_path, suffix):
     ctx = direct_context
-    graph = small_graph(ctx)
+    graph = small_graph(ctx, keep_graph=True)
     path = tmp_path / ("small" + suffix)
     graph.save(path)
     assert path.exists()
@@ -331,7 +331,19 @@ def test_save_and_load(direct_context, tmp_path, suffix):
 
 def test_save_to_an_unknown_extension_fails(direct_context, tmp_path):
     with pytest.raises(webnn.NotSupportedError, match="unknown graph file extension"):
-        small_graph(direct_context).save(tmp_path / "g.onnx")
+        small_graph(direct_context, keep_graph=True).save(tmp_path / "g.onnx")
+
+
+def test_save_needs_keep_graph(direct_context, tmp_path):
+    # Without keep_graph the IR (and the constants' bytes) went once the graph was compiled.
+    with pytest.raises(webnn.InvalidStateError, match="keepGraph"):
+        small_graph(direct_context).save(tmp_path / "g.json")
+    assert not (tmp_path / "g.json").exists()
+    from conftest import MODELS_DIR
+
+    lenet = direct_context.load_graph(MODELS_DIR / "lenet" / "lenet.json", keep_graph=True)
+    lenet.save(tmp_path / "lenet.webnn")
+    assert (tmp_path / "lenet.webnn").stat().st_size > 0
 
 
 # ---- opSupportLimits -------------------------------------------------------------------------

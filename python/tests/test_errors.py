@@ -50,7 +50,7 @@ def test_truncated_weights(direct_context, tmp_path):
 
 
 def test_truncated_webnn_file(direct_context, tmp_path):
-    lenet = direct_context.load_graph(MODELS_DIR / "lenet" / "lenet.json")
+    lenet = direct_context.load_graph(MODELS_DIR / "lenet" / "lenet.json", keep_graph=True)
     path = tmp_path / "lenet.webnn"
     lenet.save(path)
     data = path.read_bytes()

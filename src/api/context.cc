@@ -144,7 +144,7 @@ void MLContext::dispatch(const MLGraph& graph, const MLNamedTensors& inputs,
   };
   const std::vector<runtime::DispatchArgument> in_args = arguments(inputs, "input");
   const std::vector<runtime::DispatchArgument> out_args = arguments(outputs, "output");
-  auto binding = runtime::BindDispatch(g.compiled->signature(), in_args, out_args);
+  auto binding = runtime::BindDispatch(g.signature, in_args, out_args);
   if (!binding.ok()) Throw(std::move(binding.error()));
   auto exec_of = [](const MLNamedTensors& named, const std::vector<size_t>& order) {
     std::vector<const MLTensor*> by_index;
@@ -170,10 +170,8 @@ HostTensors MLContext::compute(const MLGraph& graph, const HostTensors& inputs) 
     writeTensor(t, host.bytes);
     in.emplace(name, t);
   }
-  const GraphInfo& info = graph.state()->graph();
-  for (const GraphOutput& o : info.outputs) {
-    const OperandDescriptor& d = info.operands[o.operand].desc;
-    out.emplace(o.name, createTensor({d.dataType, d.shape, true, false}));
+  for (const GraphSignature::Entry& o : graph.state()->signature.outputs) {
+    out.emplace(o.name, createTensor({o.desc.dataType, o.desc.shape, true, false}));
   }
   dispatch(graph, in, out);
   HostTensors result;
@@ -211,14 +209,18 @@ MLOpSupportLimits MLContext::opSupportLimits() const {
   return limits;
 }
 
-MLGraph CompileGraph(const MLContext& context, GraphInfo graph) {
+MLGraph CompileGraph(const MLContext& context, GraphInfo graph, const MLGraphOptions& options) {
   auto state = std::make_shared<GraphState>();
   state->context = &context;
-  for (size_t i = 0; i < graph.inputs.size(); ++i) {
-    state->input_index[graph.operands[graph.inputs[i]].name] = i;
+  state->signature = GraphSignature::Of(graph);
+  for (size_t i = 0; i < state->signature.inputs.size(); ++i) {
+    state->input_index[state->signature.inputs[i].name] = i;
   }
-  for (size_t i = 0; i < graph.outputs.size(); ++i) state->output_index[graph.outputs[i].name] = i;
-  state->info = graph;  // shares the constant bytes
+  for (size_t i = 0; i < state->signature.outputs.size(); ++i) {
+    state->output_index[state->signature.outputs[i].name] = i;
+  }
+  // A kept IR shares the constant bytes with the graph handed to the executor (no copy).
+  if (options.keepGraph) state->ir = std::make_shared<const GraphInfo>(graph);
   state->compiled = Unwrap(context.executor().Compile(std::move(graph)));
   return MLGraph(std::move(state));
 }
@@ -233,16 +235,14 @@ void MLGraph::destroy() {
 std::map<std::string, OperandDescriptor> MLGraph::inputDescriptors() const {
   std::map<std::string, OperandDescriptor> m;
   if (!state_) return m;
-  const GraphInfo& g = state_->graph();
-  for (OperandId id : g.inputs) m[g.operands[id].name] = g.operands[id].desc;
+  for (const GraphSignature::Entry& e : state_->signature.inputs) m[e.name] = e.desc;
   return m;
 }
 
 std::map<std::string, OperandDescriptor> MLGraph::outputDescriptors() const {
   std::map<std::string, OperandDescriptor> m;
   if (!state_) return m;
-  const GraphInfo& g = state_->graph();
-  for (const GraphOutput& o : g.outputs) m[o.name] = g.operands[o.operand].desc;
+  for (const GraphSignature::Entry& e : state_->signature.outputs) m[e.name] = e.desc;
   return m;
 }
 

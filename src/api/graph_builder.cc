@@ -65,13 +65,13 @@ MLOperand MLGraphBuilder::constant(const MLTensor& tensor) {
   return MLOperand(state_, Unwrap(state_->core.AddConstant(t.operand_desc, t.constant)));
 }
 
-MLGraph MLGraphBuilder::build(const MLNamedOperands& outputs) {
+MLGraph MLGraphBuilder::build(const MLNamedOperands& outputs, const MLGraphOptions& options) {
   context_->CheckNotLost();
   std::vector<std::pair<std::string, OperandId>> outs;
   for (const auto& [name, operand] : outputs) {
     outs.emplace_back(name, OperandIdOf(operand, "build: output '" + name + "'"));
   }
-  return CompileGraph(*context_, Unwrap(state_->core.Build(outs)));
+  return CompileGraph(*context_, Unwrap(state_->core.Build(outs)), options);
 }
 
 std::vector<MLOperand> MLGraphBuilder::op(OpKind kind, const std::vector<MLOperand>& operands,

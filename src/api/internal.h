@@ -18,14 +18,17 @@ struct BuilderState {
   GraphBuilderCore core;
 };
 
+// A built graph: its io signature and the executor's compiled graph. The IR itself (operations,
+// constants) is kept only when the graph was built with MLGraphOptions::keepGraph (for save()):
+// otherwise, once the backend has prepacked the weights, nothing here pins the constant bytes.
 struct GraphState {
   const MLContext* context = nullptr;
-  runtime::GraphRef compiled;  // released by destroy()
-  GraphInfo info;              // the validated graph (shares its constant bytes with `compiled`)
-  std::map<std::string, size_t> input_index;   // name -> position in graph().inputs
-  std::map<std::string, size_t> output_index;  // name -> position in graph().outputs
+  runtime::GraphRef compiled;           // released by destroy()
+  GraphSignature signature;             // input and output names and descriptors, in graph order
+  std::shared_ptr<const GraphInfo> ir;  // only with MLGraphOptions::keepGraph
+  std::map<std::string, size_t> input_index;   // name -> position in signature.inputs
+  std::map<std::string, size_t> output_index;  // name -> position in signature.outputs
   bool destroyed = false;
-  const GraphInfo& graph() const { return info; }
 };
 
 struct TensorState {
@@ -57,7 +60,7 @@ inline void Check(Status s) {
 }
 
 // Compiles a validated graph for `context` (the executor chosen in its options).
-MLGraph CompileGraph(const MLContext& context, GraphInfo graph);
+MLGraph CompileGraph(const MLContext& context, GraphInfo graph, const MLGraphOptions& options = {});
 ContextLimits LimitsOf(const MLContextOptions& options);
 
 }  // namespace webnn

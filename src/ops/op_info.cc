@@ -28,8 +28,8 @@ std::vector<std::string_view> SplitOn(std::string_view s, char sep) {
   size_t start = 0;
   while (true) {
     size_t pos = s.find(sep, start);
-    parts.push_back(s.substr(start, pos == std::string_view::npos ? std::string_view::npos
-                                                                    : pos - start));
+    parts.push_back(
+        s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
     if (pos == std::string_view::npos) break;
     start = pos + 1;
   }
@@ -40,9 +40,8 @@ DataTypeSet ParseTypes(std::string_view s) {
   // "any" means the spec's MLOperandDataType values; int4/uint4 only where listed explicitly.
   if (s == "any") {
     DataTypeSet set;
-    for (DataType t : {DataType::kFloat32, DataType::kFloat16, DataType::kInt32,
-                       DataType::kUint32, DataType::kInt64, DataType::kUint64, DataType::kInt8,
-                       DataType::kUint8}) {
+    for (DataType t : {DataType::kFloat32, DataType::kFloat16, DataType::kInt32, DataType::kUint32,
+                       DataType::kInt64, DataType::kUint64, DataType::kInt8, DataType::kUint8}) {
       set.Add(t);
     }
     return set;
@@ -120,22 +119,25 @@ std::vector<SlotConstraint> ParseSlots(std::string_view spec,
   return slots;
 }
 
-#define WEBNN_OP(kind, name, attrs, in_spec, out_spec)       \
-  static_assert(op_table_check::RowValid(in_spec, out_spec), \
-                "op_table.inc: malformed operand slots in the row of " name);
+#define WEBNN_OP(kind, name, attrs, in_spec, out_spec, ...)                   \
+  static_assert(op_table_check::RowValid(in_spec, out_spec),                  \
+                "op_table.inc: malformed operand slots in the row of " name); \
+  static_assert(op_table_check::TraitsValid("" __VA_ARGS__),                  \
+                "op_table.inc: unknown or repeated trait in the row of " name);
 #include "ops/op_table.inc"
 #undef WEBNN_OP
 
 std::vector<OpInfo> BuildTable() {
   std::vector<OpInfo> table;
-#define WEBNN_OP(kind, name, attrs, in_spec, out_spec)                                      \
-  {                                                                                         \
-    static_assert(VariantIndex<attrs, Attrs>::value < std::variant_size_v<Attrs>,          \
-                  #attrs " is missing from WEBNN_ATTRS_TYPES");                             \
-    OpInfo info{OpKind::k##kind, name, {}, {}, VariantIndex<attrs, Attrs>::value};          \
-    info.inputs = ParseSlots(in_spec, nullptr);                                              \
-    info.outputs = ParseSlots(out_spec, &info.inputs);                                         \
-    table.push_back(std::move(info));                                                       \
+#define WEBNN_OP(kind, name, attrs, in_spec, out_spec, ...)                        \
+  {                                                                                \
+    static_assert(VariantIndex<attrs, Attrs>::value < std::variant_size_v<Attrs>,  \
+                  #attrs " is missing from WEBNN_ATTRS_TYPES");                    \
+    OpInfo info{OpKind::k##kind, name, {}, {}, VariantIndex<attrs, Attrs>::value}; \
+    info.inputs = ParseSlots(in_spec, nullptr);                                    \
+    info.outputs = ParseSlots(out_spec, &info.inputs);                             \
+    info.fusable = op_table_check::HasTrait("" __VA_ARGS__, "fusable");            \
+    table.push_back(std::move(info));                                              \
   }
 #include "ops/op_table.inc"
 #undef WEBNN_OP
@@ -180,8 +182,8 @@ std::optional<OpKind> OpKindFromName(std::string_view name) {
 
 Attrs DefaultAttrs(OpKind kind) {
   switch (kind) {
-#define WEBNN_OP(kind, name, attrs, operands, outputs) \
-  case OpKind::k##kind:                                \
+#define WEBNN_OP(kind, name, attrs, operands, outputs, ...) \
+  case OpKind::k##kind:                                     \
     return attrs{};
 #include "ops/op_table.inc"
 #undef WEBNN_OP

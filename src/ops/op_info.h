@@ -12,13 +12,13 @@
 namespace webnn {
 
 enum class OpKind : uint8_t {
-#define WEBNN_OP(kind, name, attrs, operands, outputs) k##kind,
+#define WEBNN_OP(kind, name, attrs, operands, outputs, ...) k##kind,
 #include "ops/op_table.inc"
 #undef WEBNN_OP
 };
 
 inline constexpr size_t kOpCount = 0
-#define WEBNN_OP(kind, name, attrs, operands, outputs) +1
+#define WEBNN_OP(kind, name, attrs, operands, outputs, ...) +1
 #include "ops/op_table.inc"
 #undef WEBNN_OP
     ;
@@ -26,10 +26,10 @@ inline constexpr size_t kOpCount = 0
 // Attribute type of each op, for typed access: AttrsOf<OpKind::kConv2d> is Conv2dAttrs.
 template <OpKind K>
 struct AttrsOfT;
-#define WEBNN_OP(kind, name, attrs, operands, outputs) \
-  template <>                                          \
-  struct AttrsOfT<OpKind::k##kind> {                   \
-    using type = attrs;                                \
+#define WEBNN_OP(kind, name, attrs, operands, outputs, ...) \
+  template <>                                               \
+  struct AttrsOfT<OpKind::k##kind> {                        \
+    using type = attrs;                                     \
   };
 #include "ops/op_table.inc"
 #undef WEBNN_OP
@@ -43,9 +43,9 @@ inline constexpr uint32_t kAnyRank = 0xFFFFFFFFu;
 
 struct SlotConstraint {
   std::string_view name;
-  bool optional = false;  // an operand-valued option (or an output only some options produce)
-  bool variadic = false;  // a sequence of operands (concat inputs, split outputs)
-  DataTypeSet types;      // allowed types when same_type_as == kNoSlot
+  bool optional = false;       // an operand-valued option (or an output only some options produce)
+  bool variadic = false;       // a sequence of operands (concat inputs, split outputs)
+  DataTypeSet types;           // allowed types when same_type_as == kNoSlot
   int same_type_as = kNoSlot;  // index of an input slot
   uint32_t min_rank = 0;
   uint32_t max_rank = kAnyRank;
@@ -59,6 +59,9 @@ struct OpInfo {
   std::vector<SlotConstraint> outputs;
   // Index into the Attrs variant of this op's attribute type.
   size_t attrs_index = 0;
+  // The "fusable" trait: a unary element-wise operation a compiling backend may apply as a
+  // post-op of the primitive producing its input.
+  bool fusable = false;
 
   // Index of the input slot with that name, or kNoSlot.
   int InputSlot(std::string_view slot_name) const;

@@ -1,6 +1,7 @@
 // Compile-time check of op_table.inc's slot grammar ("name[?|*]:types:ranks,...", see the
-// table's header): every row is checked by a static_assert in op_info.cc, so a typo in a row is
-// a build error rather than an abort when the table is first read.
+// table's header) and of its traits column: every row is checked by a static_assert in
+// op_info.cc, so a typo in a row is a build error rather than an abort when the table is first
+// read (or, for a trait, a fusion that silently never happens).
 #pragma once
 
 #include <string_view>
@@ -101,9 +102,40 @@ consteval bool SlotsValid(std::string_view spec, std::string_view refs, bool sel
   }
 }
 
+// Whether the comma separated `traits` list `trait`.
+constexpr bool HasTrait(std::string_view traits, std::string_view trait) {
+  while (!traits.empty()) {
+    const size_t comma = traits.find(',');
+    if (traits.substr(0, comma) == trait) return true;
+    if (comma == std::string_view::npos) break;
+    traits.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 consteval bool RowValid(std::string_view inputs, std::string_view outputs) {
   return SlotsValid(inputs, inputs, /*self_refs=*/true) &&
          SlotsValid(outputs, inputs, /*self_refs=*/false);
+}
+
+// The traits a row may list (see op_table.inc's header).
+inline constexpr std::string_view kTraits[] = {"fusable"};
+
+// `traits`: empty, or known trait names separated by commas, each at most once.
+consteval bool TraitsValid(std::string_view traits) {
+  if (traits.empty()) return true;
+  std::string_view rest = traits;
+  while (true) {
+    const size_t comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    bool known = false;
+    for (std::string_view t : kTraits) known = known || item == t;
+    if (!known) return false;
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+    if (HasTrait(rest, item)) return false;  // listed twice
+  }
+  return true;
 }
 
 }  // namespace webnn::op_table_check

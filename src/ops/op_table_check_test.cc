@@ -2,6 +2,8 @@
 // that accepted a typo (or rejected a good row) breaks the build.
 #include "ops/op_table_check.h"
 
+#include "ops/op_info.h"
+
 #include <gtest/gtest.h>
 
 namespace webnn::op_table_check {
@@ -19,14 +21,32 @@ static_assert(!RowValid("a:=b:N,b:any:N", "output:=a:N"));       // forward refe
 static_assert(!RowValid("input:float", "output:=input:4"));      // missing field
 static_assert(!RowValid("input:float:4:4", "output:=input:4"));  // extra field
 static_assert(!RowValid("in-put:float:4", "output:=input:4"));   // bad name
+static_assert(TraitsValid(""));
+static_assert(TraitsValid("fusable"));
+static_assert(!TraitsValid("fuseable"));         // unknown trait
+static_assert(!TraitsValid("fusable,fusable"));  // repeated
+static_assert(!TraitsValid("fusable,"));         // empty item
+static_assert(HasTrait("fusable", "fusable") && !HasTrait("", "fusable"));
 
 TEST(OpTableCheck, EveryRowOfTheTableIsChecked) {
   // op_info.cc static_asserts RowValid for each row; here, that the table has rows at all.
   int rows = 0;
-#define WEBNN_OP(kind, name, attrs, in_spec, out_spec) ++rows;
+#define WEBNN_OP(kind, name, attrs, in_spec, out_spec, ...) ++rows;
 #include "ops/op_table.inc"
 #undef WEBNN_OP
   EXPECT_GT(rows, 90);
+}
+
+TEST(OpTableCheck, FusableTraitReachesOpInfo) {
+  // The activations of the fusion list carry the trait; binary and data-movement ops do not.
+  for (OpKind k :
+       {OpKind::kRelu, OpKind::kClamp, OpKind::kSigmoid, OpKind::kTanh, OpKind::kHardSwish,
+        OpKind::kHardSigmoid, OpKind::kGelu, OpKind::kElu, OpKind::kLeakyRelu}) {
+    EXPECT_TRUE(GetOpInfo(k).fusable) << OpName(k);
+  }
+  for (OpKind k : {OpKind::kAdd, OpKind::kConv2d, OpKind::kReshape, OpKind::kSoftmax}) {
+    EXPECT_FALSE(GetOpInfo(k).fusable) << OpName(k);
+  }
 }
 
 }  // namespace

@@ -77,8 +77,8 @@ Status CheckSlot(const OpValidationContext& ctx, const SlotConstraint& slot,
     const OperandDescriptor* ref = inputs[static_cast<size_t>(slot.same_rank_as)];
     if (ref && ref->rank() != desc.rank()) {
       return ctx.TypeError(what, ": rank ", desc.rank(), " must be the same as ",
-                           ctx.info().inputs[static_cast<size_t>(slot.same_rank_as)].name,
-                           "'s (", ref->rank(), ")");
+                           ctx.info().inputs[static_cast<size_t>(slot.same_rank_as)].name, "'s (",
+                           ref->rank(), ")");
     }
   } else {
     const uint32_t max_rank = std::min(slot.max_rank, ctx.limits().max_rank);
@@ -87,8 +87,8 @@ Status CheckSlot(const OpValidationContext& ctx, const SlotConstraint& slot,
         return ctx.TypeError(what, ": rank ", desc.rank(), " is not allowed (must be ",
                              slot.min_rank, ")");
       }
-      return ctx.TypeError(what, ": rank ", desc.rank(), " is not allowed (must be ",
-                           slot.min_rank, " to ", max_rank, ")");
+      return ctx.TypeError(what, ": rank ", desc.rank(), " is not allowed (must be ", slot.min_rank,
+                           " to ", max_rank, ")");
     }
   }
   return {};
@@ -97,7 +97,7 @@ Status CheckSlot(const OpValidationContext& ctx, const SlotConstraint& slot,
 Result<OutputDescriptors> Dispatch(OpKind kind, const Attrs& attrs,
                                    const OpValidationContext& ctx) {
   switch (kind) {
-#define WEBNN_OP(kind, name, attrs_type, operands, outputs)                         \
+#define WEBNN_OP(kind, name, attrs_type, operands, outputs, ...)                    \
   case OpKind::k##kind: {                                                           \
     const attrs_type* a = std::get_if<attrs_type>(&attrs);                          \
     if (!a) return ctx.Fail(ErrorCode::kDataError, "attributes of the wrong type"); \
@@ -111,8 +111,7 @@ Result<OutputDescriptors> Dispatch(OpKind kind, const Attrs& attrs,
 
 }  // namespace
 
-Result<OutputDescriptors> ValidateOperation(OpKind kind, const Attrs& attrs,
-                                            std::string_view label,
+Result<OutputDescriptors> ValidateOperation(OpKind kind, const Attrs& attrs, std::string_view label,
                                             std::span<const OperandDescriptor* const> inputs,
                                             const ContextLimits& limits) {
   if (static_cast<size_t>(kind) >= kOpCount) {
@@ -156,10 +155,10 @@ Result<OutputDescriptors> ValidateOperation(OpKind kind, const Attrs& attrs,
     // The op table's output types hold for what the validator inferred (a validator bug
     // otherwise; reported as an error rather than trusted).
     const SlotConstraint& slot = info.outputs[std::min(i, info.outputs.size() - 1)];
-    const bool type_ok = slot.same_type_as == kNoSlot
-                             ? slot.types.Has(outputs[i].dataType)
-                             : outputs[i].dataType == inputs[static_cast<size_t>(
-                                                          slot.same_type_as)]->dataType;
+    const bool type_ok =
+        slot.same_type_as == kNoSlot
+            ? slot.types.Has(outputs[i].dataType)
+            : outputs[i].dataType == inputs[static_cast<size_t>(slot.same_type_as)]->dataType;
     if (!type_ok) {
       return MakeError(ErrorCode::kOperationError, what, ": inferred data type ",
                        DataTypeName(outputs[i].dataType), " violates the operator table");
@@ -192,8 +191,8 @@ bool IsUnidirectionallyBroadcastable(const std::vector<uint32_t>& from,
   return true;
 }
 
-Status CheckAxes(const OpValidationContext& ctx, const std::vector<uint32_t>& axes,
-                 uint32_t rank, std::string_view what) {
+Status CheckAxes(const OpValidationContext& ctx, const std::vector<uint32_t>& axes, uint32_t rank,
+                 std::string_view what) {
   std::vector<bool> seen(rank, false);
   for (uint32_t axis : axes) {
     if (axis >= rank) {

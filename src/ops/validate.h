@@ -69,7 +69,7 @@ using OutputDescriptors = std::vector<OperandDescriptor>;
 // Per-op validators, declared from the table. Each returns the output descriptors. The generic
 // checks (input count, data types and ranks from the op table, output limits) are done by
 // ValidateOperation before/after calling it, so validators check only op-specific rules.
-#define WEBNN_OP(kind, name, attrs, operands, outputs) \
+#define WEBNN_OP(kind, name, attrs, operands, outputs, ...) \
   Result<OutputDescriptors> Validate##kind(const OpValidationContext& ctx, const attrs& a);
 #include "ops/op_table.inc"
 #undef WEBNN_OP
@@ -77,8 +77,7 @@ using OutputDescriptors = std::vector<OperandDescriptor>;
 // Validates one operation: slot count, data types and ranks against op_table.inc, the op's
 // own rules, then the output descriptors against the limits. `inputs` has one entry per slot
 // (nullptr for an absent optional operand; concat: one per input).
-Result<OutputDescriptors> ValidateOperation(OpKind kind, const Attrs& attrs,
-                                            std::string_view label,
+Result<OutputDescriptors> ValidateOperation(OpKind kind, const Attrs& attrs, std::string_view label,
                                             std::span<const OperandDescriptor* const> inputs,
                                             const ContextLimits& limits);
 

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "backend/backend.h"
+#include "backend/onednn/emit.h"
 #include "backend/reference/tensor_util.h"
 #include "format/json/attrs_json.h"
 #include "ir/graph_builder.h"
@@ -564,6 +565,8 @@ std::vector<Activation> FusableActivations() {
   leaky.alpha = 0.1;
   LinearAttrs linear;
   linear.alpha = 1.5, linear.beta = -0.25;
+  HardSigmoidAttrs hard_sigmoid;
+  hard_sigmoid.alpha = 0.3, hard_sigmoid.beta = 0.4;  // saturates at both ends within [-4, 4]
   return {
       {"relu", OpKind::kRelu, NoAttrs{}, kExact},
       {"relu6", OpKind::kClamp, relu6, kExact},
@@ -576,6 +579,8 @@ std::vector<Activation> FusableActivations() {
       {"leakyRelu", OpKind::kLeakyRelu, leaky, kArithmetic},
       {"linear", OpKind::kLinear, linear, kArithmetic},
       {"hardSwish", OpKind::kHardSwish, NoAttrs{}, kTranscendental},
+      // linear then clip: two eltwise post-ops, or two primitives on its own.
+      {"hardSigmoid", OpKind::kHardSigmoid, hard_sigmoid, kArithmetic},
   };
 }
 
@@ -801,6 +806,24 @@ void GenConv2dBatchNormUnfolded(Case& c) {
   c.expect_fallback = s.layout == InputOperandLayout::kNhwc ? 1 : 0;
 }
 
+// The fusable set is op_table.inc's "fusable" trait: each operator with it needs a oneDNN
+// eltwise mapping (else the fusion would silently stop at it), and the activations tested for
+// fusion below are those operators.
+TEST(BackendDifferential, EveryFusableOperatorHasAOneDnnMapping) {
+  std::vector<OpKind> tested;
+  for (const Activation& a : FusableActivations()) tested.push_back(a.kind);
+  // Fusable unary math, tested on its own (UnaryCases) rather than after a convolution, whose
+  // results leave their domains (sqrt of a negative sum).
+  for (OpKind k : {OpKind::kExp, OpKind::kSqrt, OpKind::kAbs, OpKind::kNeg}) tested.push_back(k);
+  for (OpKind kind : AllOpKinds()) {
+    if (!GetOpInfo(kind).fusable) continue;
+    const Operation op{kind, {}, {}, DefaultAttrs(kind), ""};
+    EXPECT_FALSE(onednn::EltwiseOf(op).empty()) << OpName(kind) << " has no eltwise mapping";
+    EXPECT_NE(std::find(tested.begin(), tested.end(), kind), tested.end())
+        << OpName(kind) << " is fusable but no differential case runs it";
+  }
+}
+
 TEST(BackendDifferential, Conv2d) { RunFamily("conv2d", 100000, 50, GenConv2d); }
 
 TEST(BackendDifferential, Conv2dActivations) {
@@ -1024,9 +1047,8 @@ TEST(BackendDifferential, Gemm) { RunFamily("gemm", 160000, 40, GenGemm); }
 
 // averagePool2d and maxPool2d: window, strides, padding, dilations, rounding, outputSizes, both
 // layouts, global pooling. A window lying wholly in the padding stays on the reference kernel.
-void GenPool2d(Case& c) {
+void GenPool2dOf(Case& c, OpKind kind) {
   Rng& r = c.rng;
-  const OpKind kind = r.Chance(0.5) ? OpKind::kAveragePool2d : OpKind::kMaxPool2d;
   Pool2dAttrs a;
   a.layout = DrawLayout(r);
   const uint32_t batch = r.Int(1, 2), ch = r.Pick({1u, 3u, 8u, 16u, 67u});
@@ -1061,18 +1083,28 @@ void GenPool2d(Case& c) {
   // oneDNN declines a window reading nothing (the emitter keeps those on the reference, which
   // gives 0 or the lowest value), and its descriptor rejects average pooling whose dilation
   // (counted from 0) is not below the input size (its guard against 0 / 0 windows).
+  // l2Pool2d counts the padding in (as zeros): a window reading nothing is 0 on both.
   bool declined = false;
   for (int i = 0; i < 2; ++i) {
-    declined |= WindowReadsNothing(in[i], out[i], k[i], s[i], d[i], pad[2 * i]);
+    declined |= kind != OpKind::kL2Pool2d &&
+                WindowReadsNothing(in[i], out[i], k[i], s[i], d[i], pad[2 * i]);
     declined |= kind == OpKind::kAveragePool2d && d[i] - 1 >= in[i];
   }
   const OperandId x = c.Input(ActivationShape(a.layout, batch, ch, in[0], in[1]));
   c.Output(c.Op(kind, {x}, a));
   c.expect_fallback = declined ? 1 : 0;
+  // l2: the squares' average times the window size, then a correctly rounded square root.
   c.tol = kind == OpKind::kMaxPool2d ? kExact : Reduction(uint64_t{k[0]} * k[1]);
 }
 
-TEST(BackendDifferential, Pool2d) { RunFamily("pool2d", 170000, 50, GenPool2d); }
+void GenPool2d(Case& c) {
+  GenPool2dOf(c, c.rng.Chance(0.5) ? OpKind::kAveragePool2d : OpKind::kMaxPool2d);
+}
+
+TEST(BackendDifferential, Pool2d) {
+  RunFamily("pool2d", 170000, 50, GenPool2d);
+  RunFamily("l2Pool2d", 171000, 50, [](Case& c) { GenPool2dOf(c, OpKind::kL2Pool2d); });
+}
 
 // ---- elementwise -------------------------------------------------------------------------------
 
@@ -1127,8 +1159,10 @@ std::vector<UnaryCase> UnaryCases() {
   clamp_high.maxValue = 0.3;
   v.push_back({"clampMax", OpKind::kClamp, clamp_high, -1, 1, kExact});
   v.push_back({"exp", OpKind::kExp, NoAttrs{}, -5, 5, kTranscendental});
-  // log stays on the reference kernel: oneDNN's log(1) is -1.4e-6, not 0.
-  v.push_back({"log", OpKind::kLog, NoAttrs{}, 0.01, 10, kLog, /*on_reference=*/true});
+  // log runs on oneDNN's C-library implementation (its JIT log(1) is -1.4e-6, not 0): one
+  // correctly rounded or faithful float operation, also around 1 where the result is tiny.
+  v.push_back({"log", OpKind::kLog, NoAttrs{}, 0.01, 10, kArithmetic});
+  v.push_back({"log near 1", OpKind::kLog, NoAttrs{}, 0.999, 1.001, kArithmetic});
   // sqrt is correctly rounded in both.
   v.push_back({"sqrt", OpKind::kSqrt, NoAttrs{}, 0, 10, kExact});
   v.push_back({"abs", OpKind::kAbs, NoAttrs{}, -1, 1, kExact});
@@ -1155,22 +1189,44 @@ void GenUnaryChain(Case& c) {
   const uint32_t length = r.Int(2, 4);
   OperandId y = c.Input(s, kF32, -3, 3);
   Tolerance tol = kExact;
-  int first_binary = -1;
+  // A binary primitive opens a chain of post-ops; an activation repeating an eltwise algorithm
+  // of the chain with other parameters (clamp after clamp: oneDNN 2.6's injector would run it
+  // with the first one's) closes it and runs as a primitive of its own.
+  bool open = false;
+  std::vector<onednn::EltwiseOp> chain;
+  uint32_t fused = 0;
   for (uint32_t i = 0; i < length; ++i) {
     if (r.Chance(0.35)) {
       const OpKind kind = r.Pick({OpKind::kAdd, OpKind::kMul, OpKind::kSub, OpKind::kMax});
       y = c.Op(kind, {y, c.Constant(Broadcastable(r, s))});
       tol = Then(tol, kArithmetic);
-      if (first_binary < 0) first_binary = static_cast<int>(i);
+      if (open) ++fused;
+      if (!open) chain.clear();
+      open = true;
     } else {
       const Activation& a = r.Pick(acts);
       y = c.Unary(a.kind, y, a.attrs);
       tol = Then(tol, a.tol);
+      if (!open) continue;
+      const auto elts = onednn::EltwiseOf(Operation{a.kind, {}, {}, a.attrs, ""});
+      bool repeats = false;
+      for (const auto& e : elts) {
+        for (const auto& f : chain) {
+          repeats |= e.alg == f.alg && (e.alpha != f.alpha || e.beta != f.beta);
+        }
+      }
+      if (repeats) {
+        c.Note(a.name, " repeats an eltwise algorithm of the chain: a primitive of its own");
+        open = false;
+      } else {
+        chain.insert(chain.end(), elts.begin(), elts.end());
+        ++fused;
+      }
     }
   }
   c.Output(y);
   c.tol = tol;
-  c.expect_min_fused = first_binary < 0 ? 0 : length - 1 - static_cast<uint32_t>(first_binary);
+  c.expect_min_fused = fused;
 }
 
 // prelu with a slope that broadcasts to the input (oneDNN) or an input that broadcasts to the
@@ -1189,7 +1245,27 @@ void GenPrelu(Case& c) {
   c.tol = kExact;
 }
 
+// pow with a constant exponent: all 2s (eltwise square on oneDNN; a scalar, [1] or a tensor
+// broadcast to x), or another value or a run-time exponent (the reference kernel).
+void GenPow(Case& c) {
+  Rng& r = c.rng;
+  const Shape s = DrawShape(r, 0, 4, 6);
+  const OperandId x = c.Input(s, kF32, -3, 3);
+  const Shape es = r.Chance(0.4) ? Shape{} : r.Chance(0.5) ? Shape{1} : Broadcastable(r, s);
+  const uint64_t n = Product(es);
+  const int kind = static_cast<int>(r.Int(0, 3));
+  const double value = kind == 2 ? 3 : 2;
+  const OperandId e = kind == 3 ? c.Input(es, kF32, 2, 2)
+                                : c.ConstantValues(es, kF32, std::vector<double>(n, value));
+  const OperandId y = c.Op(OpKind::kPow, {x, e});
+  c.Output(y);
+  c.expect_fallback = kind >= 2 || c.ShapeOf(y) != s ? 1 : 0;
+  c.tol = kExact;
+}
+
 TEST(BackendDifferential, Binary) { RunFamily("binary", 180000, 60, GenBinary); }
+
+TEST(BackendDifferential, Pow) { RunFamily("pow", 181000, 30, GenPow); }
 
 TEST(BackendDifferential, Unary) {
   uint64_t seed = 190000;
@@ -1351,6 +1427,23 @@ void GenBatchNorm(Case& c) {
   c.tol = Then(kArithmetic, kArithmetic);
 }
 
+// instanceNormalization in both layouts, batches of 1 to 3 images, 1x1 images (variance 0: the
+// result is the bias), epsilon from tiny to large, scale and bias absent, constant or inputs.
+void GenInstanceNorm(Case& c) {
+  Rng& r = c.rng;
+  InstanceNormalizationAttrs a;
+  a.layout = DrawLayout(r);
+  a.epsilon = r.Pick({1e-5, 1e-3, 0.5});
+  const uint32_t batch = r.Int(1, 3), ch = r.Pick({1u, 3u, 8u, 17u});
+  const bool one = r.Chance(0.15);
+  const uint32_t h = one ? 1 : r.Int(1, 9), w = one ? 1 : r.Int(1, 9);
+  const OperandId x = c.Input(ActivationShape(a.layout, batch, ch, h, w), kF32, -2, 2);
+  const OperandId scale = r.Chance(0.6) ? c.Operand({ch}, 0.5, 0.5, 1.5) : kNoOperand;
+  const OperandId bias = r.Chance(0.6) ? c.Operand({ch}, 0.5) : kNoOperand;
+  c.Output(c.Op(OpKind::kInstanceNormalization, {x, scale, bias}, a));
+  c.tol = Then(Reduction(uint64_t{h} * w), kTranscendental);
+}
+
 struct ReduceCase {
   OpKind kind;
   double lo, hi;
@@ -1402,6 +1495,7 @@ void GenReduce(Case& c, const ReduceCase& rc) {
 TEST(BackendDifferential, Normalization) {
   RunFamily("layerNormalization", 260000, 40, GenLayerNorm);
   RunFamily("batchNormalization", 261000, 30, GenBatchNorm);
+  RunFamily("instanceNormalization", 262000, 40, GenInstanceNorm);
 }
 
 TEST(BackendDifferential, Reduce) {
@@ -1638,17 +1732,19 @@ void GenBoundary(Case& c) {
   t.filter_layout = static_cast<Conv2dFilterOperandLayout>(r.Int(0, 3));
   c.expect_fallback = 1;
   switch (r.Int(0, 5)) {
-    case 0: {  // conv -> hardSigmoid -> conv -> relu
-      const OperandId h = c.Unary(OpKind::kHardSigmoid, AddConv(c, x, s), HardSigmoidAttrs{});
+    case 0: {  // conv -> softsign -> conv -> relu
+      const OperandId h = c.Unary(OpKind::kSoftsign, AddConv(c, x, s));
       EndChain(c, c.Unary(OpKind::kRelu, AddConv(c, h, t)), s.layout, 1);
       c.tol = Accumulation(s.K() * t.K());
       break;
     }
-    case 1: {  // conv -> l2Pool2d
+    case 1: {  // conv -> l2Pool2d (oneDNN, from the blocked layout) -> softplus
       Pool2dAttrs p;
       p.layout = s.layout;
       p.windowDimensions = UintList{1, 1};
-      c.Output(c.Unary(OpKind::kL2Pool2d, c.Unary(OpKind::kRelu, AddConv(c, x, s)), p));
+      const OperandId pooled =
+          c.Unary(OpKind::kL2Pool2d, c.Unary(OpKind::kRelu, AddConv(c, x, s)), p);
+      c.Output(c.Unary(OpKind::kSoftplus, pooled));
       c.expect_min_fused = 1;
       c.tol = Accumulation(s.K());
       break;
@@ -1690,7 +1786,7 @@ void GenBoundary(Case& c) {
       break;
     }
     default: {  // a declined operation's result is an output and a convolution's input
-      const OperandId h = c.Unary(OpKind::kHardSigmoid, AddConv(c, x, s), HardSigmoidAttrs{});
+      const OperandId h = c.Unary(OpKind::kSoftsign, AddConv(c, x, s));
       c.Output(h);
       c.Output(AddConv(c, h, t));
       c.tol = Accumulation(s.K() * t.K());

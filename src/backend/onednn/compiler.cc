@@ -248,10 +248,12 @@ ValueId Compiler::Prepack(const md_t& from, const void* data, const md_t& to) {
   return ConstantValue(to, std::move(bytes));
 }
 
-ValueId Compiler::View(ValueId base, const md_t& md) {
+ValueId Compiler::View(ValueId base, const md_t& md) { return View(base, md, 0); }
+
+ValueId Compiler::View(ValueId base, const md_t& md, size_t byte_offset) {
   plan_->value_mds.push_back(md);
   plan_->value_slot.push_back(plan_->value_slot[base]);
-  plan_->value_offset.push_back(plan_->value_offset[base]);
+  plan_->value_offset.push_back(plan_->value_offset[base] + byte_offset);
   return static_cast<ValueId>(plan_->value_mds.size() - 1);
 }
 

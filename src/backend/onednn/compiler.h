@@ -79,6 +79,8 @@ class Compiler {
   ValueId Prepack(const md_t& from, const void* data, const md_t& to);
   // Another descriptor over the same bytes (reshape of a dense value, transpose, ...).
   ValueId View(ValueId base, const md_t& md);
+  // The same, `byte_offset` bytes into `base` (one image of a batch, ...).
+  ValueId View(ValueId base, const md_t& md, size_t byte_offset);
   // Where operand `id` is written when its producer writes layout `md`: the graph output's
   // buffer when `id` is an output and `md` is dense, else a new intermediate.
   ValueId Destination(OperandId id, const md_t& md);

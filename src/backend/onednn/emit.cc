@@ -19,6 +19,8 @@ Result<bool> EmitOperation(Compiler& c, const Operation& op) {
     case OpKind::kMax:
     case OpKind::kMin:
       return EmitBinary(c, op);
+    case OpKind::kPow:
+      return EmitPow(c, op);
     case OpKind::kPrelu:
       return EmitPrelu(c, op);
     case OpKind::kCast:
@@ -38,6 +40,8 @@ Result<bool> EmitOperation(Compiler& c, const Operation& op) {
       return EmitSoftmax(c, op);
     case OpKind::kBatchNormalization:
       return EmitBatchNormalization(c, op);
+    case OpKind::kInstanceNormalization:
+      return EmitInstanceNormalization(c, op);
     case OpKind::kLayerNormalization:
       return EmitLayerNormalization(c, op);
     case OpKind::kReduceL1:

@@ -17,9 +17,11 @@ Result<bool> EmitConvTranspose2d(Compiler& c, const Operation& op);
 // emit_matmul.cc: matmul, gemm (+ bias, activations, residual add).
 Result<bool> EmitMatmul(Compiler& c, const Operation& op);
 Result<bool> EmitGemm(Compiler& c, const Operation& op);
-// emit_elementwise.cc: unary activations and math, binary arithmetic, prelu, cast, clamp.
+// emit_elementwise.cc: unary activations and math, binary arithmetic, pow(x, 2), prelu, cast,
+// clamp.
 Result<bool> EmitUnary(Compiler& c, const Operation& op);
 Result<bool> EmitBinary(Compiler& c, const Operation& op);
+Result<bool> EmitPow(Compiler& c, const Operation& op);
 Result<bool> EmitPrelu(Compiler& c, const Operation& op);
 Result<bool> EmitCast(Compiler& c, const Operation& op);
 // emit_data.cc: reshape (a view), transpose (a view), concat, identity.
@@ -30,6 +32,7 @@ Result<bool> EmitConcat(Compiler& c, const Operation& op);
 Result<bool> EmitPool2d(Compiler& c, const Operation& op);
 Result<bool> EmitSoftmax(Compiler& c, const Operation& op);
 Result<bool> EmitBatchNormalization(Compiler& c, const Operation& op);
+Result<bool> EmitInstanceNormalization(Compiler& c, const Operation& op);
 Result<bool> EmitLayerNormalization(Compiler& c, const Operation& op);
 Result<bool> EmitReduce(Compiler& c, const Operation& op);
 Result<bool> EmitResample2d(Compiler& c, const Operation& op);
@@ -68,7 +71,11 @@ struct EltwiseOp {
   dnnl::algorithm alg;
   float alpha = 0, beta = 0;
 };
+// Operators with the "fusable" trait (op_table.inc) and only those are taken as post-ops.
 std::vector<EltwiseOp> EltwiseOf(const Operation& op);
+// Whether oneDNN's vectorized kernels approximate `alg` too loosely for WebNN (log): it then
+// runs only as its own primitive, on the implementation that calls the C library.
+bool ExactEltwise(dnnl::algorithm alg);
 std::optional<dnnl::algorithm> BinaryAlgorithm(OpKind kind);
 bool IsCommutative(OpKind kind);
 // `other` (a float32 operand, WebNN shape) as a binary src1 over `dst_rank` logical dims:

@@ -3,6 +3,8 @@
 // that follow it as post-ops.
 // https://www.w3.org/TR/webnn/#api-mlgraphbuilder-unary
 // https://www.w3.org/TR/webnn/#api-mlgraphbuilder-binary
+#include <cstring>
+
 #include "backend/onednn/emit.h"
 
 namespace webnn::onednn {
@@ -17,30 +19,48 @@ md_t ResultMd(Compiler& c, OperandId result, const md_t& src) {
   return c.IsGraphOutput(result) ? PlainMd(src.dims(), src.data_type()) : src;
 }
 
-}  // namespace
+// The implementation of `pd`'s primitive that calls the C library (oneDNN's reference
+// kernel), for an algorithm its vectorized kernels approximate too loosely (ExactEltwise).
+dnnl::eltwise_forward::primitive_desc ReferenceImpl(dnnl::eltwise_forward::primitive_desc pd) {
+  while (std::string(pd.impl_info_str()).find("ref") == std::string::npos) {
+    if (!pd.next_impl()) throw dnnl::error(dnnl_unimplemented, "no reference eltwise");
+  }
+  return pd;
+}
 
-Result<bool> EmitUnary(Compiler& c, const Operation& op) {
+// op.inputs[0] -> op.outputs[0] through the eltwise algorithms `elts`, with the post-ops that
+// follow.
+Result<bool> EmitEltwise(Compiler& c, const Operation& op, const std::vector<EltwiseOp>& elts) {
   const OperandId x = op.inputs[0], y = op.outputs[0];
-  if (c.desc(x).dataType != DataType::kFloat32) return false;
-  const std::vector<EltwiseOp> elts = EltwiseOf(op);
-  if (elts.empty()) return false;
-  ValueId xv = c.Value(x);
+  if (c.desc(x).dataType != DataType::kFloat32 || elts.empty()) return false;
+  const EltwiseOp& last = elts.back();
+  const bool exact = ExactEltwise(last.alg);
+  // The reference kernel reads a dense source on its simple path.
+  ValueId xv = exact ? c.Dense(c.Value(x)) : c.Value(x);
   const md_t src = c.Md(xv);
+  // An operation of several eltwise algorithms (hardSigmoid: linear, then clip) runs all but
+  // the last as primitives of their own: oneDNN 2.6's JIT eltwise takes no post-ops.
+  for (size_t i = 0; i + 1 < elts.size(); ++i) {
+    dnnl::eltwise_forward::desc d(dnnl::prop_kind::forward_inference, elts[i].alg, src,
+                                  elts[i].alpha, elts[i].beta);
+    dnnl::eltwise_forward::primitive_desc pd(d, c.Attr(), c.engine());
+    const ValueId t = c.NewValue(src);
+    c.AddPrimitive(dnnl::eltwise_forward(pd), pd, {{DNNL_ARG_SRC, xv}, {DNNL_ARG_DST, t}},
+                   std::string(OpName(op.kind)) + " (1/" + std::to_string(elts.size()) + ") [" +
+                       std::string(pd.impl_info_str()) + "]");
+    xv = t;
+  }
   const size_t rank = std::max<size_t>(c.desc(y).rank(), 1);
-  const size_t max_chain = FusePostOps(c, y, IdentityPerm(rank)).fused.size();
+  const size_t max_chain = exact ? 0 : FusePostOps(c, y, IdentityPerm(rank)).fused.size();
   for (size_t chain_len = max_chain + 1; chain_len-- > 0;) {
     PostOpChain chain = FusePostOps(c, y, IdentityPerm(rank), chain_len);
-    // The first eltwise is the primitive; a second one (hardSigmoid's clip) leads the chain.
     dnnl::post_ops ops;
-    for (size_t i = 1; i < elts.size(); ++i) {
-      ops.append_eltwise(1.f, elts[i].alg, elts[i].alpha, elts[i].beta);
-    }
     std::vector<std::pair<int, ValueId>> extra;
     if (!AppendChain(chain, ops, extra)) return false;
     dnnl::primitive_attr attr = c.Attr();
     attr.set_post_ops(ops);
-    dnnl::eltwise_forward::desc d(dnnl::prop_kind::forward_inference, elts[0].alg, src,
-                                  elts[0].alpha, elts[0].beta);
+    dnnl::eltwise_forward::desc d(dnnl::prop_kind::forward_inference, last.alg, src, last.alpha,
+                                  last.beta);
     dnnl::eltwise_forward::primitive_desc pd;
     try {
       pd = dnnl::eltwise_forward::primitive_desc(d, attr, c.engine());
@@ -48,6 +68,7 @@ Result<bool> EmitUnary(Compiler& c, const Operation& op) {
       if (chain_len == 0) throw;
       continue;
     }
+    if (exact) pd = ReferenceImpl(pd);
     // With post-ops oneDNN 2.6 has only its reference eltwise kernel, which writes no output for
     // a rank-1 tensor and scatters half of a rank-6 one, partly out of bounds (found by the
     // differential test), and is slower than the unfused JIT steps anyway: such chains run
@@ -69,6 +90,31 @@ Result<bool> EmitUnary(Compiler& c, const Operation& op) {
     return true;
   }
   return false;
+}
+
+}  // namespace
+
+Result<bool> EmitUnary(Compiler& c, const Operation& op) {
+  return EmitEltwise(c, op, EltwiseOf(op));
+}
+
+// pow(x, 2) with a constant exponent of 2s that does not broadcast x (the squares of the
+// decomposed layer and RMS normalizations of imported models): eltwise square, exact like the
+// reference (x * x is one correctly rounded product). Other exponents stay on the reference
+// kernel: oneDNN has no binary pow, and its eltwise pow is an approximation.
+Result<bool> EmitPow(Compiler& c, const Operation& op) {
+  const OperandId x = op.inputs[0], e = op.inputs[1], y = op.outputs[0];
+  if (c.desc(e).dataType != DataType::kFloat32 || !c.IsConstant(e) ||
+      c.desc(x).shape != c.desc(y).shape) {
+    return false;
+  }
+  const std::span<const std::byte> bytes = c.ConstantBytes(e);
+  for (size_t i = 0; i < bytes.size() / sizeof(float); ++i) {
+    float v;
+    std::memcpy(&v, bytes.data() + i * sizeof(float), sizeof(float));
+    if (v != 2.f) return false;
+  }
+  return EmitEltwise(c, op, {{dnnl::algorithm::eltwise_square}});
 }
 
 Result<bool> EmitBinary(Compiler& c, const Operation& op) {

@@ -27,7 +27,8 @@ bool IsF32(Compiler& c, OperandId id) { return c.desc(id).dataType == DataType::
 
 Result<bool> EmitPool2d(Compiler& c, const Operation& op) {
   const OperandId x = op.inputs[0], y = op.outputs[0];
-  if (!IsF32(c, x) || op.kind == OpKind::kL2Pool2d) return false;
+  if (!IsF32(c, x)) return false;
+  const bool l2 = op.kind == OpKind::kL2Pool2d;
   const auto& a = std::get<Pool2dAttrs>(op.attrs);
   const bool nhwc = a.layout == InputOperandLayout::kNhwc;
   const std::vector<int> to_logical = nhwc ? std::vector<int>{0, 2, 3, 1} : IdentityPerm(4);
@@ -49,18 +50,40 @@ Result<bool> EmitPool2d(Compiler& c, const Operation& op) {
     pad_r[i] = std::max<int64_t>(0, (out[i] - 1) * strides[i] + extent - in[i] - pad_l[i]);
     if ((in[i] - extent + pad_l[i] + pad_r[i]) / strides[i] + 1 != out[i]) return false;
     // A window lying wholly in the padding averages nothing in the reference; keep those there.
-    if (pad_r[i] >= extent || pad_l[i] >= extent) return false;
+    // (An l2 window there sums no squares: 0 either way.)
+    if (!l2 && (pad_r[i] >= extent || pad_l[i] >= extent)) return false;
   }
-  ValueId xv = Permuted(c, c.Value(x), to_logical);
+  ValueId xv = c.Value(x);
+  // l2Pool2d: sqrt of the sum of the squares of the window's input elements (the padding adds
+  // nothing). oneDNN has no such pooling: the input is squared, averaged with padding counted
+  // as zeros over the whole window (a fixed divisor: kernel height x width, dilated or not),
+  // and the post-ops multiply the average back by that count and take its square root.
+  dnnl::post_ops post;
+  if (l2) {
+    dnnl::eltwise_forward::desc sd(dnnl::prop_kind::forward_inference, algorithm::eltwise_square,
+                                   c.Md(xv));
+    dnnl::eltwise_forward::primitive_desc spd(sd, c.Attr(), c.engine());
+    const ValueId squared = c.NewValue(c.Md(xv));
+    c.AddPrimitive(dnnl::eltwise_forward(spd), spd, {{DNNL_ARG_SRC, xv}, {DNNL_ARG_DST, squared}},
+                   "l2Pool2d square [" + std::string(spd.impl_info_str()) + "]");
+    xv = squared;
+    post.append_eltwise(1.f, algorithm::eltwise_linear, static_cast<float>(kernel[0] * kernel[1]),
+                        0.f);
+    post.append_eltwise(1.f, algorithm::eltwise_sqrt, 0.f, 0.f);
+  }
+  xv = Permuted(c, xv, to_logical);
   const md_t y_logical_plain = PlainMd(c.desc(y)).permute_axes(to_logical);
   const md_t dst = c.IsGraphOutput(y)
                        ? y_logical_plain
                        : md_t(y_logical_plain.dims(), dt::f32, memory::format_tag::any);
   const algorithm alg = op.kind == OpKind::kMaxPool2d ? algorithm::pooling_max
+                        : l2                          ? algorithm::pooling_avg_include_padding
                                                       : algorithm::pooling_avg_exclude_padding;
   dnnl::pooling_v2_forward::desc d(dnnl::prop_kind::forward_inference, alg, c.Md(xv), dst, strides,
                                    kernel, dilation, pad_l, pad_r);
-  dnnl::pooling_v2_forward::primitive_desc pd(d, c.Attr(), c.engine());
+  dnnl::primitive_attr attr = c.Attr();
+  attr.set_post_ops(post);
+  dnnl::pooling_v2_forward::primitive_desc pd(d, attr, c.engine());
   ValueId src = c.Reordered(xv, pd.src_desc());
   ValueId yv = c.Destination(y, pd.dst_desc().permute_axes(from_logical));
   c.AddPrimitive(dnnl::pooling_v2_forward(pd), pd,
@@ -107,6 +130,53 @@ Result<bool> EmitBatchNormalization(Compiler& c, const Operation& op) {
   if (has_bias) args.push_back({DNNL_ARG_SHIFT, c.Dense(c.Value(op.inputs[4]))});
   c.AddPrimitive(dnnl::batch_normalization_forward(pd), pd, std::move(args),
                  "batchNormalization [" + std::string(pd.impl_info_str()) + "]");
+  c.Bind(y, yv);
+  return true;
+}
+
+// Instance normalization: each image's channels normalized over its own height and width. A
+// batch normalization of one image computes exactly those statistics (per channel, over the
+// spatial axes, the variance divided by the element count) when it is not given them, and
+// applies the per-channel scale and bias: one primitive, run once per image of the batch on a
+// view of that image (either layout: nhwc is a layout oneDNN's normalization reads).
+Result<bool> EmitInstanceNormalization(Compiler& c, const Operation& op) {
+  const OperandId x = op.inputs[0], y = op.outputs[0];
+  if (!IsF32(c, x)) return false;
+  const auto& a = std::get<InstanceNormalizationAttrs>(op.attrs);
+  const bool nhwc = a.layout == InputOperandLayout::kNhwc;
+  const auto& s = c.desc(x).shape;
+  const int64_t n = s[0], ch = s[nhwc ? 3 : 1], h = s[nhwc ? 1 : 2], w = s[nhwc ? 2 : 3];
+  if (n * ch * h * w == 0) return false;
+  // One image as logical [1, C, H, W] over the dense tensor's bytes.
+  const md_t image = nhwc ? PlainMd({1, h, w, ch}, dt::f32).permute_axes({0, 2, 3, 1})
+                          : PlainMd({1, ch, h, w}, dt::f32);
+  const size_t image_bytes = static_cast<size_t>(ch * h * w) * sizeof(float);
+  const OperandId scale = op.inputs[1], bias = op.inputs[2];
+  auto flags = dnnl::normalization_flags::none;
+  if (scale != kNoOperand) flags |= dnnl::normalization_flags::use_scale;
+  if (bias != kNoOperand) flags |= dnnl::normalization_flags::use_shift;
+  dnnl::batch_normalization_forward::desc d(dnnl::prop_kind::forward_inference, image,
+                                            ToFloat(a.epsilon), flags);
+  dnnl::batch_normalization_forward::primitive_desc pd(d, c.Attr(), c.engine());
+  const dnnl::batch_normalization_forward primitive(pd);
+  const ValueId xv = c.Dense(c.Value(x));
+  const ValueId yv = c.Destination(y, PlainMd(c.desc(y)));
+  std::vector<std::pair<int, ValueId>> common;
+  if (scale != kNoOperand) common.push_back({DNNL_ARG_SCALE, c.Dense(c.Value(scale))});
+  if (bias != kNoOperand) common.push_back({DNNL_ARG_SHIFT, c.Dense(c.Value(bias))});
+  // The statistics it computes, if this implementation hands them out.
+  if (pd.mean_desc().get_size() > 0) {
+    common.push_back({DNNL_ARG_MEAN, c.NewValue(pd.mean_desc())});
+    common.push_back({DNNL_ARG_VARIANCE, c.NewValue(pd.variance_desc())});
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    const size_t offset = static_cast<size_t>(i) * image_bytes;
+    std::vector<std::pair<int, ValueId>> args = common;
+    args.push_back({DNNL_ARG_SRC, c.View(xv, image, offset)});
+    args.push_back({DNNL_ARG_DST, c.View(yv, image, offset)});
+    c.AddPrimitive(primitive, pd, std::move(args),
+                   "instanceNormalization [" + std::string(pd.impl_info_str()) + "]");
+  }
   c.Bind(y, yv);
   return true;
 }

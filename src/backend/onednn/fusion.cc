@@ -30,7 +30,8 @@ float Bound(const std::optional<MLNumber>& n, float fallback) {
 
 }  // namespace
 
-// The eltwise algorithms a float32 unary operation is (one or two of them), or empty.
+// The oneDNN mapping of the unary operations: every operator with the "fusable" trait of
+// op_table.inc (a test checks that each has one), and log, which runs as a primitive of its own.
 std::vector<EltwiseOp> EltwiseOf(const Operation& op) {
   switch (op.kind) {
     case OpKind::kRelu:
@@ -45,8 +46,10 @@ std::vector<EltwiseOp> EltwiseOf(const Operation& op) {
       return {{algorithm::eltwise_hardswish}};
     case OpKind::kExp:
       return {{algorithm::eltwise_exp}};
-    // log stays on the reference kernel: oneDNN's approximation gives log(1) = -1.4e-6, which
-    // breaks exact zeros (ONNX test_log_example, atol 1e-7).
+    case OpKind::kLog:
+      // Not fusable: the JIT kernels' log is an approximation (log(1) = -1.4e-6 with AVX-512),
+      // so EmitUnary runs it on the implementation that calls the C library (ExactEltwise).
+      return {{algorithm::eltwise_log}};
     case OpKind::kSqrt:
       return {{algorithm::eltwise_sqrt}};
     case OpKind::kAbs:
@@ -61,12 +64,12 @@ std::vector<EltwiseOp> EltwiseOf(const Operation& op) {
       const auto& a = std::get<LinearAttrs>(op.attrs);
       return {{algorithm::eltwise_linear, ToFloat(a.alpha), ToFloat(a.beta)}};
     }
-    // log stays on the reference kernel too: oneDNN 2.6's AVX-512 eltwise_log is off by
-    // ~1.4e-6 near 1 (log(1) = -1.43e-6), outside ONNX's atol 1e-7 for Log, Acosh, Asinh and
-    // Atanh, whose expected results there are exactly 0.
-    // hardSigmoid would be linear + clip_v2; oneDNN 2.6's eltwise with that clip as a post-op
-    // returned zeros for positive inputs (WPT hard_sigmoid cases), so it stays on the
-    // reference kernel.
+    case OpKind::kHardSigmoid: {
+      // max(0, min(1, alpha * x + beta)): oneDNN 2.6 has no hardsigmoid algorithm.
+      const auto& a = std::get<HardSigmoidAttrs>(op.attrs);
+      return {{algorithm::eltwise_linear, ToFloat(a.alpha), ToFloat(a.beta)},
+              {algorithm::eltwise_clip_v2, 0.f, 1.f}};
+    }
     case OpKind::kClamp: {
       const auto& a = std::get<ClampAttrs>(op.attrs);
       const float lo = Bound(a.minValue, -std::numeric_limits<float>::infinity());
@@ -77,6 +80,8 @@ std::vector<EltwiseOp> EltwiseOf(const Operation& op) {
       return {};
   }
 }
+
+bool ExactEltwise(algorithm alg) { return alg == algorithm::eltwise_log; }
 
 std::optional<algorithm> BinaryAlgorithm(OpKind kind) {
   switch (kind) {
@@ -135,6 +140,28 @@ ValueId Permuted(Compiler& c, ValueId v, const std::vector<int>& perm) {
   return c.View(v, c.Md(v).permute_axes(perm));
 }
 
+namespace {
+
+// Whether one of `elts` has an algorithm an eltwise post-op of `ops` already has, with other
+// parameters. oneDNN 2.6's JIT post-op injector keeps one eltwise injector per algorithm, so a
+// second clip_v2 (clamp after hardSigmoid, clamp after clamp) or linear ran with the first one's
+// parameters (found by the differential test: mul + clamp + clamp); such an operation ends the
+// chain and runs as a primitive of its own.
+bool RepeatsAlgorithm(const dnnl::post_ops& ops, const std::vector<EltwiseOp>& elts) {
+  for (int i = 0; i < ops.len(); ++i) {
+    if (ops.kind(i) != dnnl::primitive::kind::eltwise) continue;
+    float scale, alpha, beta;
+    algorithm alg;
+    ops.get_params_eltwise(i, scale, alg, alpha, beta);
+    for (const EltwiseOp& e : elts) {
+      if (e.alg == alg && (e.alpha != alpha || e.beta != beta)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 PostOpChain FusePostOps(Compiler& c, OperandId result, const std::vector<int>& dst_perm,
                         size_t max_ops, bool allow_sum) {
   PostOpChain chain;
@@ -144,7 +171,9 @@ PostOpChain FusePostOps(Compiler& c, OperandId result, const std::vector<int>& d
   while (chain.fused.size() < max_ops && IsFloat32(c, chain.result)) {
     const Operation* next = c.SoleConsumer(chain.result);
     if (!next || next->outputs.size() != 1) break;
-    if (auto elts = EltwiseOf(*next); !elts.empty()) {
+    if (GetOpInfo(next->kind).fusable) {
+      const std::vector<EltwiseOp> elts = EltwiseOf(*next);
+      if (elts.empty() || RepeatsAlgorithm(chain.ops, elts)) break;
       for (const EltwiseOp& e : elts) {
         chain.ops.append_eltwise(1.f, e.alg, e.alpha, e.beta);
         ++index;

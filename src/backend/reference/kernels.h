@@ -30,7 +30,7 @@ struct KernelArgs {
   std::span<const MutableTensor> outputs;
 };
 
-#define WEBNN_OP(kind, name, attrs, operands, outputs) \
+#define WEBNN_OP(kind, name, attrs, operands, outputs, ...) \
   Status Compute##kind(const KernelArgs& args, const attrs& a);
 #include "ops/op_table.inc"
 #undef WEBNN_OP

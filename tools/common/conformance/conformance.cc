@@ -191,7 +191,8 @@ struct BuiltCase {
 
 // Builds one case's graph through MLGraphBuilder; returns why it could not be built, or "".
 // The builder's errors are thrown (webnn::Exception).
-std::string BuildCase(const std::shared_ptr<MLContext>& context, const Json& c, BuiltCase& built) {
+std::string BuildCase(const std::shared_ptr<MLContext>& context, const Json& c, BuiltCase& built,
+                      const MLGraphOptions& options = {}) {
   const Json& graph = c.at("graph");
   MLGraphBuilder builder(context);
   std::map<std::string, MLOperand> operands;
@@ -306,7 +307,7 @@ std::string BuildCase(const std::shared_ptr<MLContext>& context, const Json& c, 
     }
     outputs[name] = it->second;
   }
-  built.graph = builder.build(outputs);
+  built.graph = builder.build(outputs, options);
   built.feeds = std::move(feeds);
   return "";
 }
@@ -483,7 +484,7 @@ Result<std::vector<CaseGraph>> BuildCaseGraphs(const std::vector<std::filesystem
       if (!filter.empty() && r.Key().find(filter) == std::string::npos) continue;
       BuiltCase built;
       try {
-        r.reason = BuildCase(context, c, built);
+        r.reason = BuildCase(context, c, built, MLGraphOptions{.keepGraph = true});
       } catch (const Exception& e) {
         r.reason = e.error().ToString();
       } catch (const std::exception& e) {
@@ -494,7 +495,7 @@ Result<std::vector<CaseGraph>> BuildCaseGraphs(const std::vector<std::filesystem
         if (not_built) not_built->push_back(std::move(r));
         continue;
       }
-      graphs.push_back({r.file, r.name, built.graph.state()->graph(), std::move(built.feeds)});
+      graphs.push_back({r.file, r.name, *built.graph.state()->ir, std::move(built.feeds)});
     }
   }
   return graphs;
