@@ -87,6 +87,14 @@ void CollectTokens(const nlohmann::json& j, std::set<std::string>& tokens) {
 std::string DictEntry(const std::string& token) {
   std::string out = "\"";
   for (char c : token) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte >= 0x7F) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+      continue;
+    }
     if (c == '"' || c == '\\') out += '\\';
     out += c;
   }
