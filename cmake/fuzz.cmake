@@ -22,15 +22,11 @@ function(webnn_add_fuzzer name)
   add_executable(fuzz_${name} ${PROJECT_SOURCE_DIR}/tests/fuzz/${name}_fuzzer.cc)
   target_link_libraries(fuzz_${name} PRIVATE webnn_fuzz_util)
   target_link_options(fuzz_${name} PRIVATE -fsanitize=fuzzer)
-  set(dict ${PROJECT_SOURCE_DIR}/tests/fuzz/${name}.dict)
-  if(NOT EXISTS ${dict})
-    set(dict "")
-  endif()
   add_test(NAME fuzz_${name}
            COMMAND bash ${PROJECT_SOURCE_DIR}/tests/fuzz/run_fuzzer.sh $<TARGET_FILE:fuzz_${name}>
                    ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/${ARG_CORPUS}
                    ${PROJECT_BINARY_DIR}/fuzz/${name} ${WEBNN_FUZZ_SECONDS} ${WEBNN_FUZZ_TIMEOUT}
-                   "${dict}")
+                   ${PROJECT_SOURCE_DIR}/tests/fuzz/${name}.dict)
   set_tests_properties(fuzz_${name} PROPERTIES LABELS fuzz)
 endfunction()
 
