@@ -3,6 +3,7 @@
 set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build pkg-config clang-format
+  clang libclang-rt-14-dev libomp-14-dev # the ASan+UBSan build and libFuzzer (omp.h only: libgomp runs)
   nlohmann-json3-dev            # webnn-graph-json reader/writer, conformance vectors
   libgtest-dev libgmock-dev     # unit and integration tests
   libbenchmark-dev              # bench/

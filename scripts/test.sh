@@ -24,9 +24,12 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO bash scripts/test-debs.sh build/release/packages
 
 if [ "${1:-}" != "--no-sanitizers" ]; then
-  echo "== ASan+UBSan build =="
-  cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWEBNN_SANITIZE=ON >/dev/null
-  ninja -C build/asan -j"$jobs"
-  (cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  # clang: its UBSan has float-cast-overflow (GCC's has not), and the libFuzzer harnesses of
+  # tests/fuzz are built and run here (each over its corpus, then WEBNN_FUZZ_SECONDS of fuzzing).
+  echo "== ASan+UBSan build (clang) and fuzzing =="
+  CC=clang CXX=clang++ cmake -S . -B build/asan-clang -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+    -DWEBNN_SANITIZE=ON -DWEBNN_FUZZ=ON >/dev/null
+  ninja -C build/asan-clang -j"$jobs"
+  (cd build/asan-clang && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")
 fi

@@ -44,7 +44,7 @@ Status ComputeBudget::Run(uint32_t threads, const std::function<Status()>& work)
     if (idle_.empty() && team_.size() < size_) {
       auto owned = std::make_unique<TeamThread>();
       TeamThread* raw = owned.get();
-      raw->thread = std::thread([this, raw] {
+      raw->thread = std::thread([raw] {
         std::unique_lock job_lock(raw->mu);
         for (;;) {
           raw->cv.wait(job_lock, [raw] { return raw->stop || (raw->job && !raw->done); });

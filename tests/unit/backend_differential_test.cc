@@ -1511,7 +1511,8 @@ TEST(BackendDifferential, Reduce) {
       {"reduceLogSum", {OpKind::kReduceLogSum, 0.05, 1}},
   };
   uint64_t seed = 270000;
-  for (const auto& [name, rc] : cases) {
+  for (const auto& [name, reduce_case] : cases) {
+    const auto& rc = reduce_case;  // clang 14 cannot capture a structured binding
     RunFamily(name, seed, 6, [&](Case& c) { GenReduce(c, rc); });
     seed += 1000;
   }

@@ -38,10 +38,10 @@ int64_t LoadAsInt64(DataType t, const std::byte* base, size_t i) {
     }
     case DataType::kUint4:
       return LoadNibble(base, i);
-    case DataType::kFloat32:
-      return static_cast<int64_t>(LoadRaw<float>(base, i));
+    case DataType::kFloat32:  // truncated, saturated, NaN -> 0 (never an out-of-range cast)
+      return SaturateFromDouble<int64_t>(LoadRaw<float>(base, i));
     case DataType::kFloat16:
-      return static_cast<int64_t>(HalfToFloat(LoadRaw<uint16_t>(base, i)));
+      return SaturateFromDouble<int64_t>(HalfToFloat(LoadRaw<uint16_t>(base, i)));
     case DataType::kInt32:
       return LoadRaw<int32_t>(base, i);
     case DataType::kUint32:

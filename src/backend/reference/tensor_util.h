@@ -42,7 +42,8 @@ double LoadAsDouble(DataType t, const std::byte* base, size_t i);
 // Stores v converted to t: floats round to nearest; integers are truncated toward zero and
 // saturated to the type's range (NaN becomes 0).
 void StoreFromDouble(DataType t, std::byte* base, size_t i, double v);
-// Exact integer access for integer types (int4/uint4 unpacked, sign-extended).
+// Exact integer access for integer types (int4/uint4 unpacked, sign-extended); float types are
+// truncated and saturated to the int64 range (NaN becomes 0).
 int64_t LoadAsInt64(DataType t, const std::byte* base, size_t i);
 uint64_t LoadAsUint64(DataType t, const std::byte* base, size_t i);
 // Stores an integer, wrapping to the type's width (two's complement), as C++ casts do.

@@ -388,6 +388,8 @@ void CopyElement(DataType t, const std::byte* src, size_t from, std::byte* dst, 
 }
 
 // An MLNumber clamp bound cast to data type t (spec "cast"), as a value of the number class.
+// Only the member of t's class is set: MLNumber::CastTo saturates into every integer type, and
+// a float bound (which may be +-1e30 or +-Infinity) is never converted to an integer.
 struct Bound {
   double f = 0;
   int64_t s = 0;
@@ -400,13 +402,21 @@ Bound CastBound(const MLNumber& n, DataType t) {
   switch (t) {
     case DataType::kInt4:  // CastTo stores one whole byte for the 4-bit types
       b.s = LoadRaw<int8_t>(buf, 0);
-      break;
+      return b;
     case DataType::kUint4:
       b.u = LoadRaw<uint8_t>(buf, 0);
-      break;
+      return b;
     default:
+      break;
+  }
+  switch (ClassOf(t)) {
+    case NumClass::kFloat:
       b.f = LoadAsDouble(t, buf, 0);
+      break;
+    case NumClass::kSigned:
       b.s = LoadAsInt64(t, buf, 0);
+      break;
+    case NumClass::kUnsigned:
       b.u = LoadAsUint64(t, buf, 0);
       break;
   }

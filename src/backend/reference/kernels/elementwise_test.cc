@@ -183,7 +183,8 @@ TEST(ElementwiseKernel, IntegerDivTruncatesAndDefinesDivisionByZero) {
           .ToInt64s(),
       (std::vector<int64_t>{3, 2147483647, 0}));
   TestTensor u = Exec(OpKind::kDiv, NoAttrs{}, {I(kU64, {1}, {-1}), I(kU64, {1}, {2})});
-  EXPECT_EQ(reference::LoadRaw<uint64_t>(u.bytes.data(), 0), std::numeric_limits<uint64_t>::max() / 2);
+  EXPECT_EQ(reference::LoadRaw<uint64_t>(u.bytes.data(), 0),
+            std::numeric_limits<uint64_t>::max() / 2);
   EXPECT_EQ(
       Exec(OpKind::kDiv, NoAttrs{}, {I(kI8, {2}, {-128, 100}), I(kI8, {2}, {-1, 0})}).ToInt64s(),
       (std::vector<int64_t>{-128, 0}));
@@ -574,12 +575,57 @@ TEST(ElementwiseKernel, ClampIntegers) {
                       .maxValue = MLNumber::Uint(std::numeric_limits<uint64_t>::max() - 1)},
            {I(kU64, {2}, {5, -1})});
   EXPECT_EQ(reference::LoadRaw<uint64_t>(u.bytes.data(), 0), uint64_t{1} << 63);
-  EXPECT_EQ(reference::LoadRaw<uint64_t>(u.bytes.data(), 1), std::numeric_limits<uint64_t>::max() - 1);
+  EXPECT_EQ(reference::LoadRaw<uint64_t>(u.bytes.data(), 1),
+            std::numeric_limits<uint64_t>::max() - 1);
   // Bounds out of the type's range saturate: uint8 with [-10, 1000] leaves values unchanged.
   EXPECT_EQ(Exec(OpKind::kClamp, ClampAttrs{.minValue = -10.0, .maxValue = 1000.0},
                  {I(kU8, {3}, {0, 128, 255})})
                 .ToInt64s(),
             (std::vector<int64_t>{0, 128, 255}));
+}
+
+// Float bounds beyond every integer range (+-1e30, +-Infinity) on every data type: float inputs
+// are clamped to the bound as cast to the input type; integer bounds saturate to the type's range
+// (a float bound is never converted out of range, which the float-cast-overflow sanitizer checks).
+TEST(ElementwiseKernel, ClampBoundsBeyondInt64) {
+  const float big = static_cast<float>(1e30);
+  for (DataType t : {kF32, kF16}) {
+    TestTensor x = F(t, {5}, {-kInf, -3, 0.5, kInf, kNaN});
+    const double lo = t == kF32 ? -double{big} : -kInf;  // float16 has no 1e30: -Infinity
+    const double hi = t == kF32 ? double{big} : kInf;
+    ExpectSame(
+        Exec(OpKind::kClamp, ClampAttrs{.minValue = -1e30, .maxValue = 1e30}, {x}).ToDoubles(),
+        {lo, -3, 0.5, hi, kNaN});
+    ExpectSame(
+        Exec(OpKind::kClamp, ClampAttrs{.minValue = -kInf, .maxValue = kInf}, {x}).ToDoubles(),
+        {-kInf, -3, 0.5, kInf, kNaN});
+    ExpectSame(Exec(OpKind::kClamp, ClampAttrs{.minValue = 1e30, .maxValue = std::nullopt}, {x})
+                   .ToDoubles(),
+               {hi, hi, hi, kInf, kNaN});
+  }
+  struct Case {
+    DataType t;
+    int64_t lowest;
+    int64_t highest;
+  };
+  for (const Case& c :
+       {Case{kI8, -128, 127}, Case{kU8, 0, 255}, Case{kI32, INT32_MIN, INT32_MAX},
+        Case{kU32, 0, UINT32_MAX}, Case{kI64, kI64Min, kI64Max}, Case{kU64, 0, -1}}) {
+    SCOPED_TRACE(std::string(DataTypeName(c.t)));
+    TestTensor x = I(c.t, {3}, {c.lowest, 0, c.highest});
+    for (double bound : {1e30, kInf}) {
+      EXPECT_EQ(
+          Exec(OpKind::kClamp, ClampAttrs{.minValue = -bound, .maxValue = bound}, {x}).ToInt64s(),
+          (std::vector<int64_t>{c.lowest, 0, c.highest}));
+      // A lower bound above the range saturates to the type's maximum: every element becomes it.
+      EXPECT_EQ(Exec(OpKind::kClamp, ClampAttrs{.minValue = bound, .maxValue = std::nullopt}, {x})
+                    .ToInt64s(),
+                (std::vector<int64_t>{c.highest, c.highest, c.highest}));
+      EXPECT_EQ(Exec(OpKind::kClamp, ClampAttrs{.minValue = std::nullopt, .maxValue = -bound}, {x})
+                    .ToInt64s(),
+                (std::vector<int64_t>{c.lowest, c.lowest, c.lowest}));
+    }
+  }
 }
 
 // ---- Cast ---------------------------------------------------------------------------------------
@@ -638,7 +684,8 @@ TEST(ElementwiseKernel, CastBetweenIntegersKeepsTheLowBits) {
   EXPECT_EQ(Cast(I(kI64, {2}, {kI64Max, (int64_t{1} << 40) + 3}), kI32).ToInt64s(),
             (std::vector<int64_t>{-1, 3}));
   TestTensor u = Cast(I(kI8, {1}, {-2}), kU64);
-  EXPECT_EQ(reference::LoadRaw<uint64_t>(u.bytes.data(), 0), std::numeric_limits<uint64_t>::max() - 1);
+  EXPECT_EQ(reference::LoadRaw<uint64_t>(u.bytes.data(), 0),
+            std::numeric_limits<uint64_t>::max() - 1);
   // From cast.json "cast int64 4D tensor to uint32" and "cast uint8 4D tensor to int8".
   EXPECT_EQ(Cast(I(kI64, {3}, {50, 1, 28}), kU32).ToInt64s(), (std::vector<int64_t>{50, 1, 28}));
   EXPECT_EQ(Cast(I(kU8, {3}, {10, 112, 121}), kI8).ToInt64s(),
