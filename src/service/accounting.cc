@@ -4,7 +4,21 @@
 
 namespace webnn::service {
 
+namespace {
+// The requests that start new work, refused while the service drains.
+bool StartsWork(std::string_view method) {
+  return method == "dispatch" || method == "buildGraph" || method == "createContext" ||
+         method == "createTensor";
+}
+}  // namespace
+
 Status ClientState::Admit(std::string_view method) {
+  if (draining && draining->load(std::memory_order_relaxed) && StartsWork(method)) {
+    log.Debug(id, ": ", method, ": refused, the service is shutting down");
+    return MakeError(ErrorCode::kInvalidStateError, method,
+                     ": the service is shutting down (it finishes the dispatches in flight "
+                     "and takes no new work; reconnect to another instance)");
+  }
   std::lock_guard lock(account->bucket_mu);
   const auto now = std::chrono::steady_clock::now();
   const double dt = std::chrono::duration<double>(now - last_refill).count();

@@ -51,6 +51,9 @@ struct ClientState {
   bool unix_peer = true;
   bool uid_allowed = false;
   bool authenticated = false;
+  // Set by the server while it drains (SIGTERM): new work is refused, reads and writes of
+  // what is already there still go through. Null: never draining.
+  const std::atomic<bool>* draining = nullptr;
   ClientLimits limits;
   std::shared_ptr<Account> account;
   uint64_t& tensor_bytes;
@@ -63,7 +66,8 @@ struct ClientState {
   std::chrono::steady_clock::time_point& last_refill;
 
   // The rate limit: every request takes a token from a bucket refilled at
-  // requests_per_second, holding at most request_burst.
+  // requests_per_second, holding at most request_burst. While the service drains, requests
+  // that start new work (contexts, graphs, tensors, dispatches) are refused.
   Status Admit(std::string_view method);
 
   // Counts a dispatch in flight (the caller decrements `inflight` when it has finished), or
