@@ -55,6 +55,7 @@ Server::Server(const ServerConfig& config, const Logger& log, kj::AsyncIoContext
 }
 
 Server::~Server() {
+  metrics_endpoint_ = nullptr;
   CloseListeners();
   tasks_ = nullptr;  // every connection, before what they use
 }
@@ -106,6 +107,33 @@ Result<Endpoint> Server::Adopt(int fd) {
 void Server::BeginDrain() {
   draining_ = true;
   CloseListeners();
+}
+
+Status Server::ServeMetrics(const Endpoint& endpoint) {
+  auto m = MetricsEndpoint::Start(
+      io_, endpoint, [this] { return metrics_.Render(Live(), draining_.load()); }, log_);
+  if (!m.ok()) return std::move(m.error());
+  metrics_endpoint_ = std::move(m).value();
+  return {};
+}
+
+std::map<std::string, LiveObjects> Server::Live() const {
+  std::map<std::string, LiveObjects> live;
+  std::set<const Account*> seen;
+  for (const auto& weak : *shared_.registry) {
+    auto client = weak.lock();
+    if (!client) continue;
+    LiveObjects& l = live[client->account->principal];
+    ++l.connections;
+    if (!seen.insert(client->account.get()).second) continue;
+    l.contexts = client->contexts;
+    l.graphs = client->graphs;
+    l.tensors = client->tensors;
+    l.tensor_bytes = client->tensor_bytes;
+    l.constant_bytes = client->constant_bytes;
+    l.inflight_dispatches = client->inflight.load();
+  }
+  return live;
 }
 
 uint64_t Server::InflightDispatches() const {
@@ -185,11 +213,13 @@ void Server::Accept(int fd, bool unix_peer) {
     peer = IdentifyTcpPeer(fd, serial);
   }
   if (draining_) {
+    metrics_.Refused(peer.principal, "shutting down");
     log_.Info(peer.id, ": refused: the service is shutting down");
     close(fd);
     return;
   }
   if (connections_ >= config_.max_connections) {
+    metrics_.Refused(peer.principal, "max connections");
     log_.Warning(peer.id, ": refused: ", connections_, " connections open (max_connections)");
     close(fd);
     return;
@@ -204,6 +234,7 @@ void Server::ServeConnection(int fd, const Peer& peer) {
   client->uid_allowed = peer.uid_allowed;
   client->limits = limits_;
   client->draining = &draining_;
+  client->metrics = &metrics_;
   ++connections_;
   shared_.registry->push_back(client);
   log_.Debug(client->id, ": accepted");
@@ -265,6 +296,7 @@ std::string StartupLine(const ServerConfig& config, const RunOptions& options, b
       << " dispatches in flight, " << l.requests_per_second << " requests/s; "
       << config.max_connections << " connections; sandbox: " << options.sandbox
       << "; socket activation: " << (activated ? "yes" : "no")
+      << "; metrics: " << (config.metrics.empty() ? "off" : config.metrics)
       << "; log level: " << LogLevelName(config.log_level);
   return out.str();
 }
@@ -338,6 +370,15 @@ int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options
       }
       log.Info("listening on ", e.ToString());
     }
+  }
+  if (!config.metrics.empty()) {
+    auto e = ParseEndpoint(config.metrics);
+    Status s = e.ok() ? server.ServeMetrics(e.value()) : Status(std::move(e.error()));
+    if (!s.ok()) {
+      log.Error(s.error().message());
+      return 1;
+    }
+    log.Info("metrics on http://", e.value().ToString().substr(4), "/metrics");
   }
   if (options.after_startup) {
     if (Status s = options.after_startup(); !s.ok()) {

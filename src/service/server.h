@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,8 @@
 #include "service/config.h"
 #include "service/listener.h"
 #include "service/log.h"
+#include "service/metrics.h"
+#include "service/metrics_endpoint.h"
 #include "service/rpc.h"
 #include "webnn/error.h"
 
@@ -47,6 +50,11 @@ class Server {
   bool draining() const { return draining_.load(); }
   // Dispatches queued or running, over every client (both dispatch paths).
   uint64_t InflightDispatches() const;
+
+  // Serves GET /metrics on `endpoint` (TCP).
+  Status ServeMetrics(const Endpoint& endpoint);
+  // What each principal holds now, over its live connections.
+  std::map<std::string, LiveObjects> Live() const;
 
   // Applies a reloaded config's limits to new and open connections alike (SIGHUP). Endpoints,
   // threads and backends need a restart.
@@ -79,6 +87,7 @@ class Server {
   const ServerConfig& config_;
   ClientLimits limits_;  // config_.limits, or a reload's
   std::atomic<bool> draining_{false};
+  Metrics metrics_;  // outlives the connections (their channel threads record into it)
   const Logger& log_;
   kj::AsyncIoContext& io_;
   ServiceShared shared_;
@@ -87,6 +96,7 @@ class Server {
   kj::Own<kj::TaskSet> tasks_;         // the connections
   kj::Own<kj::TaskSet> accept_tasks_;  // the accept loops
   std::vector<kj::Own<Listener>> listeners_;
+  kj::Own<MetricsEndpoint> metrics_endpoint_;
   std::vector<std::string> unix_paths_;
   uint64_t next_client_ = 1;
   uint32_t connections_ = 0;
