@@ -5,6 +5,7 @@
 #include <kj/async-unix.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <netdb.h>
@@ -163,10 +164,19 @@ Status Server::Listen(const Endpoint& endpoint) {
   auto l = kj::heap<Listener>();
   l->endpoint = endpoint;
   if (endpoint.kind == Endpoint::Kind::kUnix) {
-    auto fd = ListenUnix(endpoint.path, UnixSocketOwnerOnly(config_.allowed_uids, getuid()));
+    const bool owner_only = UnixSocketOwnerOnly(config_.allowed_uids, getuid());
+    auto fd = ListenUnix(endpoint.path, owner_only);
     if (!fd.ok()) return std::move(fd.error());
     l->fd = fd.value();
     unix_paths_.push_back(endpoint.path);
+    // An existing directory is left as it is: say so when it keeps the allowed uids out.
+    const std::string dir = endpoint.path.substr(0, endpoint.path.rfind('/'));
+    struct stat st {};
+    if (!owner_only && !dir.empty() && stat(dir.c_str(), &st) == 0 && (st.st_mode & 0001) == 0) {
+      log_.Warning("the --allow-uid peers cannot reach ", endpoint.path, ": its directory ", dir,
+                   " has mode ", std::oct, (st.st_mode & 0777), std::dec,
+                   " (others need search permission: chmod o+x ", dir, ")");
+    }
   } else {
     auto fd = ListenTcp(endpoint);
     if (!fd.ok()) return std::move(fd.error().Prefix(endpoint.ToString()));
