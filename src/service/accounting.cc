@@ -37,12 +37,18 @@ Status ClientState::Admit(std::string_view method) {
 }
 
 Status ClientState::StartDispatch() {
-  if (inflight.fetch_add(1) >= limits.max_inflight_dispatches) {
+  uint32_t max_inflight = 0;
+  {
+    // A reload (SIGHUP) writes the limits on the event loop under this lock; the channel
+    // threads read them here.
+    std::lock_guard lock(account->bucket_mu);
+    max_inflight = limits.max_inflight_dispatches;
+  }
+  if (inflight.fetch_add(1) >= max_inflight) {
     --inflight;
     Refused("in-flight dispatches");
     return MakeError(ErrorCode::kNotSupportedError,
-                     "quota exceeded: in-flight dispatches: the limit is ",
-                     limits.max_inflight_dispatches);
+                     "quota exceeded: in-flight dispatches: the limit is ", max_inflight);
   }
   return {};
 }

@@ -56,7 +56,7 @@ struct ClientState {
   // what is already there still go through. Null: never draining.
   const std::atomic<bool>* draining = nullptr;
   Metrics* metrics = nullptr;  // the counters of the metrics endpoint; null: none
-  ClientLimits limits;
+  ClientLimits limits;         // a reload writes them under account->bucket_mu
   std::shared_ptr<Account> account;
   uint64_t& tensor_bytes;
   uint64_t& constant_bytes;

@@ -153,8 +153,7 @@ void Server::ApplyLimits(const ClientLimits& limits) {
   for (const auto& weak : *shared_.registry) {
     auto client = weak.lock();
     if (!client) continue;
-    // Admit reads the limits under the bucket lock on the channel threads too.
-    // TODO(security): StartDispatch reads max_inflight_dispatches without it.
+    // The channel threads read the limits (Admit, StartDispatch) under the bucket lock.
     std::lock_guard lock(client->account->bucket_mu);
     client->limits = limits;
   }
