@@ -16,7 +16,6 @@
 #include <string>
 #include <vector>
 
-#include "../webnnd/serve_main.h"
 #include "api/internal.h"
 #include "conformance/conformance.h"
 #include "format/capnp/codec.h"
@@ -25,6 +24,7 @@
 #include "format/onnx/onnx_export.h"
 #include "onnx_commands.h"
 #include "service/client.h"
+#include "../webnnd/serve_main.h"
 #include "service/spawn.h"
 #include "util/image.h"
 #include "util/npy.h"
@@ -74,9 +74,8 @@ Options:
   --repeat N          run N times and report min/median/mean time (default 1)
   --top K             print the K largest values of each output with their indices
   --executor E        direct (default), worker or service
-  --endpoint EP       the service for --executor service: unix:PATH or tcp:HOST:PORT, or a
-                      list A,B,... tried in order (failover; default
-                      unix:$XDG_RUNTIME_DIR/webnn/webnnd.sock, then /run/webnn/webnnd.sock)
+  --endpoint EP       the service for --executor service: unix:PATH or tcp:HOST:PORT
+                      (default unix:$XDG_RUNTIME_DIR/webnn/webnnd.sock)
   --token-file F      the access token file for a tcp: endpoint
   --backend B         what computes: onednn (default) or reference (the plain-loop oracle)
   --threads N         intra-op threads one dispatch may use (default: one per core)
@@ -85,8 +84,7 @@ With --repeat, the input and output tensors are created and written once; each t
 dispatch and the read of every output.
 )";
 
-constexpr char kConvertUsage[] =
-    R"(Usage: webnn convert IN OUT [--to json|capnp|onnx] [--dim NAME=VALUE]...
+constexpr char kConvertUsage[] = R"(Usage: webnn convert IN OUT [--to json|capnp|onnx] [--dim NAME=VALUE]...
        webnn convert IN.onnx --report [--dim NAME=VALUE]...
 
 Converts graph file IN to OUT. IN may be webnn-graph-json, Cap'n Proto or an ONNX model (told by
@@ -119,7 +117,7 @@ Options:
                       unexpected result (a failure not listed, or a listed case that passes)
   --filter S          run only the cases whose "<file>::<name>" contains S
   --executor E        where the graphs run: direct (default), worker or service
-  --endpoint EP       the service for --executor service (unix:PATH or tcp:HOST:PORT, or A,B,...)
+  --endpoint EP       the service for --executor service (unix:PATH or tcp:HOST:PORT)
   --token-file F      the access token file for a tcp: endpoint
   --backend B         onednn (default) or reference
   --threads N         intra-op threads one dispatch may use (default: one per core)
@@ -274,17 +272,15 @@ int CmdConvert(const std::vector<std::string>& args) {
     if (report) cli::OnnxReport(in, file_options.dims);
     return 1;
   }
-  Status s = to == "json"   ? SaveGraphJson(*graph, out)
+  Status s = to == "json"    ? SaveGraphJson(*graph, out)
              : to == "onnx" ? format::SaveGraphOnnx(*graph, out)
                             : SaveGraphCapnp(*graph, out);
   if (!s.ok()) return Fail(s.error().ToString());
   std::error_code ec;
   const uintmax_t bytes = fs::file_size(out, ec);
   std::cout << in.string() << " -> " << out.string() << " ("
-            << (to == "json"   ? "webnn-graph-json"
-                : to == "onnx" ? "ONNX"
-                               : "Cap'n Proto")
-            << ", " << graph->operations.size() << " operations, " << (ec ? 0 : bytes) << " bytes";
+            << (to == "json" ? "webnn-graph-json" : to == "onnx" ? "ONNX" : "Cap'n Proto") << ", "
+            << graph->operations.size() << " operations, " << (ec ? 0 : bytes) << " bytes";
   const size_t inline_threshold = JsonSaveOptions{}.inline_threshold;
   const bool sidecar = to == "json" && std::any_of(graph->constants.begin(), graph->constants.end(),
                                                    [&](const auto& c) {
