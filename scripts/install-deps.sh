@@ -10,6 +10,8 @@ PKGS=(
   libpng-dev libjpeg62-turbo-dev # PNG/JPEG inputs for the CLI and the demo
   libdnnl-dev                   # oneDNN: the fast CPU backend (OpenMP runtime)
   capnproto libcapnp-dev        # binary IR and service RPC
+  libsystemd-dev systemd        # webnnd: socket activation, sd_notify; systemd-socket-activate
+  haproxy                       # the scale-out test: webnnd instances behind HAProxy
   protobuf-compiler libprotobuf-dev # ONNX import (protobuf runtime); bench/: the protobuf peer
   libonnx-dev                   # ONNX import: the ModelProto classes (libonnx_proto)
   libonnx-testdata              # the ONNX backend test suite (webnn onnx-conformance)

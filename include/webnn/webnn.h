@@ -50,8 +50,10 @@ struct MLContextOptions {
   std::string executor = "direct";
   // Worker pool size for "worker"; 0 picks the number of hardware threads.
   uint32_t workerThreads = 0;
-  // Service endpoint for "service": "unix:PATH" or "tcp:HOST:PORT"; empty picks the default
-  // socket $XDG_RUNTIME_DIR/webnn/webnnd.sock.
+  // Service endpoint for "service": "unix:PATH" or "tcp:HOST:PORT", or a comma-separated list
+  // of them tried in order (failover: one that is down, draining or refusing passes to the
+  // next; a context whose service is lost reports it, and a new context fails over). Empty
+  // picks the default socket $XDG_RUNTIME_DIR/webnn/webnnd.sock, then /run/webnn/webnnd.sock.
   std::string endpoint;
   // For a tcp: endpoint, a file (mode 0600) holding the access token.
   std::string tokenFile;

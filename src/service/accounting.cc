@@ -4,13 +4,29 @@
 
 namespace webnn::service {
 
+namespace {
+// The requests that start new work, refused while the service drains.
+bool StartsWork(std::string_view method) {
+  return method == "dispatch" || method == "buildGraph" || method == "createContext" ||
+         method == "createTensor";
+}
+}  // namespace
+
 Status ClientState::Admit(std::string_view method) {
+  if (draining && draining->load(std::memory_order_relaxed) && StartsWork(method)) {
+    Refused("shutting down");
+    log.Debug(id, ": ", method, ": refused, the service is shutting down");
+    return MakeError(ErrorCode::kInvalidStateError, method,
+                     ": the service is shutting down (it finishes the dispatches in flight "
+                     "and takes no new work; reconnect to another instance)");
+  }
   std::lock_guard lock(account->bucket_mu);
   const auto now = std::chrono::steady_clock::now();
   const double dt = std::chrono::duration<double>(now - last_refill).count();
   last_refill = now;
   tokens = std::min(limits.request_burst, tokens + dt * limits.requests_per_second);
   if (tokens < 1) {
+    Refused("rate limit");
     log.Warning(id, ": ", method, ": rate limit exceeded");
     return MakeError(ErrorCode::kNotSupportedError, method,
                      ": rate limit exceeded (the service allows ", limits.requests_per_second,
@@ -21,13 +37,33 @@ Status ClientState::Admit(std::string_view method) {
 }
 
 Status ClientState::StartDispatch() {
-  if (inflight.fetch_add(1) >= limits.max_inflight_dispatches) {
+  uint32_t max_inflight = 0;
+  {
+    // A reload (SIGHUP) writes the limits on the event loop under this lock; the channel
+    // threads read them here.
+    std::lock_guard lock(account->bucket_mu);
+    max_inflight = limits.max_inflight_dispatches;
+  }
+  if (inflight.fetch_add(1) >= max_inflight) {
     --inflight;
+    Refused("in-flight dispatches");
     return MakeError(ErrorCode::kNotSupportedError,
-                     "quota exceeded: in-flight dispatches: the limit is ",
-                     limits.max_inflight_dispatches);
+                     "quota exceeded: in-flight dispatches: the limit is ", max_inflight);
   }
   return {};
+}
+
+void ClientState::FinishDispatch(std::chrono::steady_clock::time_point started, uint64_t bytes_in,
+                                 uint64_t bytes_out, bool ok) {
+  --inflight;
+  if (!metrics) return;
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics->Dispatched(account->principal, seconds, bytes_in, bytes_out, ok);
+}
+
+void ClientState::Refused(std::string_view reason) const {
+  if (metrics) metrics->Refused(account->principal, reason);
 }
 
 std::shared_ptr<Account> Accounts::For(const std::string& principal) {

@@ -14,6 +14,7 @@
 
 #include "service/config.h"
 #include "service/log.h"
+#include "service/metrics.h"
 #include "webnn/error.h"
 
 namespace webnn::service {
@@ -51,7 +52,11 @@ struct ClientState {
   bool unix_peer = true;
   bool uid_allowed = false;
   bool authenticated = false;
-  ClientLimits limits;
+  // Set by the server while it drains (SIGTERM): new work is refused, reads and writes of
+  // what is already there still go through. Null: never draining.
+  const std::atomic<bool>* draining = nullptr;
+  Metrics* metrics = nullptr;  // the counters of the metrics endpoint; null: none
+  ClientLimits limits;         // a reload writes them under account->bucket_mu
   std::shared_ptr<Account> account;
   uint64_t& tensor_bytes;
   uint64_t& constant_bytes;
@@ -63,16 +68,24 @@ struct ClientState {
   std::chrono::steady_clock::time_point& last_refill;
 
   // The rate limit: every request takes a token from a bucket refilled at
-  // requests_per_second, holding at most request_burst.
+  // requests_per_second, holding at most request_burst. While the service drains, requests
+  // that start new work (contexts, graphs, tensors, dispatches) are refused.
   Status Admit(std::string_view method);
 
   // Counts a dispatch in flight (the caller decrements `inflight` when it has finished), or
   // refuses it over the limit. Both dispatch paths, on any thread.
   Status StartDispatch();
+  // Ends a dispatch StartDispatch counted (`started` is when it was admitted): the in-flight
+  // count goes down and the metrics record it.
+  void FinishDispatch(std::chrono::steady_clock::time_point started, uint64_t bytes_in,
+                      uint64_t bytes_out, bool ok);
+  // Counts a refusal under `reason` for the metrics.
+  void Refused(std::string_view reason) const;
 
   template <typename T>
   Status Charge(T& used, uint64_t amount, uint64_t limit, std::string_view what) {
     if (amount > limit || used > limit - amount) {
+      Refused(what);
       log.Warning(id, ": quota exceeded: ", what, " (", used, " used + ", amount, " > ", limit,
                   ")");
       return MakeError(ErrorCode::kNotSupportedError, "quota exceeded: ", what, ": ", used,

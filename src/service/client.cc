@@ -10,8 +10,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <functional>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -626,9 +628,13 @@ Result<std::shared_ptr<Connection>> OpenEndpoint(const std::string& endpoint_tex
 
 }  // namespace
 
-Result<std::shared_ptr<runtime::Executor>> Connect(const MLContextOptions& options) {
+namespace {
+
+// Opens a context at one endpoint.
+Result<std::shared_ptr<runtime::Executor>> ConnectOne(const std::string& endpoint,
+                                                      const MLContextOptions& options) {
   WEBNN_ASSIGN_OR_RETURN(std::shared_ptr<Connection> conn,
-                         OpenEndpoint(options.endpoint, options.tokenFile));
+                         OpenEndpoint(endpoint, options.tokenFile));
   std::shared_ptr<SharedRegion> channel;
   if (conn->unix_socket()) {
     auto r = SharedRegion::Create(sizeof(DispatchChannel), "webnn-channel");
@@ -655,10 +661,56 @@ Result<std::shared_ptr<runtime::Executor>> Connect(const MLContextOptions& optio
       std::make_shared<ServiceExecutor>(std::move(conn), std::move(channel)));
 }
 
+// The endpoints to try in order: the comma-separated list, or without one the default socket
+// and then the system instance's.
+std::vector<std::string> EndpointList(const std::string& text) {
+  std::vector<std::string> list;
+  for (size_t begin = 0; begin <= text.size();) {
+    const size_t end = std::min(text.find(',', begin), text.size());
+    if (end > begin) list.push_back(text.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  if (list.empty()) {
+    list.push_back("unix:" + DefaultSocketPath());
+    if (DefaultSocketPath() != kSystemSocketPath)
+      list.push_back(std::string("unix:") + kSystemSocketPath);
+  }
+  return list;
+}
+
+// Tries each endpoint in turn (failover: one that is down, draining or refusing passes the
+// client to the next); the error names what each one said.
+template <typename T>
+Result<T> FirstThatWorks(const std::string& endpoints,
+                         const std::function<Result<T>(const std::string&)>& attempt) {
+  const std::vector<std::string> list = EndpointList(endpoints);
+  std::string why;
+  std::optional<Error> last;
+  for (const std::string& endpoint : list) {
+    auto r = attempt(endpoint);
+    if (r.ok()) return r;
+    const std::string& message = r.error().message();
+    why += (why.empty() ? "" : "; ") +
+           (message.starts_with(endpoint) ? message : endpoint + ": " + message);
+    last = std::move(r.error());
+  }
+  if (list.size() == 1) return std::move(*last);
+  return Error(last->code(), "no service endpoint was usable: " + why);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<runtime::Executor>> Connect(const MLContextOptions& options) {
+  return FirstThatWorks<std::shared_ptr<runtime::Executor>>(
+      options.endpoint, [&](const std::string& endpoint) { return ConnectOne(endpoint, options); });
+}
+
 Result<PingResult> Ping(const std::string& endpoint_text, const std::string& token_file,
                         int count) {
   const auto t0 = std::chrono::steady_clock::now();
-  auto c = OpenEndpoint(endpoint_text, token_file);
+  auto c = FirstThatWorks<std::shared_ptr<Connection>>(
+      endpoint_text,
+      [&](const std::string& endpoint) { return OpenEndpoint(endpoint, token_file); });
   if (!c.ok()) return std::move(c.error());
   PingResult result;
   result.connect_ms =

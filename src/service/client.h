@@ -15,7 +15,9 @@
 
 namespace webnn::service {
 
-// Connects to options.endpoint (default: DefaultSocketPath()) and opens a context there.
+// Connects to options.endpoint and opens a context there. A comma-separated list is tried in
+// order: an endpoint that is down, draining or refusing passes to the next (failover). Without
+// one: DefaultSocketPath(), then the system instance's kSystemSocketPath.
 Result<std::shared_ptr<runtime::Executor>> Connect(const MLContextOptions& options);
 
 struct PingResult {

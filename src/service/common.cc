@@ -63,6 +63,14 @@ Result<Endpoint> ParseEndpoint(std::string_view text) {
 std::string DefaultSocketPath() {
   const char* xdg = std::getenv("XDG_RUNTIME_DIR");
   if (xdg && *xdg) return std::string(xdg) + "/webnn/webnnd.sock";
+  // Under systemd with RuntimeDirectory=webnn: the first directory it names.
+  const char* runtime = std::getenv("RUNTIME_DIRECTORY");
+  if (runtime && *runtime) {
+    const std::string_view dirs(runtime);
+    return std::string(dirs.substr(0, dirs.find(':'))) + "/webnnd.sock";
+  }
+  // The system instance (root, or a service user's unit without RuntimeDirectory=).
+  if (getuid() == 0) return kSystemSocketPath;
   return "/tmp/webnn-" + std::to_string(getuid()) + "/webnnd.sock";
 }
 
@@ -177,10 +185,19 @@ Result<int> ConnectSocket(const Endpoint& endpoint) {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return MakeError(ErrorCode::kUnknownError, "socket: ", std::strerror(errno));
     if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-      Error e = MakeError(ErrorCode::kUnknownError, "cannot connect: ", std::strerror(errno),
-                          " (is webnnd running?)");
+      const int err = errno;
       close(fd);
-      return e;
+      if (err == EACCES || err == EPERM) {
+        return MakeError(ErrorCode::kUnknownError, "cannot connect: permission denied: uid ",
+                         getuid(),
+                         " may not open the socket or search its directory (webnnd lets "
+                         "other users in only with --allow-uid)");
+      }
+      if (err == ENOENT || err == ECONNREFUSED) {
+        return MakeError(ErrorCode::kUnknownError, "cannot connect: ", std::strerror(err),
+                         " (is webnnd running?)");
+      }
+      return MakeError(ErrorCode::kUnknownError, "cannot connect: ", std::strerror(err));
     }
     return fd;
   }

@@ -33,7 +33,11 @@ Result<int> ConnectSocket(const Endpoint& endpoint);
 Result<int> OpenTcpSocket(const Endpoint& endpoint, bool listening,
                           const std::function<bool(int fd, const addrinfo& address)>& use);
 
-// $XDG_RUNTIME_DIR/webnn/webnnd.sock, or /tmp/webnn-<uid>/webnnd.sock without XDG_RUNTIME_DIR.
+// The system instance's socket (systemd's webnnd.socket, or webnnd run as root).
+inline constexpr const char* kSystemSocketPath = "/run/webnn/webnnd.sock";
+
+// $XDG_RUNTIME_DIR/webnn/webnnd.sock; without XDG_RUNTIME_DIR, $RUNTIME_DIRECTORY/webnnd.sock
+// (systemd's RuntimeDirectory=), kSystemSocketPath for root, else /tmp/webnn-<uid>/webnnd.sock.
 std::string DefaultSocketPath();
 
 // Reads an access token: the file must be a regular file without group or other permissions

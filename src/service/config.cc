@@ -113,6 +113,15 @@ class ConfigParser {
     } else if (key == "maxConnections") {
       WEBNN_ASSIGN_OR_RETURN(uint64_t n, Integer(v, key, 1, kMaxConnections));
       config_.max_connections = static_cast<uint32_t>(n);
+    } else if (key == "drainTimeoutSeconds") {
+      WEBNN_ASSIGN_OR_RETURN(uint64_t n, Integer(v, key, 0, kMaxDrainTimeoutSeconds));
+      config_.drain_timeout_seconds = static_cast<uint32_t>(n);
+    } else if (key == "metrics") {
+      if (!v.is_string()) return Fail(key, "expected an endpoint tcp:HOST:PORT");
+      auto ep = ParseEndpoint(v.get<std::string>());
+      if (!ep.ok()) return Fail(key, ep.error().message());
+      if (ep.value().kind != Endpoint::Kind::kTcp) return Fail(key, "expected tcp:HOST:PORT");
+      config_.metrics = v.get<std::string>();
     } else if (key == "logLevel") {
       const auto level = v.is_string() ? ParseLogLevel(v.get<std::string>()) : std::nullopt;
       if (!level) return Fail(key, "expected error, warning, info or debug, got " + v.dump());

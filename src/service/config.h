@@ -40,6 +40,10 @@ struct ServerConfig {
   std::vector<std::string> backends = {"onednn", "reference"};
   uint32_t intra_op_threads = 0;  // threads one dispatch may use; 0: one per core
   uint32_t max_connections = 256;
+  // On SIGTERM: how long dispatches in flight may take to finish before the service exits.
+  uint32_t drain_timeout_seconds = 30;
+  // "tcp:HOST:PORT" serving GET /metrics (Prometheus text format); empty: no metrics endpoint.
+  std::string metrics;
   LogLevel log_level = LogLevel::kInfo;
   ClientLimits limits;
 };
@@ -48,6 +52,7 @@ struct ServerConfig {
 inline constexpr uint64_t kMaxThreads = 1024;
 inline constexpr uint64_t kMaxUid = 4294967294u;  // (uid_t)-1 is "no uid"
 inline constexpr uint64_t kMaxConnections = 1000000;
+inline constexpr uint64_t kMaxDrainTimeoutSeconds = 86400;
 
 // Parses a whole string as a decimal integer in [min, max]: no sign, no spaces, no trailing
 // text. Errors name `what` (a flag or a key) and the text.

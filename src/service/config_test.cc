@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -166,6 +167,37 @@ TEST(Logger, WritesLevelAndMessageAndFiltersByLevel) {
   EXPECT_NE(text.find(" webnnd warning: client 3: slow\n"), std::string::npos) << text;
   EXPECT_EQ(ParseLogLevel("debug"), LogLevel::kDebug);
   EXPECT_FALSE(ParseLogLevel("loud").has_value());
+}
+
+}  // namespace
+}  // namespace webnn::service
+
+namespace webnn::service {
+namespace {
+
+TEST(ServerConfig, DrainTimeoutAndMetricsEndpoint) {
+  ServerConfig c;
+  ASSERT_TRUE(ParseServerConfig(R"({"drainTimeoutSeconds": 5, "metrics": "tcp:127.0.0.1:9464"})",
+                                "t.json", c)
+                  .ok());
+  EXPECT_EQ(c.drain_timeout_seconds, 5u);
+  EXPECT_EQ(c.metrics, "tcp:127.0.0.1:9464");
+  ExpectError(ParseServerConfig(R"({"metrics": "unix:/tmp/m.sock"})", "t.json", c),
+              "metrics: expected tcp:HOST:PORT");
+  ExpectError(ParseServerConfig(R"({"drainTimeoutSeconds": -1})", "t.json", c),
+              "drainTimeoutSeconds");
+  ExpectError(ParseServerConfig(R"({"drainTimeoutSeconds": 1e9})", "t.json", c),
+              "drainTimeoutSeconds");
+}
+
+TEST(Logger, SetLevelChangesWhatIsWritten) {
+  std::ostringstream out;
+  Logger log(LogLevel::kInfo, out);
+  log.Debug("hidden");
+  log.SetLevel(LogLevel::kDebug);
+  log.Debug("shown");
+  EXPECT_EQ(out.str().find("hidden"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("debug: shown"), std::string::npos) << out.str();
 }
 
 }  // namespace

@@ -17,10 +17,20 @@ Result<int> ListenUnix(const std::string& path, bool only_owner) {
   if (path.size() >= sizeof(addr.sun_path)) {
     return MakeError(ErrorCode::kTypeError, "socket path too long: ", path);
   }
-  // The default directory is created private (0700). An existing directory is left as it is.
+  // A missing directory is created private (0700), or 0711 when other uids are allowed: they
+  // may reach the socket by its name but not list the directory; the socket's mode and the
+  // uid check (SO_PEERCRED) decide the rest. An existing directory is left as it is.
   const std::string dir = path.substr(0, path.rfind('/'));
-  if (!dir.empty() && mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return MakeError(ErrorCode::kUnknownError, "cannot create ", dir, ": ", std::strerror(errno));
+  const mode_t dir_mode = only_owner ? 0700 : 0711;
+  if (!dir.empty()) {
+    if (mkdir(dir.c_str(), dir_mode) == 0) {
+      if (chmod(dir.c_str(), dir_mode) != 0) {  // past the umask
+        return MakeError(ErrorCode::kUnknownError, "cannot set the mode of ", dir, ": ",
+                         std::strerror(errno));
+      }
+    } else if (errno != EEXIST) {
+      return MakeError(ErrorCode::kUnknownError, "cannot create ", dir, ": ", std::strerror(errno));
+    }
   }
   // A socket file left by a webnnd that died is removed; a live one is not stolen.
   struct stat st {};

@@ -14,8 +14,8 @@
 namespace webnn::service {
 
 // Binds and listens on a Unix socket path (non-blocking, close-on-exec). Creates a missing
-// parent directory 0700, replaces a stale socket file but not a live one, and makes the socket
-// 0600 if `only_owner`, else 0666.
+// parent directory (0700 if `only_owner`, else 0711), replaces a stale socket file but not a
+// live one, and makes the socket 0600 if `only_owner`, else 0666.
 Result<int> ListenUnix(const std::string& path, bool only_owner);
 // Binds and listens on a TCP endpoint (SO_REUSEADDR).
 Result<int> ListenTcp(const Endpoint& endpoint);

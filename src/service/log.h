@@ -3,6 +3,7 @@
 // a worker process can have its own.
 #pragma once
 
+#include <atomic>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -23,8 +24,12 @@ class Logger {
   explicit Logger(LogLevel level = LogLevel::kInfo, std::ostream& out = std::cerr)
       : level_(level), out_(&out) {}
 
-  LogLevel level() const { return level_; }
-  bool Enabled(LogLevel level) const { return static_cast<int>(level) <= static_cast<int>(level_); }
+  LogLevel level() const { return level_.load(std::memory_order_relaxed); }
+  // A reload (SIGHUP) changes the level while other threads log.
+  void SetLevel(LogLevel level) { level_.store(level, std::memory_order_relaxed); }
+  bool Enabled(LogLevel level) const {
+    return static_cast<int>(level) <= static_cast<int>(this->level());
+  }
 
   // Writes one line "<time> webnnd <level>: <args...>" if `level` is enabled.
   template <typename... Args>
@@ -54,7 +59,7 @@ class Logger {
  private:
   void Write(LogLevel level, const std::string& message) const;
 
-  LogLevel level_;
+  std::atomic<LogLevel> level_;
   std::ostream* out_;
   mutable std::mutex mu_;  // lines from the event loop and the channel threads do not interleave
 };

@@ -1,6 +1,7 @@
 #include "service/rpc.h"
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <set>
 #include <type_traits>
@@ -221,11 +222,13 @@ class ContextImpl final : public rpc::Context::Server {
     auto bound = core_->Bind(params.getGraph(), inputs, outputs);
     if (!bound.ok()) return Fail(call, bound.error());
     if (Status s = client.StartDispatch(); !s.ok()) return Fail(call, s.error());
+    const auto started = std::chrono::steady_clock::now();
+    const uint64_t bytes_in = bound->InputBytes(), bytes_out = bound->OutputBytes();
     auto paf = kj::newPromiseAndCrossThreadFulfiller<Status>();
     core_->executor->DispatchAsync(bound->graph, std::move(bound->inputs),
                                    std::move(bound->outputs), Fulfill(kj::mv(paf.fulfiller)));
-    return paf.promise.then([call, core = core_](Status s) mutable {
-      --core->client->inflight;
+    return paf.promise.then([call, core = core_, started, bytes_in, bytes_out](Status s) mutable {
+      core->client->FinishDispatch(started, bytes_in, bytes_out, s.ok());
       if (!s.ok()) {
         core->client->log.Debug(core->client->id, ": dispatch failed: ", s.error().message());
         SetError(call.getResults().initError(), s.error());
@@ -412,6 +415,7 @@ class ServiceImpl final : public rpc::Service::Server {
     if (client.unix_peer) {
       if (!client.uid_allowed) {
         client.log.Warning(client.id, ": refused: uid not allowed");
+        client.Refused("uid not allowed");
         return kj::Promise<void>(
             KJ_EXCEPTION(FAILED, kj::str("permission denied: ", client.id.c_str(),
                                          " is not allowed to use this service")));
@@ -420,6 +424,7 @@ class ServiceImpl final : public rpc::Service::Server {
       auto token = params.getToken();
       if (!TokenMatches({reinterpret_cast<const char*>(token.begin()), token.size()}, token_)) {
         client.log.Warning(client.id, ": refused: bad token");
+        client.Refused("bad token");
         return kj::Promise<void>(KJ_EXCEPTION(FAILED, "permission denied: bad token"));
       }
     }

@@ -5,13 +5,21 @@
 #include <kj/async-unix.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <netdb.h>
+#include <sys/un.h>
 
 #include <cerrno>
 #include <cstring>
+#include <set>
+#include <sstream>
+#include <thread>
 
 #include "runtime/executor.h"
 #include "service/common.h"
+#include "service/systemd.h"
 
 namespace webnn::service {
 
@@ -33,11 +41,13 @@ void Server::ErrorHandler::taskFailed(kj::Exception&& e) { log_.Error("internal:
 Server::Server(const ServerConfig& config, const Logger& log, kj::AsyncIoContext& io,
                std::string token)
     : config_(config),
+      limits_(config.limits),
       log_(log),
       io_(io),
       accounts_(config.limits),
       handler_(log),
-      tasks_(kj::heap<kj::TaskSet>(handler_)) {
+      tasks_(kj::heap<kj::TaskSet>(handler_)),
+      accept_tasks_(kj::heap<kj::TaskSet>(handler_)) {
   shared_.compute = std::make_shared<const Compute>(
       Compute{std::make_shared<runtime::ThreadPool>(config.threads),
               std::make_shared<runtime::ComputeBudget>(config.threads), config.backends,
@@ -46,22 +56,126 @@ Server::Server(const ServerConfig& config, const Logger& log, kj::AsyncIoContext
 }
 
 Server::~Server() {
-  tasks_ = nullptr;  // the accept loops and every connection, before what they use
+  metrics_endpoint_ = nullptr;
+  CloseListeners();
+  tasks_ = nullptr;  // every connection, before what they use
+}
+
+void Server::CloseListeners() {
+  accept_tasks_ = nullptr;  // the accept loops, before the observers they wait on
   for (auto& l : listeners_) {
     l->observer = nullptr;
-    close(l->fd);
+    if (l->fd >= 0) close(l->fd);
+    l->fd = -1;
   }
+  listeners_.clear();
   for (const std::string& p : unix_paths_) unlink(p.c_str());
+  unix_paths_.clear();
+}
+
+Result<Endpoint> Server::Adopt(int fd) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof(addr);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    return MakeError(ErrorCode::kUnknownError, "getsockname: ", std::strerror(errno));
+  }
+  Endpoint e;
+  if (addr.ss_family == AF_UNIX) {
+    const auto* un = reinterpret_cast<const sockaddr_un*>(&addr);
+    e.kind = Endpoint::Kind::kUnix;
+    e.path = len > offsetof(sockaddr_un, sun_path) ? std::string(un->sun_path) : "";
+    if (e.path.empty()) e.path = "(unnamed)";
+  } else if (addr.ss_family == AF_INET || addr.ss_family == AF_INET6) {
+    char host[NI_MAXHOST] = "?", port[NI_MAXSERV] = "0";
+    getnameinfo(reinterpret_cast<sockaddr*>(&addr), len, host, sizeof(host), port, sizeof(port),
+                NI_NUMERICHOST | NI_NUMERICSERV);
+    e.kind = Endpoint::Kind::kTcp;
+    e.host = host;
+    e.port = static_cast<uint16_t>(std::atoi(port));
+  } else {
+    return MakeError(ErrorCode::kUnknownError, "descriptor ", fd, ": address family ",
+                     addr.ss_family, " is neither Unix nor TCP");
+  }
+  auto l = kj::heap<Listener>();
+  l->endpoint = e;
+  l->fd = fd;
+  l->observer = kj::heap<kj::UnixEventPort::FdObserver>(
+      io_.unixEventPort, l->fd, kj::UnixEventPort::FdObserver::OBSERVE_READ);
+  listeners_.push_back(kj::mv(l));
+  return e;
+}
+
+void Server::BeginDrain() {
+  draining_ = true;
+  CloseListeners();
+}
+
+Status Server::ServeMetrics(const Endpoint& endpoint) {
+  auto m = MetricsEndpoint::Start(
+      io_, endpoint, [this] { return metrics_.Render(Live(), draining_.load()); }, log_);
+  if (!m.ok()) return std::move(m.error());
+  metrics_endpoint_ = std::move(m).value();
+  return {};
+}
+
+std::map<std::string, LiveObjects> Server::Live() const {
+  std::map<std::string, LiveObjects> live;
+  std::set<const Account*> seen;
+  for (const auto& weak : *shared_.registry) {
+    auto client = weak.lock();
+    if (!client) continue;
+    LiveObjects& l = live[client->account->principal];
+    ++l.connections;
+    if (!seen.insert(client->account.get()).second) continue;
+    l.contexts = client->contexts;
+    l.graphs = client->graphs;
+    l.tensors = client->tensors;
+    l.tensor_bytes = client->tensor_bytes;
+    l.constant_bytes = client->constant_bytes;
+    l.inflight_dispatches = client->inflight.load();
+  }
+  return live;
+}
+
+uint64_t Server::InflightDispatches() const {
+  std::set<const Account*> seen;
+  uint64_t n = 0;
+  for (const auto& weak : *shared_.registry) {
+    auto client = weak.lock();
+    if (!client || !seen.insert(client->account.get()).second) continue;
+    n += client->inflight.load();
+  }
+  return n;
+}
+
+void Server::ApplyLimits(const ClientLimits& limits) {
+  limits_ = limits;
+  for (const auto& weak : *shared_.registry) {
+    auto client = weak.lock();
+    if (!client) continue;
+    // The channel threads read the limits (Admit, StartDispatch) under the bucket lock.
+    std::lock_guard lock(client->account->bucket_mu);
+    client->limits = limits;
+  }
 }
 
 Status Server::Listen(const Endpoint& endpoint) {
   auto l = kj::heap<Listener>();
   l->endpoint = endpoint;
   if (endpoint.kind == Endpoint::Kind::kUnix) {
-    auto fd = ListenUnix(endpoint.path, UnixSocketOwnerOnly(config_.allowed_uids, getuid()));
+    const bool owner_only = UnixSocketOwnerOnly(config_.allowed_uids, getuid());
+    auto fd = ListenUnix(endpoint.path, owner_only);
     if (!fd.ok()) return std::move(fd.error());
     l->fd = fd.value();
     unix_paths_.push_back(endpoint.path);
+    // An existing directory is left as it is: say so when it keeps the allowed uids out.
+    const std::string dir = endpoint.path.substr(0, endpoint.path.rfind('/'));
+    struct stat st {};
+    if (!owner_only && !dir.empty() && stat(dir.c_str(), &st) == 0 && (st.st_mode & 0001) == 0) {
+      log_.Warning("the --allow-uid peers cannot reach ", endpoint.path, ": its directory ", dir,
+                   " has mode ", std::oct, (st.st_mode & 0777), std::dec,
+                   " (others need search permission: chmod o+x ", dir, ")");
+    }
   } else {
     auto fd = ListenTcp(endpoint);
     if (!fd.ok()) return std::move(fd.error().Prefix(endpoint.ToString()));
@@ -74,7 +188,7 @@ Status Server::Listen(const Endpoint& endpoint) {
 }
 
 void Server::Start() {
-  for (auto& l : listeners_) tasks_->add(AcceptLoop(*l));
+  for (auto& l : listeners_) accept_tasks_->add(AcceptLoop(*l));
 }
 
 kj::Promise<void> Server::AcceptLoop(Listener& l) {
@@ -107,7 +221,14 @@ void Server::Accept(int fd, bool unix_peer) {
   } else {
     peer = IdentifyTcpPeer(fd, serial);
   }
+  if (draining_) {
+    metrics_.Refused(peer.principal, "shutting down");
+    log_.Info(peer.id, ": refused: the service is shutting down");
+    close(fd);
+    return;
+  }
   if (connections_ >= config_.max_connections) {
+    metrics_.Refused(peer.principal, "max connections");
     log_.Warning(peer.id, ": refused: ", connections_, " connections open (max_connections)");
     close(fd);
     return;
@@ -120,7 +241,9 @@ void Server::ServeConnection(int fd, const Peer& peer) {
   client->id = peer.id;
   client->unix_peer = peer.unix_peer;
   client->uid_allowed = peer.uid_allowed;
-  client->limits = config_.limits;
+  client->limits = limits_;
+  client->draining = &draining_;
+  client->metrics = &metrics_;
   ++connections_;
   shared_.registry->push_back(client);
   log_.Debug(client->id, ": accepted");
@@ -162,7 +285,39 @@ void Server::ServeConnection(int fd, const Peer& peer) {
                   .then([this] { --connections_; }));
 }
 
-int RunServer(const ServerConfig& config, const Logger& log, const AfterStartup& after_startup) {
+namespace {
+
+// The start-up line: what this instance is and what it enforces.
+std::string StartupLine(const ServerConfig& config, const RunOptions& options, bool activated) {
+  const unsigned threads =
+      config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::ostringstream out;
+  out << kServerVersion << " starting: backends";
+  for (size_t i = 0; i < config.backends.size(); ++i) {
+    out << (i ? "," : " ") << config.backends[i];
+  }
+  out << " (default " << config.backends.front() << "); " << threads << " worker threads";
+  if (config.intra_op_threads) out << ", at most " << config.intra_op_threads << " per dispatch";
+  const ClientLimits& l = config.limits;
+  out << "; limits per client uid (or token): " << l.max_contexts << " contexts, " << l.max_graphs
+      << " graphs, " << l.max_tensors << " tensors, " << l.max_tensor_bytes << " tensor bytes, "
+      << l.max_constant_bytes << " constant bytes, " << l.max_inflight_dispatches
+      << " dispatches in flight, " << l.requests_per_second << " requests/s; "
+      << config.max_connections << " connections; sandbox: " << options.sandbox
+      << "; socket activation: " << (activated ? "yes" : "no")
+      << "; metrics: " << (config.metrics.empty() ? "off" : config.metrics)
+      << "; log level: " << LogLevelName(config.log_level);
+  return out.str();
+}
+
+}  // namespace
+
+int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options) {
+  auto activated = ActivatedSockets();
+  if (!activated.ok()) {
+    log.Error(activated.error().message());
+    return 1;
+  }
   std::vector<Endpoint> endpoints;
   const std::vector<std::string> listen =
       config.listen.empty() ? std::vector<std::string>{"unix:" + DefaultSocketPath()}
@@ -174,8 +329,15 @@ int RunServer(const ServerConfig& config, const Logger& log, const AfterStartup&
       log.Error(e.error().message());
       return 2;
     }
-    tcp |= e.value().kind == Endpoint::Kind::kTcp;
+    if (activated.value().empty()) tcp |= e.value().kind == Endpoint::Kind::kTcp;
     endpoints.push_back(e.value());
+  }
+  for (int fd : activated.value()) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof(addr);
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+      tcp |= addr.ss_family != AF_UNIX;
+    }
   }
   std::string token;
   if (tcp) {
@@ -196,26 +358,93 @@ int RunServer(const ServerConfig& config, const Logger& log, const AfterStartup&
   }
   kj::UnixEventPort::captureSignal(SIGTERM);
   kj::UnixEventPort::captureSignal(SIGINT);
+  kj::UnixEventPort::captureSignal(SIGHUP);
   auto io = kj::setupAsyncIo();
   Server server(config, log, io, token);
-  for (const Endpoint& e : endpoints) {
-    if (Status s = server.Listen(e); !s.ok()) {
+  if (!activated.value().empty()) {
+    // Socket activation: the service manager bound the sockets; --listen is not used.
+    for (int fd : activated.value()) {
+      auto e = server.Adopt(fd);
+      if (!e.ok()) {
+        log.Error(e.error().message());
+        return 1;
+      }
+      log.Info("listening on ", e.value().ToString(), " (socket activation)");
+    }
+  } else {
+    for (const Endpoint& e : endpoints) {
+      if (Status s = server.Listen(e); !s.ok()) {
+        log.Error(s.error().message());
+        return 1;
+      }
+      log.Info("listening on ", e.ToString());
+    }
+  }
+  if (!config.metrics.empty()) {
+    auto e = ParseEndpoint(config.metrics);
+    Status s = e.ok() ? server.ServeMetrics(e.value()) : Status(std::move(e.error()));
+    if (!s.ok()) {
       log.Error(s.error().message());
       return 1;
     }
-    log.Info("listening on ", e.ToString());
+    log.Info("metrics on http://", e.value().ToString().substr(4), "/metrics");
   }
-  if (after_startup) {
-    if (Status s = after_startup(); !s.ok()) {
+  if (options.after_startup) {
+    if (Status s = options.after_startup(); !s.ok()) {
       log.Error("start-up: ", s.error().message());
       return 1;
     }
   }
   server.Start();
-  auto term = io.unixEventPort.onSignal(SIGTERM);
-  auto intr = io.unixEventPort.onSignal(SIGINT);
-  auto sig = term.exclusiveJoin(kj::mv(intr)).wait(io.waitScope);
-  log.Info("signal ", sig.si_signo, ": shutting down");
+  log.Info(StartupLine(config, options, !activated.value().empty()));
+  NotifyServiceManager("READY=1\nSTATUS=serving");
+
+  int signo = 0;
+  for (;;) {
+    auto term = io.unixEventPort.onSignal(SIGTERM);
+    auto intr = io.unixEventPort.onSignal(SIGINT);
+    auto hup = io.unixEventPort.onSignal(SIGHUP);
+    signo = term.exclusiveJoin(kj::mv(intr)).exclusiveJoin(kj::mv(hup)).wait(io.waitScope).si_signo;
+    if (signo != SIGHUP) break;
+    NotifyServiceManager("RELOADING=1\nSTATUS=reloading the configuration");
+    if (!options.reload) {
+      log.Warning("SIGHUP: nothing to reload (no config source)");
+    } else if (auto next = options.reload(); !next.ok()) {
+      log.Error("SIGHUP: the configuration is kept: ", next.error().message());
+    } else {
+      server.ApplyLimits(next.value().limits);
+      log.SetLevel(next.value().log_level);
+      const ClientLimits& l = next.value().limits;
+      log.Info("SIGHUP: reloaded: log level ", LogLevelName(next.value().log_level),
+               "; limits per client: ", l.max_contexts, " contexts, ", l.max_graphs, " graphs, ",
+               l.max_tensors, " tensors, ", l.max_tensor_bytes, " tensor bytes, ",
+               l.max_inflight_dispatches, " dispatches in flight, ", l.requests_per_second,
+               " requests/s");
+    }
+    NotifyServiceManager("READY=1\nSTATUS=serving");
+  }
+
+  // Drain: no new connections or work; what is in flight finishes, up to the timeout.
+  NotifyServiceManager("STOPPING=1\nSTATUS=draining");
+  server.BeginDrain();
+  log.Info("signal ", signo, ": shutting down; ", server.InflightDispatches(),
+           " dispatches in flight (waiting up to ", config.drain_timeout_seconds, " s)");
+  auto& timer = io.provider->getTimer();
+  const kj::TimePoint deadline = timer.now() + config.drain_timeout_seconds * kj::SECONDS;
+  auto again = io.unixEventPort.onSignal(SIGTERM).exclusiveJoin(io.unixEventPort.onSignal(SIGINT));
+  bool cut_short = false;
+  auto stop = again.then([&cut_short](siginfo_t) { cut_short = true; }).fork();
+  while (server.InflightDispatches() > 0 && !cut_short && timer.now() < deadline) {
+    stop.addBranch().exclusiveJoin(timer.afterDelay(20 * kj::MILLISECONDS)).wait(io.waitScope);
+  }
+  if (const uint64_t left = server.InflightDispatches(); left > 0) {
+    log.Warning("exiting with ", left, " dispatches still in flight (",
+                cut_short ? "a second signal" : "the drain timeout", ")");
+  } else {
+    // The last replies are queued on their connections: let the loop write them out.
+    timer.afterDelay(100 * kj::MILLISECONDS).wait(io.waitScope);
+    log.Info("drained: every dispatch finished");
+  }
   return 0;
 }
 

@@ -8,7 +8,9 @@
 // tensors, the dispatch channel), rpc.h (the Cap'n Proto servers). This file wires them.
 #pragma once
 
+#include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,6 +21,8 @@
 #include "service/config.h"
 #include "service/listener.h"
 #include "service/log.h"
+#include "service/metrics.h"
+#include "service/metrics_endpoint.h"
 #include "service/rpc.h"
 #include "webnn/error.h"
 
@@ -34,8 +38,27 @@ class Server {
 
   // Binds an endpoint (accepting starts with Start).
   Status Listen(const Endpoint& endpoint);
+  // Takes a listening socket bound by someone else (systemd's socket activation); returns the
+  // endpoint it is bound to. The socket file, if any, is left in place at exit.
+  Result<Endpoint> Adopt(int fd);
   // Starts accepting on every bound endpoint.
   void Start();
+
+  // Graceful stop, first step: closes the listening sockets and refuses new work on the open
+  // connections (reads and writes still go through) while what is in flight finishes.
+  void BeginDrain();
+  bool draining() const { return draining_.load(); }
+  // Dispatches queued or running, over every client (both dispatch paths).
+  uint64_t InflightDispatches() const;
+
+  // Serves GET /metrics on `endpoint` (TCP).
+  Status ServeMetrics(const Endpoint& endpoint);
+  // What each principal holds now, over its live connections.
+  std::map<std::string, LiveObjects> Live() const;
+
+  // Applies a reloaded config's limits to new and open connections alike (SIGHUP). Endpoints,
+  // threads and backends need a restart.
+  void ApplyLimits(const ClientLimits& limits);
 
   // Serves one already-connected socket whose peer the transport has identified (a Unix peer's
   // uid check is in `peer.uid_allowed`; a TCP peer still presents the token at connect). Takes
@@ -58,16 +81,22 @@ class Server {
   };
 
   kj::Promise<void> AcceptLoop(Listener& l);
+  void CloseListeners();
   void Accept(int fd, bool unix_peer);
 
   const ServerConfig& config_;
+  ClientLimits limits_;  // config_.limits, or a reload's
+  std::atomic<bool> draining_{false};
+  Metrics metrics_;  // outlives the connections (their channel threads record into it)
   const Logger& log_;
   kj::AsyncIoContext& io_;
   ServiceShared shared_;
   Accounts accounts_;
   ErrorHandler handler_;
-  kj::Own<kj::TaskSet> tasks_;
+  kj::Own<kj::TaskSet> tasks_;         // the connections
+  kj::Own<kj::TaskSet> accept_tasks_;  // the accept loops
   std::vector<kj::Own<Listener>> listeners_;
+  kj::Own<MetricsEndpoint> metrics_endpoint_;
   std::vector<std::string> unix_paths_;
   uint64_t next_client_ = 1;
   uint32_t connections_ = 0;
@@ -78,9 +107,22 @@ class Server {
 // privileges or apply a sandbox. An error stops the service (exit status 1).
 using AfterStartup = std::function<Status()>;
 
-// Runs until SIGINT or SIGTERM; returns the process exit status. Logs "listening on ..." once
-// every endpoint is bound (tests wait for it).
-int RunServer(const ServerConfig& config, const Logger& log,
-              const AfterStartup& after_startup = {});
+// Re-reads the configuration (the same command line and config file) for SIGHUP.
+using ReloadConfig = std::function<Result<ServerConfig>()>;
+
+// What the start-up log line says about the sandbox (the hook that applies it knows).
+struct RunOptions {
+  AfterStartup after_startup;
+  ReloadConfig reload;
+  std::string sandbox = "none";
+};
+
+// Runs the service; returns the process exit status. Listens on the sockets systemd passes
+// (socket activation) if any, else on config.listen (default: DefaultSocketPath()). Logs
+// "listening on ..." once every endpoint is bound (tests wait for it) and tells a service
+// manager READY=1. SIGHUP reloads the limits and the log level; SIGTERM or SIGINT drains:
+// no new work, dispatches in flight finish (up to config.drain_timeout_seconds; a second
+// signal cuts it short), then exit status 0.
+int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options = {});
 
 }  // namespace webnn::service

@@ -155,9 +155,21 @@ Status ContextCore::ChannelDispatch(uint64_t graph_id, std::span<const uint64_t>
   auto bound = BindInOrder(graph_id, ids, num_inputs);
   if (!bound.ok()) return std::move(bound.error());
   WEBNN_RETURN_IF_ERROR(client->StartDispatch());
+  const auto started = std::chrono::steady_clock::now();
   Status s = executor->Execute(bound->graph, bound->inputs, bound->outputs);
-  --client->inflight;
+  client->FinishDispatch(started, bound->InputBytes(), bound->OutputBytes(), s.ok());
   return s;
 }
+
+namespace {
+uint64_t TotalBytes(const std::vector<runtime::TensorRef>& tensors) {
+  uint64_t n = 0;
+  for (const auto& t : tensors) n += t->desc().ByteLength();
+  return n;
+}
+}  // namespace
+
+uint64_t BoundDispatch::InputBytes() const { return TotalBytes(inputs); }
+uint64_t BoundDispatch::OutputBytes() const { return TotalBytes(outputs); }
 
 }  // namespace webnn::service

@@ -44,6 +44,9 @@ struct NamedTensorId {
 struct BoundDispatch {
   runtime::GraphRef graph;
   std::vector<runtime::TensorRef> inputs, outputs;
+  // The bytes of its inputs and of its outputs (for the metrics).
+  uint64_t InputBytes() const;
+  uint64_t OutputBytes() const;
 };
 
 // What the service computes with: one worker pool for every client's dispatches and the

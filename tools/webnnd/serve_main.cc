@@ -14,7 +14,8 @@ namespace {
 
 void Usage(std::ostream& out) {
   out << "usage: webnnd [--listen unix:PATH | --listen tcp:HOST:PORT]... [--config FILE]\n"
-         "              [--token-file FILE] [--threads N] [--log-level LEVEL]\n"
+         "              [--token-file FILE] [--allow-uid UID]... [--threads N]\n"
+         "              [--log-level LEVEL] [--drain-timeout SECONDS] [--metrics tcp:HOST:PORT]\n"
          "\n"
          "The WebNN service: runs WebNN graphs for clients that connect over a Unix socket\n"
          "(or TCP) with Cap'n Proto RPC; tensors travel through shared memory.\n"
@@ -22,27 +23,40 @@ void Usage(std::ostream& out) {
          "  --listen EP       an endpoint (repeatable). Default: unix:"
       << DefaultSocketPath()
       << "\n"
-         "                    (its directory is created with mode 0700). TCP binds the given\n"
-         "                    host: use 127.0.0.1 unless remote clients are meant to connect.\n"
+         "                    ($XDG_RUNTIME_DIR/webnn, else $RUNTIME_DIRECTORY, else "
+      << kSystemSocketPath
+      << "\n"
+         "                    for root, else /tmp/webnn-UID; a missing directory is created\n"
+         "                    0700, or 0711 with --allow-uid). TCP binds the given host: use\n"
+         "                    127.0.0.1 unless remote clients are meant to connect. Sockets\n"
+         "                    passed by systemd (socket activation) replace --listen.\n"
          "  --config FILE     JSON settings; command-line flags override them. Keys:\n"
          "                    listen [..], allowedUids [..], tokenFile, threads, logLevel,\n"
          "                    backends [..] (the backends clients may ask for, first = the\n"
          "                    default; default [\"onednn\", \"reference\"]), intraOpThreads\n"
          "                    (the most threads one dispatch may use; 0 = one per core),\n"
-         "                    maxConnections, limits {maxTensorBytes, maxConstantBytes,\n"
-         "                    maxTensorByteLength, maxGraphs, maxTensors, maxContexts,\n"
-         "                    maxInflightDispatches, requestsPerSecond, requestBurst}\n"
-         "                    (limits are per client: a uid, or the\n"
-         "                    token holder).\n"
+         "                    maxConnections, drainTimeoutSeconds, metrics, limits\n"
+         "                    {maxTensorBytes, maxConstantBytes, maxTensorByteLength,\n"
+         "                    maxGraphs, maxTensors, maxContexts, maxInflightDispatches,\n"
+         "                    requestsPerSecond, requestBurst}. The limits are per client\n"
+         "                    uid (on TCP: per token): all connections of one uid share them.\n"
          "  --token-file FILE the access token TCP clients must present (mode 0600)\n"
          "  --allow-uid UID   accept Unix peers with this uid (repeatable). Without any,\n"
-         "                    only the service's own uid is accepted; with some, only those\n"
+         "                    only the service's own uid is accepted; with some, only those,\n"
+         "                    and the socket is opened to other users (checked by uid)\n"
          "  --threads N       worker threads and compute cores for all clients (default: one\n"
          "                    per core); dispatches share the cores first come, first served\n"
          "  --log-level L     error, warning, info (default) or debug; logs go to stderr,\n"
          "                    one line per event, naming the client (uid/pid or address)\n"
+         "  --drain-timeout S on SIGTERM, how long dispatches in flight may take to finish\n"
+         "                    (default 30)\n"
+         "  --metrics EP      serve GET /metrics in the Prometheus text format on tcp:HOST:PORT\n"
+         "                    (default: off)\n"
          "\n"
-         "Stops on SIGTERM or SIGINT and removes its socket files.\n";
+         "Signals: SIGTERM or SIGINT drain (no new work, dispatches in flight finish, exit\n"
+         "status 0; a second signal exits at once) and remove the socket files; SIGHUP\n"
+         "re-reads the config's limits and log level without dropping clients. Under systemd\n"
+         "(Type=notify) it reports READY=1, RELOADING=1 and STOPPING=1.\n";
 }
 
 }  // namespace
@@ -58,7 +72,7 @@ Status ParseServeArgs(const std::vector<std::string>& args, ServerConfig& config
       return {};
     }
     if (a == "--listen" || a == "--config" || a == "--token-file" || a == "--threads" ||
-        a == "--log-level" || a == "--allow-uid") {
+        a == "--log-level" || a == "--allow-uid" || a == "--drain-timeout" || a == "--metrics") {
       if (i + 1 >= args.size()) return MakeError(ErrorCode::kTypeError, a, " needs a value");
       if (a == "--config") {
         config_path = args[++i];
@@ -83,6 +97,16 @@ Status ParseServeArgs(const std::vector<std::string>& args, ServerConfig& config
     } else if (flag == "--threads") {
       WEBNN_ASSIGN_OR_RETURN(uint64_t n, ParseUnsigned(flag, value, 0, kMaxThreads));
       config.threads = static_cast<unsigned>(n);
+    } else if (flag == "--drain-timeout") {
+      WEBNN_ASSIGN_OR_RETURN(uint64_t n, ParseUnsigned(flag, value, 0, kMaxDrainTimeoutSeconds));
+      config.drain_timeout_seconds = static_cast<uint32_t>(n);
+    } else if (flag == "--metrics") {
+      auto e = ParseEndpoint(value);
+      if (!e.ok()) return std::move(e.error().Prefix(flag));
+      if (e.value().kind != Endpoint::Kind::kTcp) {
+        return MakeError(ErrorCode::kTypeError, flag, ": '", value, "': expected tcp:HOST:PORT");
+      }
+      config.metrics = value;
     } else if (flag == "--allow-uid") {
       WEBNN_ASSIGN_OR_RETURN(uint64_t uid, ParseUnsigned(flag, value, 0, kMaxUid));
       config.allowed_uids.push_back(static_cast<uint32_t>(uid));
@@ -111,9 +135,17 @@ int ServeMain(int argc, char** argv) {
     return 0;
   }
   Logger log(config.log_level);
+  RunOptions options;
+  // The sandbox, when there is one, goes in options.after_startup: after start-up, before
+  // the first client.
+  options.reload = [args]() -> Result<ServerConfig> {
+    ServerConfig next;
+    bool ignored = false;
+    WEBNN_RETURN_IF_ERROR(ParseServeArgs(args, next, ignored));
+    return next;
+  };
   try {
-    // The sandbox, when there is one, goes in here: after start-up, before the first client.
-    return RunServer(config, log, /*after_startup=*/{});
+    return RunServer(config, log, options);
   } catch (const kj::Exception& e) {
     log.Error("fatal: ", Describe(e));
     return 1;
