@@ -8,6 +8,7 @@ PKGS=(
   libbenchmark-dev              # bench/
   libpng-dev libjpeg62-turbo-dev # PNG/JPEG inputs for the CLI and the demo
   libdnnl-dev                   # oneDNN: the fast CPU backend (OpenMP runtime)
+  libseccomp-dev                # webnnd's system-call sandbox (seccomp-bpf allow-list)
   capnproto libcapnp-dev        # binary IR and service RPC
   protobuf-compiler libprotobuf-dev # ONNX import (protobuf runtime); bench/: the protobuf peer
   libonnx-dev                   # ONNX import: the ModelProto classes (libonnx_proto)

@@ -1,0 +1,495 @@
+#include "service/sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstring>
+#include <exception>
+#include <initializer_list>
+#include <memory>
+#include <vector>
+
+#include "webnn/webnn.h"
+
+namespace webnn::service {
+
+namespace {
+
+Error SysError(std::string_view what, int err = errno) {
+  return MakeError(ErrorCode::kUnknownError, "sandbox: ", what, ": ", std::strerror(err));
+}
+
+// ---- The SIGSYS handler ---------------------------------------------------------------------
+// A system call outside the allow-list whose action is SCMP_ACT_TRAP lands here. The handler
+// runs on the offending thread with only async-signal-safe calls (write, rt_sigaction,
+// rt_sigprocmask, tgkill, all on the allow-list): it writes one line naming the call to stderr
+// (the service log) and ends the process with SIGSYS, so the exit status says why.
+
+struct SyscallName {
+  long number;
+  const char* name;
+};
+
+// Names of the calls a compromised process would try first, for the log line; any other call
+// is logged by number.
+// clang-format off
+constexpr SyscallName kKnownNames[] = {
+#ifdef __NR_fork
+    {__NR_fork, "fork"},
+#endif
+#ifdef __NR_vfork
+    {__NR_vfork, "vfork"},
+#endif
+    {__NR_clone, "clone"},
+    {__NR_execve, "execve"},
+    {__NR_execveat, "execveat"},
+    {__NR_ptrace, "ptrace"},
+    {__NR_process_vm_readv, "process_vm_readv"},
+    {__NR_process_vm_writev, "process_vm_writev"},
+    {__NR_socket, "socket"},
+    {__NR_socketpair, "socketpair"},
+    {__NR_connect, "connect"},
+    {__NR_bind, "bind"},
+    {__NR_listen, "listen"},
+    {__NR_kill, "kill"},
+    {__NR_tgkill, "tgkill"},
+    {__NR_setuid, "setuid"},
+    {__NR_setgid, "setgid"},
+    {__NR_mount, "mount"},
+    {__NR_unshare, "unshare"},
+    {__NR_setns, "setns"},
+    {__NR_bpf, "bpf"},
+    {__NR_perf_event_open, "perf_event_open"},
+    {__NR_io_uring_setup, "io_uring_setup"},
+    {__NR_userfaultfd, "userfaultfd"},
+    {__NR_seccomp, "seccomp"},
+    {__NR_fcntl, "fcntl"},
+    {__NR_ioctl, "ioctl"},
+    {__NR_prctl, "prctl"},
+    {__NR_prlimit64, "prlimit64"},
+#ifdef __NR_newfstatat
+    {__NR_newfstatat, "newfstatat"},
+#endif
+    {__NR_statx, "statx"},
+};
+
+// Calls allowed with some arguments only (fcntl commands, ioctl requests, prctl options,
+// reading limits, fstat): other arguments are harmless but unexpected, so the handler makes
+// the call fail with EPERM and the process goes on. (A filter rule cannot say "any other
+// value", hence the trap.)
+constexpr long kRefusedWithEperm[] = {
+    __NR_fcntl, __NR_ioctl, __NR_prctl, __NR_prlimit64,
+#ifdef __NR_newfstatat
+    __NR_newfstatat,
+#endif
+    __NR_statx,
+};
+// clang-format on
+
+// Appends the decimal digits of `v` to `out` (async-signal-safe).
+char* AppendNumber(char* out, long v) {
+  char digits[24];
+  int n = 0;
+  unsigned long u = v < 0 ? static_cast<unsigned long>(-v) : static_cast<unsigned long>(v);
+  do {
+    digits[n++] = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  if (v < 0) *out++ = '-';
+  while (n > 0) *out++ = digits[--n];
+  return out;
+}
+
+char* AppendText(char* out, const char* text) {
+  while (*text) *out++ = *text++;
+  return out;
+}
+
+void OnSigsys(int, siginfo_t* info, void* context) {
+  const int saved = errno;
+  const long nr = info->si_syscall;
+  char line[192];
+  char* p = AppendText(line, "webnnd: sandbox: system call ");
+  const char* name = nullptr;
+  for (const SyscallName& s : kKnownNames) {
+    if (s.number == nr) name = s.name;
+  }
+  if (name) {
+    p = AppendText(p, name);
+    p = AppendText(p, " (");
+    p = AppendNumber(p, nr);
+    p = AppendText(p, ")");
+  } else {
+    p = AppendNumber(p, nr);
+  }
+  bool refuse = false;
+  for (long n : kRefusedWithEperm) refuse |= (n == nr);
+#if defined(__x86_64__) || defined(__aarch64__)
+  if (refuse) {
+    p = AppendText(p, " with these arguments is not allowed: refused (EPERM)\n");
+    (void)!write(STDERR_FILENO, line, static_cast<size_t>(p - line));
+    auto* uc = static_cast<ucontext_t*>(context);
+#if defined(__x86_64__)
+    uc->uc_mcontext.gregs[REG_RAX] = -EPERM;
+#else
+    uc->uc_mcontext.regs[0] = static_cast<unsigned long long>(-EPERM);
+#endif
+    errno = saved;
+    return;
+  }
+#endif
+  p = AppendText(p, " is not allowed: ending the process\n");
+  (void)!write(STDERR_FILENO, line, static_cast<size_t>(p - line));
+  // Die of SIGSYS: default action, unblocked, sent to this thread.
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigaction(SIGSYS, &dfl, nullptr);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGSYS);
+  sigprocmask(SIG_UNBLOCK, &set, nullptr);
+  syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGSYS);
+  errno = saved;
+}
+
+// ---- The allow-list -------------------------------------------------------------------------
+
+// A filter context freed on every path.
+struct FilterDeleter {
+  void operator()(void* ctx) const { seccomp_release(ctx); }
+};
+using Filter = std::unique_ptr<void, FilterDeleter>;
+
+constexpr uint32_t kRefuse = SCMP_ACT_ERRNO(EPERM);  // "harmless but not needed": EPERM
+constexpr uint32_t kEnd = SCMP_ACT_TRAP;             // dangerous: logged, then the process ends
+
+class PolicyBuilder {
+ public:
+  explicit PolicyBuilder(scmp_filter_ctx ctx) : ctx_(ctx) {}
+
+  // `action` for every call of `name` whose arguments match `args` (all of them).
+  void Add(uint32_t action, const char* name, std::initializer_list<scmp_arg_cmp> args = {}) {
+    if (!status_.ok()) return;
+    const int nr = seccomp_syscall_resolve_name(name);
+    if (nr == __NR_SCMP_ERROR || nr < 0) return;  // not a call of this architecture
+    const std::vector<scmp_arg_cmp> a(args);
+    const int rc = seccomp_rule_add_array(ctx_, action, nr, static_cast<unsigned>(a.size()),
+                                          a.empty() ? nullptr : a.data());
+    if (rc != 0) status_ = SysError(std::string("rule for ") + name, -rc);
+  }
+  void Allow(std::initializer_list<const char*> names) {
+    for (const char* n : names) Add(SCMP_ACT_ALLOW, n);
+  }
+  void Refuse(std::initializer_list<const char*> names) {
+    for (const char* n : names) Add(kRefuse, n);
+  }
+  void End(std::initializer_list<const char*> names) {
+    for (const char* n : names) Add(kEnd, n);
+  }
+  // Allowed when argument `arg` is one of `values`; other values trap (kRefusedWithEperm).
+  void AllowValues(const char* name, unsigned arg, std::initializer_list<uint64_t> values) {
+    for (uint64_t v : values) Add(SCMP_ACT_ALLOW, name, {SCMP_CMP(arg, SCMP_CMP_EQ, v)});
+  }
+  Status status() const { return status_; }
+
+ private:
+  scmp_filter_ctx ctx_;
+  Status status_;
+};
+
+// The allow-list; docs/SECURITY.md gives the reason for each entry.
+Status BuildPolicy(scmp_filter_ctx ctx) {
+  PolicyBuilder p(ctx);
+  // The event loop (kj on epoll): connections, descriptor passing, wake-ups, signals.
+  p.Allow({"epoll_wait",  "epoll_pwait", "epoll_pwait2", "epoll_ctl", "epoll_create1", "eventfd2",
+           "signalfd4",   "poll",        "ppoll",        "accept4",   "accept",        "recvmsg",
+           "sendmsg",     "recvfrom",    "sendto",       "shutdown",  "getsockopt",    "setsockopt",
+           "getpeername", "getsockname", "read",         "write",     "readv",         "writev",
+           "pread64",     "pwrite64",    "lseek",        "close",     "dup",           "dup3",
+           "pipe2"});
+  // Shared memory and the heap: memfd tensors and channels, mappings, JIT code (oneDNN writes
+  // kernels into memory it then makes executable).
+  p.Allow({"memfd_create", "ftruncate", "mmap", "munmap", "mremap", "mprotect", "madvise", "brk",
+           "fstat"});
+  // fstat of a descriptor: glibc's fstat is newfstatat(fd, "", AT_EMPTY_PATH); a path is refused.
+  p.Add(SCMP_ACT_ALLOW, "newfstatat",
+        {SCMP_CMP(3, SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH)});
+  p.Add(SCMP_ACT_ALLOW, "statx", {SCMP_CMP(2, SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH)});
+  // Descriptor flags and memfd seals.
+  p.AllowValues("fcntl", 1,
+                {F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_DUPFD_CLOEXEC, F_GET_SEALS, F_ADD_SEALS});
+  p.AllowValues("ioctl", 1, {FIONBIO, FIOCLEX, FIONCLEX});
+  // Threads: the worker pool, channel threads and the OpenMP teams. clone only for a thread
+  // (CLONE_THREAD); clone3 passes its flags in memory the filter cannot read, so it answers
+  // ENOSYS and glibc falls back to clone.
+  p.Add(SCMP_ACT_ALLOW, "clone", {SCMP_CMP(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)});
+  p.Add(SCMP_ACT_ERRNO(ENOSYS), "clone3");
+  p.Allow({"futex",
+           "set_robust_list",
+           "get_robust_list",
+           "rseq",
+           "set_tid_address",
+           "exit",
+           "exit_group",
+           "sched_yield",
+           "sched_getaffinity",
+           "sched_setaffinity",
+           "sched_getparam",
+           "sched_getscheduler",
+           "sched_get_priority_max",
+           "sched_get_priority_min",
+           "membarrier",
+           "gettid",
+           "getpid",
+           "getuid",
+           "geteuid",
+           "getgid",
+           "getegid",
+           "getrlimit"});
+  // Limits may be read (glibc reads RLIMIT_STACK for a thread), not changed.
+  p.Add(SCMP_ACT_ALLOW, "prlimit64", {SCMP_CMP(0, SCMP_CMP_EQ, 0), SCMP_CMP(2, SCMP_CMP_EQ, 0)});
+  p.Refuse({"setrlimit"});
+  p.AllowValues("prctl", 0, {PR_SET_NAME, PR_GET_NAME, PR_GET_SECCOMP, PR_GET_NO_NEW_PRIVS});
+  // Signals: handlers and masks of this process; signals only to this process's own threads.
+  p.Allow({"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack", "rt_sigtimedwait"});
+  const uint64_t self = static_cast<uint64_t>(getpid());
+  p.Add(SCMP_ACT_ALLOW, "tgkill", {SCMP_CMP(0, SCMP_CMP_EQ, self)});
+  p.Add(SCMP_ACT_ALLOW, "kill", {SCMP_CMP(0, SCMP_CMP_EQ, self)});
+  // Time and timers, randomness (hash seeds).
+  p.Allow({"clock_gettime", "clock_getres", "gettimeofday", "time", "nanosleep", "clock_nanosleep",
+           "timerfd_create", "timerfd_settime", "timerfd_gettime", "getrandom"});
+  // The file system and harmless queries: EPERM, so a library that probes a file lazily
+  // (glibc's CPU count reads /sys/devices/system/cpu/online, then falls back to
+  // sched_getaffinity) keeps working.
+  p.Refuse({"open",
+            "openat",
+            "openat2",
+            "creat",
+            "access",
+            "faccessat",
+            "faccessat2",
+            "stat",
+            "lstat",
+            "statfs",
+            "fstatfs",
+            "readlink",
+            "readlinkat",
+            "getdents64",
+            "unlink",
+            "unlinkat",
+            "rename",
+            "renameat",
+            "renameat2",
+            "mkdir",
+            "mkdirat",
+            "rmdir",
+            "chmod",
+            "fchmod",
+            "fchmodat",
+            "chown",
+            "fchown",
+            "lchown",
+            "fchownat",
+            "truncate",
+            "link",
+            "linkat",
+            "symlink",
+            "symlinkat",
+            "mknod",
+            "mknodat",
+            "utimensat",
+            "chdir",
+            "fchdir",
+            "getcwd",
+            "uname",
+            "sysinfo",
+            "getrusage",
+            "times",
+            "getppid",
+            "setpriority",
+            "getpriority",
+            "sched_setscheduler",
+            "sched_setparam",
+            "mlock",
+            "munlock",
+            "mlockall",
+            "munlockall",
+            "mincore",
+            "msync",
+            "fsync",
+            "fdatasync",
+            "fadvise64",
+            "fallocate",
+            "inotify_init1",
+            "name_to_handle_at"});
+  // Everything else ends the process (the filter's default, kEnd); among it what a compromised
+  // process would try first: running a program, another process, reaching the network or
+  // another process's memory, changing identity.
+  return p.status();
+}
+
+// Drops every capability of the process (a root process that stays root keeps its uid only).
+Status DropCapabilities() {
+  for (int cap = 0; cap <= 63; ++cap) {
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) {
+      return SysError("PR_CAPBSET_DROP");
+    }
+  }
+  __user_cap_header_struct header{};
+  header.version = _LINUX_CAPABILITY_VERSION_3;
+  __user_cap_data_struct data[2]{};
+  if (syscall(SYS_capset, &header, data) != 0) return SysError("capset");
+  return {};
+}
+
+}  // namespace
+
+Status WarmUpBackends(const std::vector<std::string>& backends, uint32_t threads) {
+  try {
+    for (const std::string& name : backends) {
+      MLContextOptions options;
+      options.backend = name;
+      options.threads = threads;
+      auto context = ML().createContext(options);
+      MLGraphBuilder builder(context);
+      // A convolution, a matrix product and element-wise ops: the kernels that JIT-compile
+      // and use the thread team.
+      auto x = builder.input("x", {DataType::kFloat32, {1, 4, 8, 8}});
+      std::vector<float> w(8 * 4 * 3 * 3, 0.25f);
+      auto filter = builder.constant({DataType::kFloat32, {8, 4, 3, 3}},
+                                     std::as_bytes(std::span<const float>(w)));
+      auto conv = builder.relu(builder.conv2d(x, filter));
+      auto flat = builder.reshape(conv, {8, 36});
+      std::vector<float> m(36 * 8, 0.5f);
+      auto mat =
+          builder.constant({DataType::kFloat32, {36, 8}}, std::as_bytes(std::span<const float>(m)));
+      auto y = builder.add(builder.matmul(flat, mat), builder.sigmoid(builder.matmul(flat, mat)));
+      MLGraph graph = builder.build({{"y", y}});
+      std::vector<float> in(4 * 8 * 8, 1.0f);
+      context->compute(graph, {{"x", HostTensor::FromFloats({1, 4, 8, 8}, in)}});
+    }
+  } catch (const std::exception& e) {
+    return MakeError(ErrorCode::kOperationError, "warming up the backends: ", e.what());
+  }
+  return {};
+}
+
+Status DropPrivileges(const SandboxOptions& options, const SandboxLog& log) {
+  const bool root = geteuid() == 0 || getuid() == 0;
+  std::string user = options.user;
+  if (!root) {
+    if (!user.empty()) {
+      const passwd* pw = getpwnam(user.c_str());
+      if (!pw || pw->pw_uid != getuid()) {
+        return MakeError(ErrorCode::kTypeError, "sandbox: --user ", user,
+                         ": only a process started as root can switch users (running as uid ",
+                         getuid(), ")");
+      }
+    }
+    return {};
+  }
+  if (user.empty() && getpwnam("webnn") != nullptr) user = "webnn";
+  if (user.empty()) {
+    if (!options.allow_root) {
+      return MakeError(ErrorCode::kNotSupportedError,
+                       "sandbox: refusing to run as root: create a user 'webnn', pass --user "
+                       "NAME, or pass --allow-root to run as root without capabilities");
+    }
+    if (Status s = DropCapabilities(); !s.ok()) return s;
+    log(1, "sandbox: running as root (--allow-root), every capability dropped");
+    return {};
+  }
+  const passwd* pw = getpwnam(user.c_str());
+  if (!pw) return MakeError(ErrorCode::kTypeError, "sandbox: --user ", user, ": no such user");
+  const uid_t uid = pw->pw_uid;
+  const gid_t gid = pw->pw_gid;
+  if (uid == 0) {
+    return MakeError(ErrorCode::kTypeError, "sandbox: --user ", user,
+                     " is root; use --allow-root to stay root");
+  }
+  if (setgroups(0, nullptr) != 0) return SysError("setgroups");
+  if (setresgid(gid, gid, gid) != 0) return SysError("setresgid");
+  if (setresuid(uid, uid, uid) != 0) return SysError("setresuid");
+  // The switch is final: root cannot be regained.
+  if (setuid(0) == 0 || seteuid(0) == 0) {
+    return MakeError(ErrorCode::kUnknownError, "sandbox: root could be regained after switching");
+  }
+  log(2, "sandbox: switched to user " + user + " (uid " + std::to_string(uid) + ", gid " +
+             std::to_string(gid) + ")");
+  return {};
+}
+
+Status SetResourceLimits(uint64_t max_open_files) {
+  const rlimit no_core{0, 0};
+  if (setrlimit(RLIMIT_CORE, &no_core) != 0) return SysError("RLIMIT_CORE");
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) != 0) return SysError("RLIMIT_NOFILE");
+  const rlim_t limit = std::min<rlim_t>(max_open_files, files.rlim_max);
+  files.rlim_cur = limit;
+  files.rlim_max = limit;
+  if (setrlimit(RLIMIT_NOFILE, &files) != 0) return SysError("RLIMIT_NOFILE");
+  // Not dumpable: no core file, and other processes of the same user cannot ptrace it or read
+  // its memory through /proc.
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) return SysError("PR_SET_DUMPABLE");
+  return {};
+}
+
+Status ApplySyscallPolicy() {
+  struct sigaction sa {};
+  sa.sa_sigaction = OnSigsys;
+  sa.sa_flags = SA_SIGINFO;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGSYS, &sa, nullptr) != 0) return SysError("sigaction(SIGSYS)");
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return SysError("PR_SET_NO_NEW_PRIVS");
+  Filter filter(seccomp_init(kEnd));
+  if (!filter) return MakeError(ErrorCode::kUnknownError, "sandbox: seccomp_init failed");
+  scmp_filter_ctx ctx = filter.get();
+  // Every thread (the worker pool and OpenMP teams started before this) gets the filter; a
+  // foreign architecture's calls (the 32-bit entry points) end the process.
+  if (int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1); rc != 0) {
+    return SysError("SCMP_FLTATR_CTL_TSYNC", -rc);
+  }
+  if (int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS); rc != 0) {
+    return SysError("SCMP_FLTATR_ACT_BADARCH", -rc);
+  }
+  // Refusals (EPERM) are also recorded by the kernel's audit log where one runs.
+  seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1);
+  if (Status s = BuildPolicy(ctx); !s.ok()) return s;
+  if (int rc = seccomp_load(ctx); rc != 0) return SysError("seccomp_load", -rc);
+  return {};
+}
+
+Status ApplySandbox(const SandboxOptions& options, const SandboxLog& log) {
+  if (!options.enabled) {
+    log(1,
+        "sandbox: DISABLED (--no-sandbox): this process keeps every system call, its user and "
+        "its limits; use it for debugging only, never to serve untrusted clients");
+    return {};
+  }
+  if (Status s = DropPrivileges(options, log); !s.ok()) return s;
+  if (Status s = SetResourceLimits(options.max_open_files); !s.ok()) return s;
+  if (Status s = ApplySyscallPolicy(); !s.ok()) return s;
+  log(2, "sandbox: active (no_new_privs, seccomp allow-list on every thread, core dumps off, " +
+             std::to_string(options.max_open_files) + " open files at most)");
+  return {};
+}
+
+bool SandboxActive() {
+  return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2 && prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
+}
+
+}  // namespace webnn::service
