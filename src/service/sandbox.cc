@@ -21,6 +21,7 @@
 #include <exception>
 #include <initializer_list>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "webnn/webnn.h"
@@ -34,10 +35,15 @@ Error SysError(std::string_view what, int err = errno) {
 }
 
 // ---- The SIGSYS handler ---------------------------------------------------------------------
-// A system call outside the allow-list whose action is SCMP_ACT_TRAP lands here. The handler
-// runs on the offending thread with only async-signal-safe calls (write, rt_sigaction,
-// rt_sigprocmask, tgkill, all on the allow-list): it writes one line naming the call to stderr
-// (the service log) and ends the process with SIGSYS, so the exit status says why.
+// Every system call outside the allow-list traps (SCMP_ACT_TRAP) to this handler, on the
+// offending thread, which decides by the call's number:
+//  - kRefused / kRefusedWithSomeArguments (the file system, harmless queries, unexpected
+//    arguments of fcntl/ioctl/prctl/prlimit64/fstat): the call fails with EPERM, one log line
+//    names it (and the path of an open), and the process goes on;
+//  - anything else: one log line names the call and the process ends with SIGSYS, so its exit
+//    status says why.
+// It uses only async-signal-safe calls (write, rt_sigaction, rt_sigprocmask, tgkill, all on the
+// allow-list) and reads only constant tables. The line goes straight to stderr, the service log.
 
 struct SyscallName {
   long number;
@@ -77,27 +83,228 @@ constexpr SyscallName kKnownNames[] = {
     {__NR_io_uring_setup, "io_uring_setup"},
     {__NR_userfaultfd, "userfaultfd"},
     {__NR_seccomp, "seccomp"},
+};
+
+// The file system and harmless queries: refused with EPERM, logged, and the process goes on,
+// so a library that probes a file lazily keeps working (glibc's CPU count reads
+// /sys/devices/system/cpu/online, then falls back to sched_getaffinity).
+// clang-format off
+constexpr SyscallName kRefused[] = {
+#ifdef __NR_open
+    {__NR_open, "open"},
+#endif
+#ifdef __NR_openat
+    {__NR_openat, "openat"},
+#endif
+#ifdef __NR_openat2
+    {__NR_openat2, "openat2"},
+#endif
+#ifdef __NR_creat
+    {__NR_creat, "creat"},
+#endif
+#ifdef __NR_access
+    {__NR_access, "access"},
+#endif
+#ifdef __NR_faccessat
+    {__NR_faccessat, "faccessat"},
+#endif
+#ifdef __NR_faccessat2
+    {__NR_faccessat2, "faccessat2"},
+#endif
+#ifdef __NR_stat
+    {__NR_stat, "stat"},
+#endif
+#ifdef __NR_lstat
+    {__NR_lstat, "lstat"},
+#endif
+#ifdef __NR_statfs
+    {__NR_statfs, "statfs"},
+#endif
+#ifdef __NR_fstatfs
+    {__NR_fstatfs, "fstatfs"},
+#endif
+#ifdef __NR_readlink
+    {__NR_readlink, "readlink"},
+#endif
+#ifdef __NR_readlinkat
+    {__NR_readlinkat, "readlinkat"},
+#endif
+#ifdef __NR_getdents64
+    {__NR_getdents64, "getdents64"},
+#endif
+#ifdef __NR_unlink
+    {__NR_unlink, "unlink"},
+#endif
+#ifdef __NR_unlinkat
+    {__NR_unlinkat, "unlinkat"},
+#endif
+#ifdef __NR_rename
+    {__NR_rename, "rename"},
+#endif
+#ifdef __NR_renameat
+    {__NR_renameat, "renameat"},
+#endif
+#ifdef __NR_renameat2
+    {__NR_renameat2, "renameat2"},
+#endif
+#ifdef __NR_mkdir
+    {__NR_mkdir, "mkdir"},
+#endif
+#ifdef __NR_mkdirat
+    {__NR_mkdirat, "mkdirat"},
+#endif
+#ifdef __NR_rmdir
+    {__NR_rmdir, "rmdir"},
+#endif
+#ifdef __NR_chmod
+    {__NR_chmod, "chmod"},
+#endif
+#ifdef __NR_fchmod
+    {__NR_fchmod, "fchmod"},
+#endif
+#ifdef __NR_fchmodat
+    {__NR_fchmodat, "fchmodat"},
+#endif
+#ifdef __NR_chown
+    {__NR_chown, "chown"},
+#endif
+#ifdef __NR_fchown
+    {__NR_fchown, "fchown"},
+#endif
+#ifdef __NR_lchown
+    {__NR_lchown, "lchown"},
+#endif
+#ifdef __NR_fchownat
+    {__NR_fchownat, "fchownat"},
+#endif
+#ifdef __NR_truncate
+    {__NR_truncate, "truncate"},
+#endif
+#ifdef __NR_link
+    {__NR_link, "link"},
+#endif
+#ifdef __NR_linkat
+    {__NR_linkat, "linkat"},
+#endif
+#ifdef __NR_symlink
+    {__NR_symlink, "symlink"},
+#endif
+#ifdef __NR_symlinkat
+    {__NR_symlinkat, "symlinkat"},
+#endif
+#ifdef __NR_mknod
+    {__NR_mknod, "mknod"},
+#endif
+#ifdef __NR_mknodat
+    {__NR_mknodat, "mknodat"},
+#endif
+#ifdef __NR_utimensat
+    {__NR_utimensat, "utimensat"},
+#endif
+#ifdef __NR_chdir
+    {__NR_chdir, "chdir"},
+#endif
+#ifdef __NR_fchdir
+    {__NR_fchdir, "fchdir"},
+#endif
+#ifdef __NR_getcwd
+    {__NR_getcwd, "getcwd"},
+#endif
+#ifdef __NR_uname
+    {__NR_uname, "uname"},
+#endif
+#ifdef __NR_sysinfo
+    {__NR_sysinfo, "sysinfo"},
+#endif
+#ifdef __NR_getrusage
+    {__NR_getrusage, "getrusage"},
+#endif
+#ifdef __NR_times
+    {__NR_times, "times"},
+#endif
+#ifdef __NR_getppid
+    {__NR_getppid, "getppid"},
+#endif
+#ifdef __NR_setpriority
+    {__NR_setpriority, "setpriority"},
+#endif
+#ifdef __NR_getpriority
+    {__NR_getpriority, "getpriority"},
+#endif
+#ifdef __NR_sched_setscheduler
+    {__NR_sched_setscheduler, "sched_setscheduler"},
+#endif
+#ifdef __NR_sched_setparam
+    {__NR_sched_setparam, "sched_setparam"},
+#endif
+#ifdef __NR_mlock
+    {__NR_mlock, "mlock"},
+#endif
+#ifdef __NR_munlock
+    {__NR_munlock, "munlock"},
+#endif
+#ifdef __NR_mlockall
+    {__NR_mlockall, "mlockall"},
+#endif
+#ifdef __NR_munlockall
+    {__NR_munlockall, "munlockall"},
+#endif
+#ifdef __NR_mincore
+    {__NR_mincore, "mincore"},
+#endif
+#ifdef __NR_msync
+    {__NR_msync, "msync"},
+#endif
+#ifdef __NR_fsync
+    {__NR_fsync, "fsync"},
+#endif
+#ifdef __NR_fdatasync
+    {__NR_fdatasync, "fdatasync"},
+#endif
+#ifdef __NR_fadvise64
+    {__NR_fadvise64, "fadvise64"},
+#endif
+#ifdef __NR_fallocate
+    {__NR_fallocate, "fallocate"},
+#endif
+#ifdef __NR_inotify_init1
+    {__NR_inotify_init1, "inotify_init1"},
+#endif
+#ifdef __NR_name_to_handle_at
+    {__NR_name_to_handle_at, "name_to_handle_at"},
+#endif
+#ifdef __NR_setrlimit
+    {__NR_setrlimit, "setrlimit"},
+#endif
+};
+// Calls allowed with some arguments only (fcntl commands, ioctl requests, prctl options,
+// reading limits, fstat of a descriptor): other arguments are refused the same way. (A filter
+// rule cannot say "any other value", hence the trap for these too.)
+constexpr SyscallName kRefusedWithSomeArguments[] = {
+#ifdef __NR_fcntl
     {__NR_fcntl, "fcntl"},
+#endif
+#ifdef __NR_ioctl
     {__NR_ioctl, "ioctl"},
+#endif
+#ifdef __NR_prctl
     {__NR_prctl, "prctl"},
+#endif
+#ifdef __NR_prlimit64
     {__NR_prlimit64, "prlimit64"},
+#endif
 #ifdef __NR_newfstatat
     {__NR_newfstatat, "newfstatat"},
 #endif
+#ifdef __NR_statx
     {__NR_statx, "statx"},
-};
-
-// Calls allowed with some arguments only (fcntl commands, ioctl requests, prctl options,
-// reading limits, fstat): other arguments are harmless but unexpected, so the handler makes
-// the call fail with EPERM and the process goes on. (A filter rule cannot say "any other
-// value", hence the trap.)
-constexpr long kRefusedWithEperm[] = {
-    __NR_fcntl, __NR_ioctl, __NR_prctl, __NR_prlimit64,
-#ifdef __NR_newfstatat
-    __NR_newfstatat,
 #endif
-    __NR_statx,
 };
+// clang-format on
+
+// Paths glibc probes to count processors (std::thread::hardware_concurrency), each time it is
+// asked: refused without a log line.
+constexpr const char* kQuietPaths[] = {"/sys/devices/system/cpu/online", "/proc/stat"};
 // clang-format on
 
 // Appends the decimal digits of `v` to `out` (async-signal-safe).
@@ -119,15 +326,55 @@ char* AppendText(char* out, const char* text) {
   return out;
 }
 
+const char* FindName(std::span<const SyscallName> table, long nr) {
+  for (const SyscallName& s : table) {
+    if (s.number == nr) return s.name;
+  }
+  return nullptr;
+}
+
+bool SameText(const char* a, const char* b) {
+  while (*a && *a == *b) ++a, ++b;
+  return *a == *b;
+}
+
+#if defined(__x86_64__)
+// The path argument of open/openat, or null for any other call.
+const char* PathArgument(long nr, const ucontext_t& uc) {
+  if (nr == __NR_open) return reinterpret_cast<const char*>(uc.uc_mcontext.gregs[REG_RDI]);
+  if (nr == __NR_openat) return reinterpret_cast<const char*>(uc.uc_mcontext.gregs[REG_RSI]);
+  return nullptr;
+}
+void SetResult(ucontext_t& uc, long value) { uc.uc_mcontext.gregs[REG_RAX] = value; }
+constexpr bool kCanRefuse = true;
+#elif defined(__aarch64__)
+const char* PathArgument(long nr, const ucontext_t& uc) {
+  if (nr == __NR_openat) return reinterpret_cast<const char*>(uc.uc_mcontext.regs[1]);
+  return nullptr;
+}
+void SetResult(ucontext_t& uc, long value) {
+  uc.uc_mcontext.regs[0] = static_cast<unsigned long long>(value);
+}
+constexpr bool kCanRefuse = true;
+#else
+const char* PathArgument(long, const ucontext_t&) { return nullptr; }
+void SetResult(ucontext_t&, long) {}
+constexpr bool kCanRefuse = false;  // unknown register layout: every trapped call ends
+#endif
+
 void OnSigsys(int, siginfo_t* info, void* context) {
   const int saved = errno;
   const long nr = info->si_syscall;
-  char line[192];
+  auto& uc = *static_cast<ucontext_t*>(context);
+  const char* refused = FindName(kRefused, nr);
+  if (!refused) refused = FindName(kRefusedWithSomeArguments, nr);
+  const char* name = refused ? refused : FindName(kKnownNames, nr);
+  const char* path = refused ? PathArgument(nr, uc) : nullptr;
+  bool quiet = false;
+  for (const char* q : kQuietPaths) quiet |= path != nullptr && SameText(path, q);
+  char line[512];
+  char* end = line + sizeof(line) - 64;  // room for the fixed text after a path
   char* p = AppendText(line, "webnnd: sandbox: system call ");
-  const char* name = nullptr;
-  for (const SyscallName& s : kKnownNames) {
-    if (s.number == nr) name = s.name;
-  }
   if (name) {
     p = AppendText(p, name);
     p = AppendText(p, " (");
@@ -136,22 +383,20 @@ void OnSigsys(int, siginfo_t* info, void* context) {
   } else {
     p = AppendNumber(p, nr);
   }
-  bool refuse = false;
-  for (long n : kRefusedWithEperm) refuse |= (n == nr);
-#if defined(__x86_64__) || defined(__aarch64__)
-  if (refuse) {
-    p = AppendText(p, " with these arguments is not allowed: refused (EPERM)\n");
-    (void)!write(STDERR_FILENO, line, static_cast<size_t>(p - line));
-    auto* uc = static_cast<ucontext_t*>(context);
-#if defined(__x86_64__)
-    uc->uc_mcontext.gregs[REG_RAX] = -EPERM;
-#else
-    uc->uc_mcontext.regs[0] = static_cast<unsigned long long>(-EPERM);
-#endif
+  if (refused && kCanRefuse) {
+    SetResult(uc, -EPERM);
+    if (!quiet) {
+      p = AppendText(p, " refused (EPERM)");
+      if (path) {
+        p = AppendText(p, ": ");
+        while (*path && p < end) *p++ = *path++;
+      }
+      *p++ = '\n';
+      (void)!write(STDERR_FILENO, line, static_cast<size_t>(p - line));
+    }
     errno = saved;
     return;
   }
-#endif
   p = AppendText(p, " is not allowed: ending the process\n");
   (void)!write(STDERR_FILENO, line, static_cast<size_t>(p - line));
   // Die of SIGSYS: default action, unblocked, sent to this thread.
@@ -174,8 +419,8 @@ struct FilterDeleter {
 };
 using Filter = std::unique_ptr<void, FilterDeleter>;
 
-constexpr uint32_t kRefuse = SCMP_ACT_ERRNO(EPERM);  // "harmless but not needed": EPERM
-constexpr uint32_t kEnd = SCMP_ACT_TRAP;             // dangerous: logged, then the process ends
+// The filter's default: the SIGSYS handler refuses the call with EPERM or ends the process.
+constexpr uint32_t kTrap = SCMP_ACT_TRAP;
 
 class PolicyBuilder {
  public:
@@ -193,12 +438,6 @@ class PolicyBuilder {
   }
   void Allow(std::initializer_list<const char*> names) {
     for (const char* n : names) Add(SCMP_ACT_ALLOW, n);
-  }
-  void Refuse(std::initializer_list<const char*> names) {
-    for (const char* n : names) Add(kRefuse, n);
-  }
-  void End(std::initializer_list<const char*> names) {
-    for (const char* n : names) Add(kEnd, n);
   }
   // Allowed when argument `arg` is one of `values`; other values trap (kRefusedWithEperm).
   void AllowValues(const char* name, unsigned arg, std::initializer_list<uint64_t> values) {
@@ -262,7 +501,6 @@ Status BuildPolicy(scmp_filter_ctx ctx) {
            "getrlimit"});
   // Limits may be read (glibc reads RLIMIT_STACK for a thread), not changed.
   p.Add(SCMP_ACT_ALLOW, "prlimit64", {SCMP_CMP(0, SCMP_CMP_EQ, 0), SCMP_CMP(2, SCMP_CMP_EQ, 0)});
-  p.Refuse({"setrlimit"});
   p.AllowValues("prctl", 0, {PR_SET_NAME, PR_GET_NAME, PR_GET_SECCOMP, PR_GET_NO_NEW_PRIVS});
   // Signals: handlers and masks of this process; signals only to this process's own threads.
   p.Allow({"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack", "rt_sigtimedwait"});
@@ -272,73 +510,10 @@ Status BuildPolicy(scmp_filter_ctx ctx) {
   // Time and timers, randomness (hash seeds).
   p.Allow({"clock_gettime", "clock_getres", "gettimeofday", "time", "nanosleep", "clock_nanosleep",
            "timerfd_create", "timerfd_settime", "timerfd_gettime", "getrandom"});
-  // The file system and harmless queries: EPERM, so a library that probes a file lazily
-  // (glibc's CPU count reads /sys/devices/system/cpu/online, then falls back to
-  // sched_getaffinity) keeps working.
-  p.Refuse({"open",
-            "openat",
-            "openat2",
-            "creat",
-            "access",
-            "faccessat",
-            "faccessat2",
-            "stat",
-            "lstat",
-            "statfs",
-            "fstatfs",
-            "readlink",
-            "readlinkat",
-            "getdents64",
-            "unlink",
-            "unlinkat",
-            "rename",
-            "renameat",
-            "renameat2",
-            "mkdir",
-            "mkdirat",
-            "rmdir",
-            "chmod",
-            "fchmod",
-            "fchmodat",
-            "chown",
-            "fchown",
-            "lchown",
-            "fchownat",
-            "truncate",
-            "link",
-            "linkat",
-            "symlink",
-            "symlinkat",
-            "mknod",
-            "mknodat",
-            "utimensat",
-            "chdir",
-            "fchdir",
-            "getcwd",
-            "uname",
-            "sysinfo",
-            "getrusage",
-            "times",
-            "getppid",
-            "setpriority",
-            "getpriority",
-            "sched_setscheduler",
-            "sched_setparam",
-            "mlock",
-            "munlock",
-            "mlockall",
-            "munlockall",
-            "mincore",
-            "msync",
-            "fsync",
-            "fdatasync",
-            "fadvise64",
-            "fallocate",
-            "inotify_init1",
-            "name_to_handle_at"});
-  // Everything else ends the process (the filter's default, kEnd); among it what a compromised
-  // process would try first: running a program, another process, reaching the network or
-  // another process's memory, changing identity.
+  // Everything else traps, the filter's default: the file system and harmless queries
+  // (kRefused) fail with EPERM, the rest ends the process; among it what a compromised process
+  // would try first: running a program, another process, reaching the network or another
+  // process's memory, changing identity.
   return p.status();
 }
 
@@ -455,7 +630,7 @@ Status ApplySyscallPolicy() {
   sigemptyset(&sa.sa_mask);
   if (sigaction(SIGSYS, &sa, nullptr) != 0) return SysError("sigaction(SIGSYS)");
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return SysError("PR_SET_NO_NEW_PRIVS");
-  Filter filter(seccomp_init(kEnd));
+  Filter filter(seccomp_init(kTrap));
   if (!filter) return MakeError(ErrorCode::kUnknownError, "sandbox: seccomp_init failed");
   scmp_filter_ctx ctx = filter.get();
   // Every thread (the worker pool and OpenMP teams started before this) gets the filter; a
@@ -466,8 +641,6 @@ Status ApplySyscallPolicy() {
   if (int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS); rc != 0) {
     return SysError("SCMP_FLTATR_ACT_BADARCH", -rc);
   }
-  // Refusals (EPERM) are also recorded by the kernel's audit log where one runs.
-  seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1);
   if (Status s = BuildPolicy(ctx); !s.ok()) return s;
   if (int rc = seccomp_load(ctx); rc != 0) return SysError("seccomp_load", -rc);
   return {};
