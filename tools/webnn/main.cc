@@ -727,7 +727,9 @@ int CmdPing(const std::vector<std::string>& args) {
             << " us\nservice holds: " << r->clients << " clients, " << r->contexts << " contexts, "
             << r->graphs << " graphs, " << r->tensors << " tensors (" << r->tensor_bytes
             << " bytes), " << r->constant_bytes << " constant bytes, " << r->inflight_dispatches
-            << " dispatches in flight\n";
+            << " dispatches in flight\nsandbox: "
+            << (r->sandboxed ? "active" : "OFF (the service runs without its seccomp sandbox)")
+            << "\n";
   return 0;
 }
 
