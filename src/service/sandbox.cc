@@ -22,6 +22,7 @@
 #include <initializer_list>
 #include <memory>
 #include <span>
+#include <thread>
 #include <vector>
 
 #include "webnn/webnn.h"
@@ -305,7 +306,6 @@ constexpr SyscallName kRefusedWithSomeArguments[] = {
 // Paths glibc probes to count processors (std::thread::hardware_concurrency), each time it is
 // asked: refused without a log line.
 constexpr const char* kQuietPaths[] = {"/sys/devices/system/cpu/online", "/proc/stat"};
-// clang-format on
 
 // Appends the decimal digits of `v` to `out` (async-signal-safe).
 char* AppendNumber(char* out, long v) {
@@ -534,33 +534,40 @@ Status DropCapabilities() {
 }  // namespace
 
 Status WarmUpBackends(const std::vector<std::string>& backends, uint32_t threads) {
-  try {
-    for (const std::string& name : backends) {
-      MLContextOptions options;
-      options.backend = name;
-      options.threads = threads;
-      auto context = ML().createContext(options);
-      MLGraphBuilder builder(context);
-      // A convolution, a matrix product and element-wise ops: the kernels that JIT-compile
-      // and use the thread team.
-      auto x = builder.input("x", {DataType::kFloat32, {1, 4, 8, 8}});
-      std::vector<float> w(8 * 4 * 3 * 3, 0.25f);
-      auto filter = builder.constant({DataType::kFloat32, {8, 4, 3, 3}},
-                                     std::as_bytes(std::span<const float>(w)));
-      auto conv = builder.relu(builder.conv2d(x, filter));
-      auto flat = builder.reshape(conv, {8, 36});
-      std::vector<float> m(36 * 8, 0.5f);
-      auto mat =
-          builder.constant({DataType::kFloat32, {36, 8}}, std::as_bytes(std::span<const float>(m)));
-      auto y = builder.add(builder.matmul(flat, mat), builder.sigmoid(builder.matmul(flat, mat)));
-      MLGraph graph = builder.build({{"y", y}});
-      std::vector<float> in(4 * 8 * 8, 1.0f);
-      context->compute(graph, {{"x", HostTensor::FromFloats({1, 4, 8, 8}, in)}});
+  // On a thread of its own: the OpenMP team it starts belongs to that thread and ends with it,
+  // so the event loop's thread does not keep a second team that competes with the workers'.
+  Status status;
+  std::thread worker([&] {
+    try {
+      for (const std::string& name : backends) {
+        MLContextOptions options;
+        options.backend = name;
+        options.threads = threads;
+        auto context = ML().createContext(options);
+        MLGraphBuilder builder(context);
+        // A convolution, matrix products and element-wise ops: kernels that JIT-compile and,
+        // at this size, run on the thread team.
+        auto x = builder.input("x", {DataType::kFloat32, {1, 16, 64, 64}});
+        std::vector<float> w(32 * 16 * 3 * 3, 0.25f);
+        auto filter = builder.constant({DataType::kFloat32, {32, 16, 3, 3}},
+                                       std::as_bytes(std::span<const float>(w)));
+        auto conv = builder.relu(builder.conv2d(x, filter));
+        auto flat = builder.reshape(conv, {32, 62 * 62});
+        std::vector<float> m(62 * 62 * 8, 0.5f);
+        auto mat = builder.constant({DataType::kFloat32, {62 * 62, 8}},
+                                    std::as_bytes(std::span<const float>(m)));
+        auto product = builder.matmul(flat, mat);
+        auto y = builder.add(product, builder.sigmoid(product));
+        MLGraph graph = builder.build({{"y", y}});
+        std::vector<float> in(16 * 64 * 64, 1.0f);
+        context->compute(graph, {{"x", HostTensor::FromFloats({1, 16, 64, 64}, in)}});
+      }
+    } catch (const std::exception& e) {
+      status = MakeError(ErrorCode::kOperationError, "warming up the backends: ", e.what());
     }
-  } catch (const std::exception& e) {
-    return MakeError(ErrorCode::kOperationError, "warming up the backends: ", e.what());
-  }
-  return {};
+  });
+  worker.join();
+  return status;
 }
 
 Status DropPrivileges(const SandboxOptions& options, const SandboxLog& log) {

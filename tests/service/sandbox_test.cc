@@ -27,6 +27,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <thread>
@@ -293,6 +294,28 @@ TEST(Sandbox, AnOpenMpTeamStartsUnderThePolicy) {
       tids[omp_get_thread_num() % 2] = gettid();
     }
     return team == 2 && tids[0] != 0 && tids[1] != 0 && tids[0] != tids[1] ? kOk : kComputeFailed;
+  });
+  EXPECT_TRUE(r.Exited(kOk)) << r.Describe();
+}
+
+int CountThreads() {
+  int n = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator("/proc/self/task", ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    ++n;
+  }
+  return n;
+}
+
+// The warm-up's thread team ends with it: the process keeps no threads from it.
+TEST(Sandbox, WarmUpLeavesNoThreadsBehind) {
+  auto r = RunChild(false, [] {
+    const int before = CountThreads();
+    if (before < 1 || !WarmUpBackends({"onednn", "reference"}, 2).ok()) return kComputeFailed;
+    // Team threads exit asynchronously after their master thread: give them a moment.
+    for (int i = 0; i < 500 && CountThreads() != before; ++i) usleep(10000);
+    return CountThreads() == before ? kOk : kNotRefused;
   });
   EXPECT_TRUE(r.Exited(kOk)) << r.Describe();
 }
