@@ -3,6 +3,7 @@
 
 #include "api/internal.h"
 #include "ops/op_info.h"
+#include "runtime/dispatch_binding.h"
 
 namespace webnn {
 
@@ -129,67 +130,33 @@ void MLContext::dispatch(const MLGraph& graph, const MLNamedTensors& inputs,
   if (g.context != this)
     Throw(ErrorCode::kTypeError, "dispatch: the graph belongs to another context");
   if (g.destroyed) Throw(ErrorCode::kInvalidStateError, "dispatch: the graph was destroyed");
-  const GraphInfo& info = g.graph();
-
-  std::vector<runtime::TensorRef> in_tensors(info.inputs.size());
-  std::vector<runtime::TensorRef> out_tensors(info.outputs.size());
-  std::vector<const TensorState*> seen;
-  for (const auto& [name, tensor] : inputs) {
-    auto it = g.input_index.find(name);
-    if (it == g.input_index.end()) {
-      Throw(ErrorCode::kTypeError, "dispatch: the graph has no input named '", name, "'");
+  // The API's own checks (the tensors are this context's and live), then the ones the service
+  // makes too (runtime/dispatch_binding.h).
+  auto arguments = [&](const MLNamedTensors& named, const char* kind) {
+    std::vector<runtime::DispatchArgument> args;
+    args.reserve(named.size());
+    for (const auto& [name, tensor] : named) {
+      CheckOwned(tensor, std::string("dispatch: ") + kind + " '" + name + "'");
+      const TensorState& t = *tensor.state();
+      args.push_back({name, reinterpret_cast<uintptr_t>(&t), &t.operand_desc, t.is_constant});
     }
-    CheckOwned(tensor, "dispatch: input '" + name + "'");
-    const OperandDescriptor& want = info.operands[info.inputs[it->second]].desc;
-    if (!(tensor.state()->operand_desc == want)) {
-      Throw(ErrorCode::kTypeError, "dispatch: input '", name, "' is ",
-            DescriptorToString(tensor.state()->operand_desc), ", the graph expects ",
-            DescriptorToString(want));
-    }
-    if (tensor.state()->is_constant) {
-      Throw(ErrorCode::kTypeError, "dispatch: input '", name,
-            "' is a constant tensor (usable only as a graph constant)");
-    }
-    in_tensors[it->second] = tensor.state()->exec;
-    seen.push_back(tensor.state().get());
-  }
-  if (inputs.size() != info.inputs.size()) {
-    for (const auto& [name, index] : g.input_index) {
-      if (!inputs.count(name))
-        Throw(ErrorCode::kTypeError, "dispatch: input '", name, "' is missing");
-    }
-  }
-  for (const auto& [name, tensor] : outputs) {
-    auto it = g.output_index.find(name);
-    if (it == g.output_index.end()) {
-      Throw(ErrorCode::kTypeError, "dispatch: the graph has no output named '", name, "'");
-    }
-    CheckOwned(tensor, "dispatch: output '" + name + "'");
-    const OperandDescriptor& want = info.operands[info.outputs[it->second].operand].desc;
-    if (!(tensor.state()->operand_desc == want)) {
-      Throw(ErrorCode::kTypeError, "dispatch: output '", name, "' is ",
-            DescriptorToString(tensor.state()->operand_desc), ", the graph produces ",
-            DescriptorToString(want));
-    }
-    if (tensor.state()->is_constant) {
-      Throw(ErrorCode::kTypeError, "dispatch: output '", name, "' is a constant tensor");
-    }
-    // The spec forbids one tensor as both an input and an output, or as two outputs.
-    for (const TensorState* s : seen) {
-      if (s == tensor.state().get()) {
-        Throw(ErrorCode::kTypeError, "dispatch: output '", name,
-              "' is also used as another input or output of this dispatch");
-      }
-    }
-    seen.push_back(tensor.state().get());
-    out_tensors[it->second] = tensor.state()->exec;
-  }
-  if (outputs.size() != info.outputs.size()) {
-    for (const auto& [name, index] : g.output_index) {
-      if (!outputs.count(name))
-        Throw(ErrorCode::kTypeError, "dispatch: output '", name, "' is missing");
-    }
-  }
+    return args;
+  };
+  const std::vector<runtime::DispatchArgument> in_args = arguments(inputs, "input");
+  const std::vector<runtime::DispatchArgument> out_args = arguments(outputs, "output");
+  auto binding = runtime::BindDispatch(g.compiled->signature(), in_args, out_args);
+  if (!binding.ok()) Throw(std::move(binding.error()));
+  auto exec_of = [](const MLNamedTensors& named, const std::vector<size_t>& order) {
+    std::vector<const MLTensor*> by_index;
+    by_index.reserve(named.size());
+    for (const auto& entry : named) by_index.push_back(&entry.second);
+    std::vector<runtime::TensorRef> tensors;
+    tensors.reserve(order.size());
+    for (size_t i : order) tensors.push_back(by_index[i]->state()->exec);
+    return tensors;
+  };
+  std::vector<runtime::TensorRef> in_tensors = exec_of(inputs, binding->inputs);
+  std::vector<runtime::TensorRef> out_tensors = exec_of(outputs, binding->outputs);
   Status s = executor_->Dispatch(g.compiled, std::move(in_tensors), std::move(out_tensors));
   if (!s.ok()) Throw(std::move(s.error().Prefix("dispatch")));
 }

@@ -1,9 +1,11 @@
 #include "runtime/executor.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <future>
 #include <new>
+#include <thread>
 
 namespace webnn::runtime {
 
@@ -58,15 +60,25 @@ Status ReadChecked(const ExecTensor& t, std::span<std::byte> out) {
 
 Result<GraphRef> HostExecutor::Compile(GraphInfo graph) {
   GraphSignature signature = GraphSignature::Of(graph);
-  WEBNN_ASSIGN_OR_RETURN(std::unique_ptr<backend::CompiledGraph> compiled,
-                         backend_->Compile(std::move(graph), options_));
+  std::unique_ptr<backend::CompiledGraph> compiled;
+  auto compile = [&]() -> Status {
+    WEBNN_ASSIGN_OR_RETURN(compiled, backend_->Compile(std::move(graph), options_));
+    return {};
+  };
+  // Compilation runs parallel work too (weight reorders, folding). With a budget it runs where
+  // the graph's dispatches will: on the budget's team thread. An OpenMP runtime keeps a team of
+  // workers per thread that starts parallel work, and libgomp counts every team's workers: once
+  // they outnumber the cores it stops spinning between parallel regions, and each of a graph's
+  // regions then pays a futex wake-up of its workers. One leading thread keeps one team.
+  const uint32_t threads =
+      options_.threads != 0 ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
+  WEBNN_RETURN_IF_ERROR(budget_ ? budget_->Run(threads, compile) : compile());
   return std::make_shared<ExecGraph>(std::move(signature), std::move(compiled));
 }
 
 Status HostExecutor::Execute(const GraphRef& graph, const std::vector<TensorRef>& inputs,
                              const std::vector<TensorRef>& outputs) {
-  Status s = budget_ ? budget_->Run(graph->threads(),
-                                    [&] { return graph->Run(inputs, outputs); })
+  Status s = budget_ ? budget_->Run(graph->threads(), [&] { return graph->Run(inputs, outputs); })
                      : graph->Run(inputs, outputs);
   MarkOutputs(outputs, s);
   return s;

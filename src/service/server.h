@@ -2,56 +2,85 @@
 // peer, and runs graphs for its clients on one worker pool. Every graph it receives is decoded
 // and validated with the builder's validators; per-client quotas and a request rate limit bound
 // what one client can take; a client's resources are freed when it disconnects.
+//
+// The parts: config.h (settings), log.h (the log), listener.h (sockets, peer identity, auth
+// policies), accounting.h (per-principal quotas and rate limit), session.h (contexts, graphs,
+// tensors, the dispatch channel), rpc.h (the Cap'n Proto servers). This file wires them.
 #pragma once
 
-#include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include <kj/async-io.h>
+
+#include "service/accounting.h"
+#include "service/config.h"
+#include "service/listener.h"
+#include "service/log.h"
+#include "service/rpc.h"
 #include "webnn/error.h"
 
 namespace webnn::service {
 
-// Per-client limits. A client is a principal: a uid on a Unix socket, the token holder on TCP;
-// its connections share the limits (more connections do not buy more resources).
-struct ClientLimits {
-  uint64_t max_tensor_bytes = uint64_t{4} << 30;        // live tensor bytes, all contexts
-  uint64_t max_constant_bytes = uint64_t{2} << 30;      // constant bytes of live graphs
-  uint64_t max_tensor_byte_length = uint64_t{1} << 31;  // one tensor / operand
-  uint32_t max_graphs = 256;                            // live graphs
-  uint32_t max_tensors = 4096;                          // live tensors
-  uint32_t max_contexts = 16;                           // live contexts
-  uint32_t max_inflight_dispatches = 64;                // dispatches queued or running
-  // Sustained request rate (token bucket) and bucket size. Every RPC call and every dispatch
-  // through the shared-memory channel takes a token; the channel runs a tiny graph about a
-  // million times a second, so the default must stay above that or it would throttle an
-  // honest client. Lower it in the config to bound a client.
-  double requests_per_second = 5e6;
-  double request_burst = 5e5;
+// One service instance on an event loop: its compute, its listeners and its connections.
+class Server {
+ public:
+  Server(const ServerConfig& config, const Logger& log, kj::AsyncIoContext& io, std::string token);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds an endpoint (accepting starts with Start).
+  Status Listen(const Endpoint& endpoint);
+  // Starts accepting on every bound endpoint.
+  void Start();
+
+  // Serves one already-connected socket whose peer the transport has identified (a Unix peer's
+  // uid check is in `peer.uid_allowed`; a TCP peer still presents the token at connect). Takes
+  // ownership of `fd`. The accept loops call this; so can a process handed connections by
+  // another (SCM_RIGHTS) or a test feeding bytes through a socketpair.
+  void ServeConnection(int fd, const Peer& peer);
+
+  uint32_t connections() const { return connections_; }
+
+ private:
+  struct Listener;
+  struct Connection;
+  class ErrorHandler final : public kj::TaskSet::ErrorHandler {
+   public:
+    explicit ErrorHandler(const Logger& log) : log_(log) {}
+    void taskFailed(kj::Exception&& e) override;
+
+   private:
+    const Logger& log_;
+  };
+
+  kj::Promise<void> AcceptLoop(Listener& l);
+  void Accept(int fd, bool unix_peer);
+
+  const ServerConfig& config_;
+  const Logger& log_;
+  kj::AsyncIoContext& io_;
+  ServiceShared shared_;
+  Accounts accounts_;
+  ErrorHandler handler_;
+  kj::Own<kj::TaskSet> tasks_;
+  std::vector<kj::Own<Listener>> listeners_;
+  std::vector<std::string> unix_paths_;
+  uint64_t next_client_ = 1;
+  uint32_t connections_ = 0;
 };
 
-struct ServerConfig {
-  std::vector<std::string> listen;     // "unix:PATH" / "tcp:HOST:PORT"; empty: the default socket
-  std::vector<uint32_t> allowed_uids;  // Unix peers allowed; empty: only the service's own uid
-  std::string token_file;              // required when listening on TCP
-  unsigned threads = 0;                // worker pool; 0: hardware concurrency
-  // Backends clients may ask for; the first is the default for a context that names none.
-  std::vector<std::string> backends = {"onednn", "reference"};
-  uint32_t intra_op_threads = 0;       // threads one dispatch may use; 0: one per core
-  uint32_t max_connections = 256;
-  int log_level = 2;  // 0 error, 1 warning, 2 info, 3 debug
-  ClientLimits limits;
-};
+// Called once start-up is done (config read, token read, every socket bound, the worker pool
+// and compute set up) and before the first connection is accepted: the place to drop
+// privileges or apply a sandbox. An error stops the service (exit status 1).
+using AfterStartup = std::function<Status()>;
 
-// Reads a JSON config file over `config` (keys it does not set keep their values). Unknown
-// keys are errors, so a misspelt limit is not silently ignored.
-Status LoadServerConfig(const std::string& path, ServerConfig& config);
-
-// Runs until SIGINT or SIGTERM; returns the process exit status. Prints "listening on ..." to
-// stderr once every endpoint is bound (tests wait for it).
-int RunServer(const ServerConfig& config);
-
-// The `webnnd` / `webnn serve` command line.
-int ServeMain(int argc, char** argv);
+// Runs until SIGINT or SIGTERM; returns the process exit status. Logs "listening on ..." once
+// every endpoint is bound (tests wait for it).
+int RunServer(const ServerConfig& config, const Logger& log,
+              const AfterStartup& after_startup = {});
 
 }  // namespace webnn::service

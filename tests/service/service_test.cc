@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+
+#include <capnp/rpc-twoparty.h>
+#include <kj/async-io.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,6 +26,7 @@
 #include "api/internal.h"
 #include "service/client.h"
 #include "service/common.h"
+#include "service/server.h"
 #include "service/spawn.h"
 #include "webnn/webnn.h"
 
@@ -284,6 +288,106 @@ TEST(Service, KilledServiceLosesTheContextPromptlyAndANewOneReconnects) {
   HostTensors in{{"a", HostTensor::FromFloats({4}, std::vector<float>{1, 2, 3, 4})},
                  {"b", HostTensor::FromFloats({4}, std::vector<float>{1, 1, 1, 1})}};
   EXPECT_EQ(again->compute(g2, in).at("out").ToFloats(), (std::vector<float>{2, 3, 4, 5}));
+}
+
+// Runs webnnd with `args` to completion; returns its exit status and what it wrote to stderr.
+std::pair<int, std::string> RunWebnnd(const std::vector<std::string>& args) {
+  service::TempDir dir;
+  const std::string err = dir.path() + "/stderr";
+  const pid_t child = fork();
+  if (child == 0) {
+    const int fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || dup2(fd, 2) < 0) _exit(126);
+    std::vector<char*> argv{const_cast<char*>(WEBNND)};
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(WEBNND, argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  if (child < 0 || waitpid(child, &status, 0) != child) return {-1, "fork/waitpid failed"};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(err)};
+}
+
+TEST(Service, BadFlagValuesAreRefusedNamingTheFlag) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string needle;
+  };
+  const Case cases[] = {
+      {{"--allow-uid", "abc"}, "--allow-uid: 'abc' is not a whole number"},
+      {{"--allow-uid", "-1"}, "--allow-uid: '-1' is not a whole number"},
+      {{"--allow-uid", "4294967295"}, "--allow-uid: 4294967295 is out of range"},
+      {{"--threads", "-1"}, "--threads: '-1' is not a whole number"},
+      {{"--threads", "4x"}, "--threads: '4x' is not a whole number"},
+      {{"--threads", "100000"}, "--threads: 100000 is out of range"},
+      {{"--log-level", "loud"}, "--log-level: 'loud'"},
+      {{"--listen", "udp:x"}, "--listen"},
+      {{"--threads"}, "--threads needs a value"},
+      {{"--bogus"}, "unknown argument '--bogus'"},
+  };
+  for (const Case& c : cases) {
+    auto [status, err] = RunWebnnd(c.args);
+    EXPECT_EQ(status, 2) << c.args[0] << ": " << err;
+    EXPECT_NE(err.find(c.needle), std::string::npos) << err;
+  }
+}
+
+TEST(Service, BadConfigValuesAreRefusedNamingTheKey) {
+  service::TempDir dir;
+  const std::string path = dir.path() + "/config.json";
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"threads": -1})", "threads: -1 is out of range"},
+      {R"({"allowedUids": ["abc"]})", "allowedUids: expected a whole number"},
+      {R"({"limits": {"maxGraphs": 1.5}})", "limits.maxGraphs: expected a whole number, got 1.5"},
+  };
+  for (const auto& [json, needle] : cases) {
+    std::ofstream(path) << json;
+    auto [status, err] = RunWebnnd({"--config", path});
+    EXPECT_EQ(status, 2) << json << ": " << err;
+    EXPECT_NE(err.find(needle), std::string::npos) << err;
+    EXPECT_NE(err.find(path), std::string::npos) << err;
+  }
+}
+
+// Server::ServeConnection serves a socket it did not accept: here one end of a socketpair, the
+// client on the other end in the same event loop.
+TEST(Service, ServesAnAlreadyConnectedSocket) {
+  service::ServerConfig config;
+  config.threads = 1;
+  config.backends = {"reference"};
+  std::ostringstream log_text;
+  service::Logger log(service::LogLevel::kDebug, log_text);
+  auto io = kj::setupAsyncIo();
+  service::Server server(config, log, io, /*token=*/"");
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+  service::Peer peer;
+  peer.principal = "uid " + std::to_string(getuid());
+  peer.id = "socketpair #1";
+  peer.unix_peer = true;
+  peer.uid_allowed = true;
+  server.ServeConnection(fds[0], peer);
+  EXPECT_EQ(server.connections(), 1u);
+  {
+    auto stream =
+        io.lowLevelProvider->wrapUnixSocketFd(fds[1], kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP);
+    capnp::TwoPartyClient client(*stream);
+    auto bootstrap = client.bootstrap().castAs<rpc::Service>();
+    auto connect = bootstrap.connectRequest();
+    connect.setProtocolVersion(rpc::PROTOCOL_VERSION);
+    auto provider = connect.send().wait(io.waitScope).getProvider();
+    auto ping = provider.pingRequest();
+    auto reply = ping.send().wait(io.waitScope);
+    EXPECT_EQ(std::string(reply.getClientId().cStr()), "socketpair #1");
+    EXPECT_EQ(reply.getStats().getClients(), 1u);
+  }
+  // The client end is closed: the server notices and frees the connection.
+  for (int i = 0; i < 1000 && server.connections() != 0; ++i) {
+    io.provider->getTimer().afterDelay(1 * kj::MILLISECONDS).wait(io.waitScope);
+  }
+  EXPECT_EQ(server.connections(), 0u);
+  EXPECT_NE(log_text.str().find("socketpair #1: connected"), std::string::npos) << log_text.str();
 }
 
 TEST(Service, WrongUidIsRefused) {

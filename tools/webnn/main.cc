@@ -24,7 +24,7 @@
 #include "format/onnx/onnx_export.h"
 #include "onnx_commands.h"
 #include "service/client.h"
-#include "service/server.h"
+#include "../webnnd/serve_main.h"
 #include "service/spawn.h"
 #include "util/image.h"
 #include "util/npy.h"

@@ -1,4 +1,4 @@
 // webnnd: the WebNN service daemon (see `webnnd --help`).
-#include "service/server.h"
+#include "serve_main.h"
 
 int main(int argc, char** argv) { return webnn::service::ServeMain(argc, argv); }

@@ -1,0 +1,131 @@
+#include "service/listener.h"
+
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace webnn::service {
+
+Result<int> ListenUnix(const std::string& path, bool only_owner) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof(addr.sun_path)) {
+    return MakeError(ErrorCode::kTypeError, "socket path too long: ", path);
+  }
+  // The default directory is created private (0700). An existing directory is left as it is.
+  const std::string dir = path.substr(0, path.rfind('/'));
+  if (!dir.empty() && mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return MakeError(ErrorCode::kUnknownError, "cannot create ", dir, ": ", std::strerror(errno));
+  }
+  // A socket file left by a webnnd that died is removed; a live one is not stolen.
+  struct stat st {};
+  if (lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      return MakeError(ErrorCode::kUnknownError, path, " exists and is not a socket");
+    }
+    Endpoint e;
+    e.path = path;
+    auto probe = ConnectSocket(e);
+    if (probe.ok()) {
+      close(probe.value());
+      return MakeError(ErrorCode::kUnknownError, "another webnnd is listening on ", path);
+    }
+    if (unlink(path.c_str()) != 0 && errno != ENOENT) {
+      return MakeError(ErrorCode::kUnknownError, "cannot remove the stale socket ", path, ": ",
+                       std::strerror(errno));
+    }
+  }
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return MakeError(ErrorCode::kUnknownError, "socket: ", std::strerror(errno));
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || listen(fd, 128) != 0) {
+    Error e =
+        MakeError(ErrorCode::kUnknownError, "cannot listen on ", path, ": ", std::strerror(errno));
+    close(fd);
+    return e;
+  }
+  if (chmod(path.c_str(), only_owner ? 0600 : 0666) != 0) {
+    Error e = MakeError(ErrorCode::kUnknownError, "cannot set the mode of ", path, ": ",
+                        std::strerror(errno));
+    close(fd);
+    unlink(path.c_str());
+    return e;
+  }
+  return fd;
+}
+
+Result<int> ListenTcp(const Endpoint& endpoint) {
+  int setsockopt_errno = 0;
+  auto fd = OpenTcpSocket(endpoint, /*listening=*/true, [&](int fd, const addrinfo& a) {
+    int one = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0) {
+      setsockopt_errno = errno;
+      return false;
+    }
+    return bind(fd, a.ai_addr, a.ai_addrlen) == 0 && listen(fd, 128) == 0;
+  });
+  if (!fd.ok() && setsockopt_errno != 0) {
+    return MakeError(ErrorCode::kUnknownError,
+                     "setsockopt SO_REUSEADDR: ", std::strerror(setsockopt_errno));
+  }
+  return fd;
+}
+
+bool UnixSocketOwnerOnly(std::span<const uint32_t> allowed_uids, uint32_t own_uid) {
+  return allowed_uids.empty() || (allowed_uids.size() == 1 && allowed_uids[0] == own_uid);
+}
+
+bool UidAllowed(uint32_t uid, std::span<const uint32_t> allowed_uids, uint32_t own_uid) {
+  if (allowed_uids.empty()) return uid == own_uid;
+  bool allowed = false;
+  for (uint32_t a : allowed_uids) allowed |= (a == uid);
+  return allowed;
+}
+
+bool TokenMatches(std::string_view presented, std::string_view expected) {
+  unsigned diff = presented.size() == expected.size() ? 0 : 1;
+  for (size_t i = 0; i < presented.size() && i < expected.size(); ++i) {
+    diff |= static_cast<unsigned>(static_cast<unsigned char>(presented[i]) ^
+                                  static_cast<unsigned char>(expected[i]));
+  }
+  return diff == 0 && !expected.empty();
+}
+
+Result<Peer> IdentifyUnixPeer(int fd, std::span<const uint32_t> allowed_uids, uint64_t serial) {
+  ucred cred{};
+  socklen_t len = sizeof(cred);
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+    return MakeError(ErrorCode::kUnknownError, "SO_PEERCRED: ", std::strerror(errno));
+  }
+  Peer peer;
+  peer.principal = "uid " + std::to_string(cred.uid);
+  peer.id = peer.principal + " pid " + std::to_string(cred.pid) + " #" + std::to_string(serial);
+  peer.unix_peer = true;
+  peer.uid_allowed = UidAllowed(cred.uid, allowed_uids, getuid());
+  return peer;
+}
+
+Peer IdentifyTcpPeer(int fd, uint64_t serial) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof(addr);
+  char host[NI_MAXHOST] = "?", port[NI_MAXSERV] = "?";
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    if (getnameinfo(reinterpret_cast<sockaddr*>(&addr), len, host, sizeof(host), port, sizeof(port),
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+      std::strcpy(host, "?");
+      std::strcpy(port, "?");
+    }
+  }
+  Peer peer;
+  peer.principal = "token";
+  peer.id = std::string("tcp ") + host + ":" + port + " #" + std::to_string(serial);
+  peer.unix_peer = false;
+  return peer;
+}
+
+}  // namespace webnn::service

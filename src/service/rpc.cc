@@ -1,0 +1,446 @@
+#include "service/rpc.h"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+#include <type_traits>
+
+#include "service/listener.h"
+
+namespace webnn::service {
+
+namespace {
+
+void SetError(rpc::ServiceError::Builder out, const Error& e) { ToWire(e, out); }
+
+// A completion callback for the worker pool that resolves a promise of the event loop.
+// (std::function needs a copyable target; the fulfiller is shared.)
+template <typename T>
+std::function<void(T)> Fulfill(kj::Own<kj::CrossThreadPromiseFulfiller<T>> fulfiller) {
+  auto f = std::make_shared<kj::Own<kj::CrossThreadPromiseFulfiller<T>>>(kj::mv(fulfiller));
+  return [f](T value) { (*f)->fulfill(std::move(value)); };
+}
+
+class TensorImpl final : public rpc::Tensor::Server {
+ public:
+  TensorImpl(std::shared_ptr<ContextCore> core, uint64_t id) : core_(std::move(core)), id_(id) {}
+  ~TensorImpl() {
+    std::lock_guard lock(core_->mu);
+    auto it = core_->tensors.find(id_);
+    if (it == core_->tensors.end()) return;
+    core_->client->tensor_bytes -= it->second.tensor->desc().ByteLength();
+    --core_->client->tensors;
+    core_->tensors.erase(it);  // in-flight work keeps the bytes until it finishes
+  }
+
+ private:
+  std::shared_ptr<ContextCore> core_;
+  uint64_t id_;
+};
+
+class GraphImpl final : public rpc::Graph::Server {
+ public:
+  GraphImpl(std::shared_ptr<ContextCore> core, uint64_t id) : core_(std::move(core)), id_(id) {}
+  ~GraphImpl() {
+    std::lock_guard lock(core_->mu);
+    auto it = core_->graphs.find(id_);
+    if (it == core_->graphs.end()) return;
+    core_->client->constant_bytes -= it->second.constant_bytes;
+    --core_->client->graphs;
+    core_->graphs.erase(it);
+  }
+
+ private:
+  std::shared_ptr<ContextCore> core_;
+  uint64_t id_;
+};
+
+// Gets the memfd behind a SharedMemory capability and maps `size` bytes of it.
+kj::Promise<Result<std::shared_ptr<SharedRegion>>> MapShared(rpc::SharedMemory::Client cap,
+                                                             uint64_t size) {
+  return cap.getFd().then([size](kj::Maybe<int> fd) -> Result<std::shared_ptr<SharedRegion>> {
+    KJ_IF_MAYBE (f, fd) {
+      return SharedRegion::MapPeer(*f, static_cast<size_t>(size));
+    }
+    return MakeError(ErrorCode::kDataError,
+                     "shared memory: no file descriptor came with the capability (shared "
+                     "memory needs a Unix socket)");
+  });
+}
+
+class ContextImpl final : public rpc::Context::Server {
+ public:
+  ContextImpl(std::shared_ptr<ContextCore> core, uint64_t max_message_bytes)
+      : core_(std::move(core)), max_message_bytes_(max_message_bytes) {}
+
+  kj::Promise<void> buildGraph(BuildGraphContext call) override {
+    auto params = call.getParams();
+    ClientState& client = *core_->client;
+    if (Status s = client.Admit("buildGraph"); !s.ok()) return Fail(call, s.error());
+    if (client.graphs >= client.limits.max_graphs) {
+      return Fail(call, MakeError(ErrorCode::kNotSupportedError, "quota exceeded: graphs: ",
+                                  client.graphs, " live, the limit is ", client.limits.max_graphs));
+    }
+    if (params.hasShared()) {
+      const uint64_t length = params.getLength();
+      if (length == 0 || length > max_message_bytes_) {
+        return Fail(call, MakeError(ErrorCode::kDataError, "buildGraph: a message of ", length,
+                                    " bytes (the limit is ", max_message_bytes_, ")"));
+      }
+      return MapShared(params.getShared(), length)
+          .then([this, call](Result<std::shared_ptr<SharedRegion>> region) mutable {
+            if (!region.ok()) return FailNow(call, region.error());
+            // Decoding copies the message out of the shared memory once, first: the client
+            // can still write the region, so validation must see a private snapshot.
+            Finish(call, region.value()->span());
+          });
+    }
+    auto message = params.getMessage();
+    Finish(call, {reinterpret_cast<const std::byte*>(message.begin()), message.size()});
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> createTensor(CreateTensorContext call) override {
+    auto params = call.getParams();
+    ClientState& client = *core_->client;
+    if (Status s = client.Admit("createTensor"); !s.ok()) return Fail(call, s.error());
+    auto desc = FromWire(params.getDescriptor());
+    if (!desc.ok()) return Fail(call, desc.error());
+    if (Status s = CheckDescriptor(core_->limits, desc.value(), "createTensor"); !s.ok()) {
+      return Fail(call, s.error());
+    }
+    if (client.tensors >= client.limits.max_tensors) {
+      return Fail(call, MakeError(ErrorCode::kNotSupportedError,
+                                  "quota exceeded: tensors: ", client.tensors,
+                                  " live, the limit is ", client.limits.max_tensors));
+    }
+    const uint64_t bytes = desc.value().ByteLength();
+    if (Status s = client.Charge(client.tensor_bytes, bytes, client.limits.max_tensor_bytes,
+                                 "tensor bytes");
+        !s.ok()) {
+      return Fail(call, s.error());
+    }
+    ++client.tensors;
+    TensorEntry entry;
+    entry.readable = params.getReadable();
+    entry.writable = params.getWritable();
+    auto finish = [this, call, bytes](TensorEntry entry) mutable {
+      std::unique_lock lock(core_->mu);
+      const uint64_t id = core_->next_id++;
+      core_->tensors.emplace(id, std::move(entry));
+      lock.unlock();
+      auto results = call.getResults();
+      results.setId(id);
+      results.setTensor(kj::heap<TensorImpl>(core_, id));
+      core_->client->log.Debug(core_->client->id, ": tensor ", id, " (", bytes, " bytes)");
+    };
+    auto undo = [core = core_, bytes] {
+      core->client->tensor_bytes -= bytes;
+      --core->client->tensors;
+    };
+    if (params.hasShared()) {
+      return MapShared(params.getShared(), bytes)
+          .then([call, desc = desc.value(), entry, finish,
+                 undo](Result<std::shared_ptr<SharedRegion>> region) mutable {
+            if (!region.ok()) {
+              undo();
+              ToWire(region.error(), call.getResults().initError());
+              return;
+            }
+            auto r = std::move(region).value();
+            runtime::Storage storage{r->data(), static_cast<size_t>(desc.ByteLength()), r};
+            entry.tensor = std::make_shared<runtime::ExecTensor>(desc, std::move(storage));
+            finish(std::move(entry));
+          });
+    }
+    auto tensor = core_->executor->CreateTensor(desc.value(), entry.readable, entry.writable);
+    if (!tensor.ok()) {
+      undo();
+      return Fail(call, tensor.error());
+    }
+    entry.tensor = std::move(tensor).value();
+    finish(std::move(entry));
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> writeTensor(WriteTensorContext call) override {
+    auto params = call.getParams();
+    if (Status s = core_->client->Admit("writeTensor"); !s.ok()) return Fail(call, s.error());
+    std::unique_lock lock(core_->mu);
+    auto entry = Lookup(core_->tensors, params.getTensor(), "writeTensor");
+    if (!entry.ok()) return Fail(call, entry.error());
+    if (!entry.value()->writable) {
+      return Fail(call,
+                  MakeError(ErrorCode::kTypeError, "writeTensor: the tensor is not writable"));
+    }
+    auto data = params.getData();
+    const runtime::TensorRef& tensor = entry.value()->tensor;
+    if (data.size() != tensor->desc().ByteLength()) {
+      return Fail(call, MakeError(ErrorCode::kTypeError, "writeTensor: ", data.size(),
+                                  " bytes given, the tensor has ", tensor->desc().ByteLength()));
+    }
+    std::vector<std::byte> bytes(reinterpret_cast<const std::byte*>(data.begin()),
+                                 reinterpret_cast<const std::byte*>(data.end()));
+    auto paf = kj::newPromiseAndCrossThreadFulfiller<Status>();
+    core_->executor->WriteAsync(tensor, std::move(bytes), Fulfill(kj::mv(paf.fulfiller)));
+    return paf.promise.then([call](Status s) mutable {
+      if (!s.ok()) SetError(call.getResults().initError(), s.error());
+    });
+  }
+
+  kj::Promise<void> readTensor(ReadTensorContext call) override {
+    auto params = call.getParams();
+    if (Status s = core_->client->Admit("readTensor"); !s.ok()) return Fail(call, s.error());
+    std::unique_lock lock(core_->mu);
+    auto entry = Lookup(core_->tensors, params.getTensor(), "readTensor");
+    if (!entry.ok()) return Fail(call, entry.error());
+    if (!entry.value()->readable) {
+      return Fail(call, MakeError(ErrorCode::kTypeError, "readTensor: the tensor is not readable"));
+    }
+    auto paf = kj::newPromiseAndCrossThreadFulfiller<Result<std::vector<std::byte>>>();
+    core_->executor->ReadAsync(entry.value()->tensor, Fulfill(kj::mv(paf.fulfiller)));
+    return paf.promise.then([call](Result<std::vector<std::byte>> r) mutable {
+      if (!r.ok()) {
+        SetError(call.getResults().initError(), r.error());
+        return;
+      }
+      call.getResults().setData(
+          kj::arrayPtr(reinterpret_cast<const kj::byte*>(r.value().data()), r.value().size()));
+    });
+  }
+
+  kj::Promise<void> dispatch(DispatchContext call) override {
+    auto params = call.getParams();
+    ClientState& client = *core_->client;
+    if (Status s = client.Admit("dispatch"); !s.ok()) return Fail(call, s.error());
+    std::vector<NamedTensorId> inputs, outputs;
+    for (auto named : params.getInputs())
+      inputs.push_back({named.getName().cStr(), named.getTensor()});
+    for (auto named : params.getOutputs())
+      outputs.push_back({named.getName().cStr(), named.getTensor()});
+    auto bound = core_->Bind(params.getGraph(), inputs, outputs);
+    if (!bound.ok()) return Fail(call, bound.error());
+    if (Status s = client.StartDispatch(); !s.ok()) return Fail(call, s.error());
+    auto paf = kj::newPromiseAndCrossThreadFulfiller<Status>();
+    core_->executor->DispatchAsync(bound->graph, std::move(bound->inputs),
+                                   std::move(bound->outputs), Fulfill(kj::mv(paf.fulfiller)));
+    return paf.promise.then([call, core = core_](Status s) mutable {
+      --core->client->inflight;
+      if (!s.ok()) {
+        core->client->log.Debug(core->client->id, ": dispatch failed: ", s.error().message());
+        SetError(call.getResults().initError(), s.error());
+      }
+    });
+  }
+
+ private:
+  template <typename Map>
+  static Result<typename Map::mapped_type*> Lookup(Map& map, uint64_t id, std::string_view what) {
+    auto it = map.find(id);
+    if (it == map.end()) {
+      return MakeError(ErrorCode::kTypeError, what, ": no ",
+                       std::is_same_v<typename Map::mapped_type, TensorEntry> ? "tensor" : "graph",
+                       " with id ", id, " in this context (destroyed, or never created)");
+    }
+    return &it->second;
+  }
+
+  template <typename Call>
+  kj::Promise<void> Fail(Call& call, const Error& e) {
+    core_->client->log.Debug(core_->client->id, ": ", e.message());
+    SetError(call.getResults().initError(), e);
+    return kj::READY_NOW;
+  }
+  template <typename Call>
+  void FailNow(Call& call, const Error& e) {
+    (void)Fail(call, e);
+  }
+
+  void Finish(BuildGraphContext call, std::span<const std::byte> message) {
+    ClientState& client = *core_->client;
+    DecodeOptions options;
+    options.limits = core_->limits;
+    options.max_message_bytes = max_message_bytes_;
+    auto graph = DecodeGraph(message, options);
+    if (!graph.ok()) {
+      client.log.Warning(client.id, ": rejected a graph: ", graph.error().message());
+      FailNow(call, graph.error().Prefix("buildGraph"));
+      return;
+    }
+    uint64_t constant_bytes = 0;
+    for (const auto& [id, bytes] : graph.value().constants) constant_bytes += bytes.size();
+    if (Status s = client.Charge(client.constant_bytes, constant_bytes,
+                                 client.limits.max_constant_bytes, "constant bytes");
+        !s.ok()) {
+      FailNow(call, s.error());
+      return;
+    }
+    const size_t ops = graph.value().operations.size();
+    auto compiled = core_->executor->Compile(std::move(graph).value());
+    if (!compiled.ok()) {
+      client.constant_bytes -= constant_bytes;
+      FailNow(call, compiled.error());
+      return;
+    }
+    ++client.graphs;
+    std::unique_lock lock(core_->mu);
+    const uint64_t id = core_->next_id++;
+    core_->graphs.emplace(id, GraphEntry{std::move(compiled).value(), constant_bytes});
+    lock.unlock();
+    auto results = call.getResults();
+    results.setId(id);
+    results.setGraph(kj::heap<GraphImpl>(core_, id));
+    client.log.Debug(client.id, ": graph ", id, " (", ops, " operations, ", constant_bytes,
+                     " constant bytes)");
+  }
+
+  std::shared_ptr<ContextCore> core_;
+  uint64_t max_message_bytes_;
+};
+
+class ProviderImpl final : public rpc::ContextProvider::Server {
+ public:
+  ProviderImpl(std::shared_ptr<ClientState> client, std::shared_ptr<const Compute> pool,
+               std::shared_ptr<Registry> registry)
+      : client_(std::move(client)), pool_(std::move(pool)), registry_(std::move(registry)) {}
+
+  kj::Promise<void> createContext(CreateContextContext call) override {
+    ClientState& client = *client_;
+    auto results = call.getResults();
+    if (Status s = client.Admit("createContext"); !s.ok()) {
+      SetError(results.initError(), s.error());
+      return kj::READY_NOW;
+    }
+    if (client.contexts >= client.limits.max_contexts) {
+      SetError(results.initError(), MakeError(ErrorCode::kNotSupportedError,
+                                              "quota exceeded: contexts: ", client.contexts,
+                                              " live, the limit is ", client.limits.max_contexts));
+      return kj::READY_NOW;
+    }
+    ContextLimits limits;
+    limits.max_tensor_byte_length = std::min<uint64_t>(call.getParams().getMaxTensorByteLength(),
+                                                       client.limits.max_tensor_byte_length);
+    auto executor =
+        pool_->MakeExecutor(call.getParams().getBackend().cStr(), call.getParams().getThreads());
+    if (!executor.ok()) {
+      SetError(results.initError(), executor.error());
+      return kj::READY_NOW;
+    }
+    ++client.contexts;
+    auto core = std::make_shared<ContextCore>(client_, std::move(executor).value(), limits);
+    // The largest graph message: its constants plus the operations around them.
+    const uint64_t max_message = client.limits.max_constant_bytes + (uint64_t{64} << 20);
+    results.setContext(kj::heap<ContextImpl>(core, max_message));
+    if (!call.getParams().hasChannel()) {
+      client.log.Debug(client.id, ": context created");
+      return kj::READY_NOW;
+    }
+    return MapShared(call.getParams().getChannel(), sizeof(DispatchChannel))
+        .then([call, core, id = client.id](Result<std::shared_ptr<SharedRegion>> region) mutable {
+          if (!region.ok()) {
+            core->client->log.Warning(id, ": no dispatch channel: ", region.error().message());
+            return;
+          }
+          core->StartChannel(std::move(region).value());
+          call.getResults().setFastDispatch(true);
+          core->client->log.Debug(id, ": context created (dispatch channel)");
+        });
+  }
+
+  kj::Promise<void> ping(PingContext call) override {
+    if (Status s = client_->Admit("ping"); !s.ok()) {
+      return kj::Promise<void>(KJ_EXCEPTION(FAILED, s.error().message()));
+    }
+    auto results = call.getResults();
+    results.setPayload(call.getParams().getPayload());
+    results.setServerVersion(kServerVersion);
+    results.setClientId(client_->id);
+    auto stats = results.initStats();
+    uint32_t clients = 0, contexts = 0, graphs = 0, tensors = 0, inflight = 0;
+    uint64_t tensor_bytes = 0, constant_bytes = 0;
+    std::set<const Account*> counted;
+    for (auto it = registry_->begin(); it != registry_->end();) {
+      auto c = it->lock();
+      if (!c) {
+        it = registry_->erase(it);
+        continue;
+      }
+      ++clients;
+      ++it;
+      if (!counted.insert(c->account.get()).second) continue;
+      contexts += c->contexts;
+      graphs += c->graphs;
+      tensors += c->tensors;
+      inflight += c->inflight;
+      tensor_bytes += c->tensor_bytes;
+      constant_bytes += c->constant_bytes;
+    }
+    stats.setClients(clients);
+    stats.setContexts(contexts);
+    stats.setGraphs(graphs);
+    stats.setTensors(tensors);
+    stats.setTensorBytes(tensor_bytes);
+    stats.setConstantBytes(constant_bytes);
+    stats.setInflightDispatches(inflight);
+    return kj::READY_NOW;
+  }
+
+ private:
+  std::shared_ptr<ClientState> client_;
+  std::shared_ptr<const Compute> pool_;
+  std::shared_ptr<Registry> registry_;
+};
+
+class ServiceImpl final : public rpc::Service::Server {
+ public:
+  ServiceImpl(std::shared_ptr<ClientState> client, std::shared_ptr<const Compute> pool,
+              std::string token, std::shared_ptr<Registry> registry)
+      : client_(std::move(client)),
+        pool_(std::move(pool)),
+        token_(std::move(token)),
+        registry_(std::move(registry)) {}
+
+  kj::Promise<void> connect(ConnectContext call) override {
+    auto params = call.getParams();
+    ClientState& client = *client_;
+    if (params.getProtocolVersion() != rpc::PROTOCOL_VERSION) {
+      client.log.Warning(client.id, ": protocol version ", params.getProtocolVersion(), " refused");
+      return kj::Promise<void>(
+          KJ_EXCEPTION(FAILED, kj::str("webnnd speaks protocol version ", rpc::PROTOCOL_VERSION,
+                                       ", the client ", params.getProtocolVersion())));
+    }
+    if (client.unix_peer) {
+      if (!client.uid_allowed) {
+        client.log.Warning(client.id, ": refused: uid not allowed");
+        return kj::Promise<void>(
+            KJ_EXCEPTION(FAILED, kj::str("permission denied: ", client.id.c_str(),
+                                         " is not allowed to use this service")));
+      }
+    } else {
+      auto token = params.getToken();
+      if (!TokenMatches({reinterpret_cast<const char*>(token.begin()), token.size()}, token_)) {
+        client.log.Warning(client.id, ": refused: bad token");
+        return kj::Promise<void>(KJ_EXCEPTION(FAILED, "permission denied: bad token"));
+      }
+    }
+    client.authenticated = true;
+    client.log.Info(client.id, ": connected");
+    call.getResults().setProvider(kj::heap<ProviderImpl>(client_, pool_, registry_));
+    return kj::READY_NOW;
+  }
+
+ private:
+  std::shared_ptr<ClientState> client_;
+  std::shared_ptr<const Compute> pool_;
+  std::string token_;
+  std::shared_ptr<Registry> registry_;
+};
+
+}  // namespace
+
+rpc::Service::Client MakeServiceCapability(std::shared_ptr<ClientState> client,
+                                           const ServiceShared& shared) {
+  return kj::heap<ServiceImpl>(std::move(client), shared.compute, shared.token, shared.registry);
+}
+
+}  // namespace webnn::service

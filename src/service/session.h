@@ -1,0 +1,104 @@
+// A client's session state: its contexts, each with the graphs and tensors it created, the
+// compute they run on, and the shared-memory dispatch channel a context serves on its own thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "ops/validate.h"
+#include "runtime/dispatch_binding.h"
+#include "runtime/executor.h"
+#include "service/accounting.h"
+#include "service/channel.h"
+#include "service/common.h"
+#include "service/shm.h"
+
+namespace webnn::service {
+
+struct TensorEntry {
+  runtime::TensorRef tensor;
+  bool readable = false;
+  bool writable = false;
+};
+
+struct GraphEntry {
+  runtime::GraphRef graph;
+  uint64_t constant_bytes = 0;
+};
+
+// A tensor of a dispatch as a client names it.
+struct NamedTensorId {
+  std::string_view name;
+  uint64_t id;
+};
+
+// A dispatch whose graph and tensors were looked up and checked (ContextCore::Bind).
+struct BoundDispatch {
+  runtime::GraphRef graph;
+  std::vector<runtime::TensorRef> inputs, outputs;
+};
+
+// What the service computes with: one worker pool for every client's dispatches and the
+// backends its config allows (the first is the default).
+struct Compute {
+  std::shared_ptr<runtime::ThreadPool> pool;
+  // Cores every client's dispatches share (RPC and channel alike), granted in arrival order.
+  std::shared_ptr<runtime::ComputeBudget> budget;
+  std::vector<std::string> backends;
+  uint32_t max_threads = 0;  // intra-op threads one dispatch may use; 0: one per core
+
+  // The executor of a new context: `backend` empty picks the default; `threads` 0 picks the cap.
+  Result<std::shared_ptr<runtime::WorkerExecutor>> MakeExecutor(std::string_view backend,
+                                                                uint32_t threads) const;
+};
+
+// A context's state; shared by its capability and the Graph/Tensor capabilities it handed out
+// (which may outlive the Context capability).
+struct ContextCore {
+  ContextCore(std::shared_ptr<ClientState> client,
+              std::shared_ptr<runtime::WorkerExecutor> executor, ContextLimits limits)
+      : client(std::move(client)), executor(std::move(executor)), limits(limits) {}
+  ~ContextCore() {
+    StopChannel();
+    // The executor's destructor waits for this context's running tasks.
+    --client->contexts;
+  }
+  std::shared_ptr<ClientState> client;
+  std::shared_ptr<runtime::WorkerExecutor> executor;
+  ContextLimits limits;
+  // Guards next_id, tensors and graphs: the event loop and the channel thread both use them.
+  std::mutex mu;
+  uint64_t next_id = 1;
+  std::map<uint64_t, TensorEntry> tensors;
+  std::map<uint64_t, GraphEntry> graphs;
+
+  // The dispatch fast path (channel.h): a thread serving the channel the client mapped.
+  void StartChannel(std::shared_ptr<SharedRegion> region);
+  void StopChannel();
+  // Looks up a dispatch's graph and tensors and checks them (runtime::BindDispatch): the RPC
+  // path names its tensors; the channel gives them in the graph's order, inputs then outputs.
+  Result<BoundDispatch> Bind(uint64_t graph_id, std::span<const NamedTensorId> inputs,
+                             std::span<const NamedTensorId> outputs);
+  Result<BoundDispatch> BindInOrder(uint64_t graph_id, std::span<const uint64_t> ids,
+                                    size_t num_inputs);
+
+ private:
+  void ChannelLoop();
+  Result<BoundDispatch> BindLocked(uint64_t graph_id, std::span<const NamedTensorId> inputs,
+                                   std::span<const NamedTensorId> outputs);
+  Status ChannelDispatch(uint64_t graph_id, std::span<const uint64_t> ids, uint32_t num_inputs);
+  std::shared_ptr<SharedRegion> channel_region_;
+  DispatchChannel* channel_ = nullptr;
+  std::atomic<bool> stop_{false};
+  std::thread channel_thread_;
+};
+
+}  // namespace webnn::service
