@@ -6,6 +6,7 @@
 
 #include "service/common.h"
 #include "service/log.h"
+#include "service/sandbox.h"
 #include "service/server.h"
 
 namespace webnn::service {
@@ -15,6 +16,7 @@ namespace {
 void Usage(std::ostream& out) {
   out << "usage: webnnd [--listen unix:PATH | --listen tcp:HOST:PORT]... [--config FILE]\n"
          "              [--token-file FILE] [--threads N] [--log-level LEVEL]\n"
+         "              [--user NAME | --allow-root] [--no-sandbox]\n"
          "\n"
          "The WebNN service: runs WebNN graphs for clients that connect over a Unix socket\n"
          "(or TCP) with Cap'n Proto RPC; tensors travel through shared memory.\n"
@@ -41,8 +43,17 @@ void Usage(std::ostream& out) {
          "                    per core); dispatches share the cores first come, first served\n"
          "  --log-level L     error, warning, info (default) or debug; logs go to stderr,\n"
          "                    one line per event, naming the client (uid/pid or address)\n"
+         "  --user NAME       started as root, run as this user once the sockets are bound\n"
+         "                    (default: the user 'webnn' if it exists)\n"
+         "  --allow-root      started as root with no such user, stay root (without any\n"
+         "                    capability) instead of refusing to start\n"
+         "  --no-sandbox      do not sandbox the process (debugging only; logged loudly).\n"
+         "                    By default, after start-up webnnd gives up its user (as root),\n"
+         "                    core dumps and every system call serving clients does not need\n"
+         "                    (seccomp); see docs/SECURITY.md\n"
          "\n"
-         "Stops on SIGTERM or SIGINT and removes its socket files.\n";
+         "Stops on SIGTERM or SIGINT and removes its socket files (a sandboxed webnnd cannot:\n"
+         "the next one on the same path removes them).\n";
 }
 
 }  // namespace
@@ -57,8 +68,16 @@ Status ParseServeArgs(const std::vector<std::string>& args, ServerConfig& config
       help = true;
       return {};
     }
+    if (a == "--no-sandbox") {
+      config.sandbox.enabled = false;
+      continue;
+    }
+    if (a == "--allow-root") {
+      config.sandbox.allow_root = true;
+      continue;
+    }
     if (a == "--listen" || a == "--config" || a == "--token-file" || a == "--threads" ||
-        a == "--log-level" || a == "--allow-uid") {
+        a == "--log-level" || a == "--allow-uid" || a == "--user") {
       if (i + 1 >= args.size()) return MakeError(ErrorCode::kTypeError, a, " needs a value");
       if (a == "--config") {
         config_path = args[++i];
@@ -86,6 +105,9 @@ Status ParseServeArgs(const std::vector<std::string>& args, ServerConfig& config
     } else if (flag == "--allow-uid") {
       WEBNN_ASSIGN_OR_RETURN(uint64_t uid, ParseUnsigned(flag, value, 0, kMaxUid));
       config.allowed_uids.push_back(static_cast<uint32_t>(uid));
+    } else if (flag == "--user") {
+      if (value.empty()) return MakeError(ErrorCode::kTypeError, flag, ": an empty name");
+      config.sandbox.user = value;
     } else if (flag == "--log-level") {
       const auto level = ParseLogLevel(value);
       if (!level) {
@@ -112,8 +134,15 @@ int ServeMain(int argc, char** argv) {
   }
   Logger log(config.log_level);
   try {
-    // The sandbox, when there is one, goes in here: after start-up, before the first client.
-    return RunServer(config, log, /*after_startup=*/{});
+    // After start-up, before the first client: warm the backends up (what they load lazily is
+    // loaded while files can still be opened), then the sandbox (src/service/sandbox.h).
+    const auto sandbox = [&config, &log]() -> Status {
+      if (config.sandbox.enabled) WEBNN_RETURN_IF_ERROR(WarmUpBackends(config.backends, 2));
+      return ApplySandbox(config.sandbox, [&log](int level, const std::string& message) {
+        log.Log(static_cast<LogLevel>(level), message);
+      });
+    };
+    return RunServer(config, log, sandbox);
   } catch (const kj::Exception& e) {
     log.Error("fatal: ", Describe(e));
     return 1;
