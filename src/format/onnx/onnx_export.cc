@@ -1,65 +1,51 @@
 #include "format/onnx/onnx_export.h"
 
-#include <onnx/onnx_pb.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
+#include <map>
 #include <numeric>
 #include <optional>
+#include <span>
+#include <string>
 #include <variant>
+
+#include "format/onnx/onnx_export_recurrent.h"
+#include "format/onnx/onnx_export_writer.h"
 
 namespace webnn::format {
 
 namespace {
 
+using namespace onnx_export;  // NOLINT: the writer and its helpers
+
 constexpr int64_t kOpset = 17;
 
-Result<int> ToOnnxType(DataType t) {
-  switch (t) {
-    case DataType::kFloat32:
-      return onnx::TensorProto::FLOAT;
-    case DataType::kFloat16:
-      return onnx::TensorProto::FLOAT16;
-    case DataType::kInt32:
-      return onnx::TensorProto::INT32;
-    case DataType::kUint32:
-      return onnx::TensorProto::UINT32;
-    case DataType::kInt64:
-      return onnx::TensorProto::INT64;
-    case DataType::kUint64:
-      return onnx::TensorProto::UINT64;
-    case DataType::kInt8:
-      return onnx::TensorProto::INT8;
-    case DataType::kUint8:
-      return onnx::TensorProto::UINT8;
-    case DataType::kInt4:
-    case DataType::kUint4:
-      break;
-  }
-  return MakeError(ErrorCode::kNotSupportedError, "ONNX export: data type ", DataTypeName(t),
-                   " is not exported (int4/uint4 tensors are packed differently in ONNX)");
+// The given axes, or every axis of a rank-`rank` operand.
+std::vector<int64_t> AxesOrAll(const std::optional<UintList>& axes, size_t rank) {
+  if (axes) return I64(*axes);
+  std::vector<int64_t> all(rank);
+  std::iota(all.begin(), all.end(), 0);
+  return all;
 }
-
-std::vector<int64_t> I64(const std::vector<uint32_t>& v) { return {v.begin(), v.end()}; }
 
 uint32_t At(const std::optional<UintList>& v, size_t i, uint32_t fallback) {
   return v && i < v->size() ? (*v)[i] : fallback;
 }
 
-class Exporter {
+class Exporter : GraphWriter {
  public:
   explicit Exporter(const GraphInfo& g) : g_(g) {}
 
   Result<std::string> Run() {
-    model_.set_ir_version(8);  // ONNX 1.12's IR version, for opset 17
-    model_.set_producer_name("webnn-cpp");
-    auto* opset = model_.add_opset_import();
+    model().set_ir_version(8);  // ONNX 1.12's IR version, for opset 17
+    model().set_producer_name("webnn-cpp");
+    auto* opset = model().add_opset_import();
     opset->set_domain("");
     opset->set_version(kOpset);
-    graph_ = model_.mutable_graph();
-    graph_->set_name(g_.name.empty() ? "webnn" : g_.name);
+    graph().set_name(g_.name.empty() ? "webnn" : g_.name);
     names_.resize(g_.operands.size());
     for (OperandId id = 0; id < g_.operands.size(); ++id) {
       const Operand& o = g_.operands[id];
@@ -75,7 +61,7 @@ class Exporter {
       }
     }
     for (OperandId id : g_.inputs) {
-      WEBNN_RETURN_IF_ERROR(AddValueInfo(graph_->add_input(), names_[id], g_.operands[id].desc));
+      WEBNN_RETURN_IF_ERROR(AddValueInfo(graph().add_input(), names_[id], g_.operands[id].desc));
     }
     for (const auto& [id, bytes] : g_.constants) {
       WEBNN_RETURN_IF_ERROR(AddInitializer(names_[id], g_.operands[id].desc, bytes.span()));
@@ -90,134 +76,104 @@ class Exporter {
     for (const GraphOutput& out : g_.outputs) {
       if (names_[out.operand] != out.name) Node("Identity", {names_[out.operand]}, {out.name});
       WEBNN_RETURN_IF_ERROR(
-          AddValueInfo(graph_->add_output(), out.name, g_.operands[out.operand].desc));
+          AddValueInfo(graph().add_output(), out.name, g_.operands[out.operand].desc));
     }
     std::string bytes;
-    if (!model_.SerializeToString(&bytes)) {
+    if (!model().SerializeToString(&bytes)) {
       return MakeError(ErrorCode::kOperationError, "ONNX export: the model does not serialize");
     }
     return bytes;
   }
 
  private:
-  Status AddValueInfo(onnx::ValueInfoProto* info, const std::string& name,
-                      const OperandDescriptor& d) {
-    WEBNN_ASSIGN_OR_RETURN(int type, ToOnnxType(d.dataType));
-    info->set_name(name);
-    auto* t = info->mutable_type()->mutable_tensor_type();
-    t->set_elem_type(type);
-    auto* shape = t->mutable_shape();
-    for (uint32_t dim : d.shape) shape->add_dim()->set_dim_value(dim);
-    return {};
-  }
-
-  Status AddInitializer(const std::string& name, const OperandDescriptor& d,
-                        std::span<const std::byte> bytes) {
-    WEBNN_ASSIGN_OR_RETURN(int type, ToOnnxType(d.dataType));
-    auto* t = graph_->add_initializer();
-    t->set_name(name);
-    t->set_data_type(type);
-    for (uint32_t dim : d.shape) t->add_dims(dim);
-    t->set_raw_data(bytes.data(), bytes.size());  // little-endian, as ONNX's raw_data
-    return {};
-  }
-
-  // A new int64 (or float) constant; returns its name.
-  std::string ConstI64(const std::vector<int64_t>& v, bool scalar = false) {
-    const std::string name = "k" + std::to_string(counter_++);
-    auto* t = graph_->add_initializer();
-    t->set_name(name);
-    t->set_data_type(onnx::TensorProto::INT64);
-    if (!scalar) t->add_dims(static_cast<int64_t>(v.size()));
-    for (int64_t x : v) t->add_int64_data(x);
-    return name;
-  }
-  // A scalar of the operand's data type.
-  Result<std::string> ConstScalar(double v, DataType type) {
-    const std::string name = "k" + std::to_string(counter_++);
-    WEBNN_ASSIGN_OR_RETURN(int onnx_type, ToOnnxType(type));
-    auto* t = graph_->add_initializer();
-    t->set_name(name);
-    t->set_data_type(onnx_type);
-    switch (type) {
-      case DataType::kFloat32:
-        t->add_float_data(static_cast<float>(v));
-        break;
-      case DataType::kInt32:
-      case DataType::kInt8:
-      case DataType::kUint8:
-        t->add_int32_data(static_cast<int32_t>(v));
-        break;
-      case DataType::kInt64:
-        t->add_int64_data(static_cast<int64_t>(v));
-        break;
-      case DataType::kUint32:
-      case DataType::kUint64:
-        t->add_uint64_data(static_cast<uint64_t>(v));
-        break;
-      default:
-        return MakeError(ErrorCode::kNotSupportedError, "a ", DataTypeName(type),
-                         " scalar is not exported");
-    }
-    return name;
-  }
-  std::string Temp() { return "t" + std::to_string(counter_++); }
-
-  onnx::NodeProto* Node(const std::string& type, const std::vector<std::string>& inputs,
-                        const std::vector<std::string>& outputs) {
-    auto* n = graph_->add_node();
-    n->set_op_type(type);
-    n->set_name("n" + std::to_string(graph_->node_size() - 1));
-    for (const auto& i : inputs) n->add_input(i);
-    for (const auto& o : outputs) n->add_output(o);
-    return n;
-  }
-  static void Attr(onnx::NodeProto* n, const std::string& name, int64_t v) {
-    auto* a = n->add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::INT);
-    a->set_i(v);
-  }
-  static void Attr(onnx::NodeProto* n, const std::string& name, double v) {
-    auto* a = n->add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::FLOAT);
-    a->set_f(static_cast<float>(v));
-  }
-  static void Attr(onnx::NodeProto* n, const std::string& name, const std::vector<int64_t>& v) {
-    auto* a = n->add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::INTS);
-    for (int64_t x : v) a->add_ints(x);
-  }
-  static void Attr(onnx::NodeProto* n, const std::string& name, const std::string& v) {
-    auto* a = n->add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::STRING);
-    a->set_s(v);
-  }
-
-  const std::string& In(const Operation& op, size_t i) const { return names_[op.inputs[i]]; }
-  const std::string& Out(const Operation& op, size_t i = 0) const { return names_[op.outputs[i]]; }
+  OpValues Values(const Operation& op) const { return {g_, op, names_}; }
+  const std::string& In(const Operation& op, size_t i) const { return Values(op).In(i); }
+  const std::string& Out(const Operation& op, size_t i = 0) const { return Values(op).Out(i); }
   const OperandDescriptor& InDesc(const Operation& op, size_t i) const {
-    return g_.operands[op.inputs[i]].desc;
+    return Values(op).InDesc(i);
   }
-  const OperandDescriptor& OutDesc(const Operation& op) const {
-    return g_.operands[op.outputs[0]].desc;
-  }
-  bool Has(const Operation& op, size_t i) const {
-    return i < op.inputs.size() && op.inputs[i] != kNoOperand;
-  }
-
-  std::string Transposed(const std::string& x, const std::vector<int64_t>& perm) {
-    const std::string t = Temp();
-    Attr(Node("Transpose", {x}, {t}), "perm", perm);
-    return t;
-  }
+  const OperandDescriptor& OutDesc(const Operation& op) const { return Values(op).OutDesc(); }
+  bool Has(const Operation& op, size_t i) const { return Values(op).Has(i); }
 
   // WebNN's uint8 0/1 results from ONNX's bool.
   void ToUint8(const std::string& bool_value, const std::string& out) {
     Attr(Node("Cast", {bool_value}, {out}), "to", int64_t{onnx::TensorProto::UINT8});
+  }
+  // Input i as int64 indices (ONNX's GatherND/ScatterND take int64 only, and uint32 is no ONNX
+  // index type).
+  std::string Indices(const Operation& op, size_t i) {
+    return InDesc(op, i).dataType == DataType::kInt64 ? In(op, i)
+                                                      : CastTo(In(op, i), onnx::TensorProto::INT64);
+  }
+  // ONNX Slice of input 0 into output 0.
+  Status StridedSlice(const Operation& op, const std::vector<int64_t>& starts,
+                      const std::vector<int64_t>& ends, const std::vector<int64_t>& axes,
+                      const std::vector<int64_t>& steps) {
+    Node("Slice", {In(op, 0), ConstI64(starts), ConstI64(ends), ConstI64(axes), ConstI64(steps)},
+         {Out(op)});
+    return {};
+  }
+  // `x` of shape `from` blockwise broadcast to `to` (the spec's blockwise broadcasting of
+  // quantization parameters: along each dimension, to[d] / from[d] consecutive elements share
+  // one element): [f0, 1, f1, 1, ...] expanded to [f0, b0, f1, b1, ...], then reshaped.
+  std::string Blockwise(const std::string& x, const std::vector<uint32_t>& from,
+                        const std::vector<uint32_t>& to) {
+    if (from == to) return x;
+    std::vector<int64_t> pairs, blocks;
+    const size_t offset = to.size() - from.size();
+    for (size_t d = 0; d < to.size(); ++d) {
+      const int64_t f = d < offset ? 1 : from[d - offset];
+      pairs.insert(pairs.end(), {f, 1});
+      blocks.insert(blocks.end(), {f, f == 0 ? 0 : int64_t{to[d]} / f});
+    }
+    const std::string expanded = Apply("Expand", {ReshapedTo(x, pairs), ConstI64(blocks)});
+    return ReshapedTo(expanded, I64(to));
+  }
+
+  // saturate(roundEven(input / scale) + zeroPoint): the quotient in the input's type as WebNN
+  // computes it (a NaN counts as 0), the sum and the clamp in double (exact), then the cast.
+  Status QuantizeLinear(const Operation& op) {
+    const auto& xs = InDesc(op, 0).shape;
+    const DataType out_type = OutDesc(op).dataType;
+    WEBNN_ASSIGN_OR_RETURN(int to, ToOnnxType(out_type));
+    const std::string scale = Blockwise(In(op, 1), InDesc(op, 1).shape, xs);
+    const std::string zero_point = Blockwise(In(op, 2), InDesc(op, 2).shape, xs);
+    const std::string q =
+        CastTo(Apply("Round", {Apply("Div", {In(op, 0), scale})}), onnx::TensorProto::DOUBLE);
+    const std::string q0 = Apply("Where", {Apply("IsNaN", {q}), ConstDouble(0), q});
+    const std::string sum = Apply("Add", {q0, CastTo(zero_point, onnx::TensorProto::DOUBLE)});
+    // The quantized types' ranges.
+    const std::map<DataType, std::pair<double, double>> ranges = {
+        {DataType::kInt4, {-8.0, 7.0}},
+        {DataType::kUint4, {0.0, 15.0}},
+        {DataType::kInt8, {-128.0, 127.0}},
+        {DataType::kUint8, {0.0, 255.0}},
+        {DataType::kInt32, {-2147483648.0, 2147483647.0}},
+        {DataType::kUint32, {0.0, 4294967295.0}}};
+    const auto range = ranges.find(out_type);
+    if (range == ranges.end()) {
+      return MakeError(ErrorCode::kNotSupportedError, "a ", DataTypeName(out_type),
+                       " output is not exported");
+    }
+    const auto [lo, hi] = range->second;
+    const std::string clamped = Apply("Clip", {sum, ConstDouble(lo), ConstDouble(hi)});
+    Attr(Node("Cast", {clamped}, {Out(op)}), "to", int64_t{to});
+    return {};
+  }
+
+  // (input - zeroPoint) * scale: the difference exact in int64, the product in double, rounded
+  // once to the output type.
+  Status DequantizeLinear(const Operation& op) {
+    const auto& xs = InDesc(op, 0).shape;
+    WEBNN_ASSIGN_OR_RETURN(int to, ToOnnxType(OutDesc(op).dataType));
+    const std::string scale = Blockwise(In(op, 1), InDesc(op, 1).shape, xs);
+    const std::string zero_point = Blockwise(In(op, 2), InDesc(op, 2).shape, xs);
+    const std::string diff = Apply("Sub", {CastTo(In(op, 0), onnx::TensorProto::INT64),
+                                           CastTo(zero_point, onnx::TensorProto::INT64)});
+    const std::string product = Apply(
+        "Mul", {CastTo(diff, onnx::TensorProto::DOUBLE), CastTo(scale, onnx::TensorProto::DOUBLE)});
+    Attr(Node("Cast", {product}, {Out(op)}), "to", int64_t{to});
+    return {};
   }
 
   Status Conv(const Operation& op) {
@@ -329,24 +285,47 @@ class Exporter {
     }
     const std::string x = nhwc ? Transposed(In(op, 0), {0, 3, 1, 2}) : In(op, 0);
     const std::string y = nhwc ? Temp() : Out(op);
-    auto* n = Node(type, {x}, {y});
-    Attr(n, "kernel_shape", std::vector<int64_t>{kh, kw});
-    Attr(n, "strides", std::vector<int64_t>{sh, sw});
-    Attr(n, "pads", pads);
-    if (ceil) Attr(n, "ceil_mode", int64_t{1});
-    if (type == "AveragePool") {
-      // WebNN averages over the window's elements inside the input.
-      if (dh != 1 || dw != 1) {
-        return MakeError(ErrorCode::kNotSupportedError,
-                         "dilated averagePool2d has no ONNX form before opset 19");
-      }
-    } else if (type == "LpPool") {
-      Attr(n, "p", int64_t{2});
-      if (dh != 1 || dw != 1) {
-        return MakeError(ErrorCode::kNotSupportedError, "dilated l2Pool2d has no ONNX form");
+    const bool dilated = dh != 1 || dw != 1;
+    if (dilated && type != "MaxPool") {
+      // ONNX's AveragePool and LpPool take no dilations before opset 19: window sums as a
+      // depthwise Conv with a dilated kernel of ones, padded at the end for ceiling rounding
+      // (the padding adds zeros). average = sum / count of the window's elements inside the
+      // input (a Conv of ones over the input's extent); l2 = sqrt(sum of squares).
+      const OperandDescriptor& xd = InDesc(op, 0);
+      const int64_t channels = xd.shape[nhwc ? 3 : 1];
+      std::vector<int64_t> conv_pads = pads;
+      conv_pads[2] +=
+          std::max<int64_t>(0, (out_h - 1) * sh + (kh - 1) * dh + 1 - in_h - pads[0] - pads[2]);
+      conv_pads[3] +=
+          std::max<int64_t>(0, (out_w - 1) * sw + (kw - 1) * dw + 1 - in_w - pads[1] - pads[3]);
+      auto window_sum = [&](const std::string& in, int64_t c) {
+        const OperandDescriptor kernel{
+            xd.dataType,
+            {static_cast<uint32_t>(c), 1, static_cast<uint32_t>(kh), static_cast<uint32_t>(kw)}};
+        auto* conv = Node("Conv", {in, Filled(kernel, 1.f)}, {Temp()});
+        Attr(conv, "strides", std::vector<int64_t>{sh, sw});
+        Attr(conv, "dilations", std::vector<int64_t>{dh, dw});
+        Attr(conv, "pads", conv_pads);
+        Attr(conv, "group", c);
+        return conv->output(0);
+      };
+      if (type == "AveragePool") {
+        const OperandDescriptor extent{
+            xd.dataType, {1, 1, static_cast<uint32_t>(in_h), static_cast<uint32_t>(in_w)}};
+        Node("Div", {window_sum(x, channels), window_sum(Filled(extent, 1.f), 1)}, {y});
+      } else {
+        Node("Sqrt", {window_sum(Apply("Mul", {x, x}), channels)}, {y});
       }
     } else {
-      Attr(n, "dilations", std::vector<int64_t>{dh, dw});
+      auto* n = Node(type, {x}, {y});
+      Attr(n, "kernel_shape", std::vector<int64_t>{kh, kw});
+      Attr(n, "strides", std::vector<int64_t>{sh, sw});
+      Attr(n, "pads", pads);
+      if (ceil) Attr(n, "ceil_mode", int64_t{1});
+      // AveragePool's default count_include_pad = 0 is WebNN's average over the window's
+      // elements inside the input.
+      if (type == "LpPool") Attr(n, "p", int64_t{2});
+      if (type == "MaxPool") Attr(n, "dilations", std::vector<int64_t>{dh, dw});
     }
     if (nhwc) Attr(Node("Transpose", {y}, {Out(op)}), "perm", std::vector<int64_t>{0, 2, 3, 1});
     return {};
@@ -354,16 +333,20 @@ class Exporter {
 
   Status Reduce(const Operation& op, const std::string& type) {
     const auto& a = std::get<ReduceAttrs>(op.attrs);
-    std::vector<int64_t> axes;
-    if (a.axes) {
-      axes = I64(*a.axes);
-    } else {
-      axes.resize(InDesc(op, 0).rank());
-      std::iota(axes.begin(), axes.end(), 0);
-    }
+    const std::vector<int64_t> axes = AxesOrAll(a.axes, InDesc(op, 0).rank());
     if (axes.empty()) {
-      // WebNN: no axes reduces nothing, but still applies the reduction's element function.
-      return MakeError(ErrorCode::kNotSupportedError, "an empty axes list is not exported");
+      // No axes reduces nothing but still applies the reduction to each element alone:
+      // |x| (L1, L2), log(x), x * x, or x itself.
+      if (type == "ReduceL1" || type == "ReduceL2") {
+        Node("Abs", {In(op, 0)}, {Out(op)});
+      } else if (type == "ReduceLogSum") {
+        Node("Log", {In(op, 0)}, {Out(op)});
+      } else if (type == "ReduceSumSquare") {
+        Node("Mul", {In(op, 0), In(op, 0)}, {Out(op)});
+      } else {
+        Node("Identity", {In(op, 0)}, {Out(op)});
+      }
+      return {};
     }
     onnx::NodeProto* n;
     if (type == "ReduceSum") {  // opset 13+: axes as an input
@@ -383,9 +366,23 @@ class Exporter {
       Node(type, inputs, {Out(op)});
       return {};
     };
+    // An ONNX predicate (bool result) as WebNN's uint8 0/1.
     auto compare = [&](const std::string& type) -> Status {
       const std::string t = Temp();
-      Node(type, {In(op, 0), In(op, 1)}, {t});
+      std::vector<std::string> inputs;
+      for (size_t i = 0; i < op.inputs.size(); ++i) inputs.push_back(In(op, i));
+      Node(type, inputs, {t});
+      ToUint8(t, Out(op));
+      return {};
+    };
+    // WebNN's logical ops read any nonzero uint8 as true: ONNX's on bool casts of the inputs.
+    auto logical = [&](const std::string& type) -> Status {
+      const std::string t = Temp();
+      std::vector<std::string> inputs;
+      for (size_t i = 0; i < op.inputs.size(); ++i) {
+        inputs.push_back(CastTo(In(op, i), onnx::TensorProto::BOOL));
+      }
+      Node(type, inputs, {t});
       ToUint8(t, Out(op));
       return {};
     };
@@ -460,19 +457,18 @@ class Exporter {
         return same("PRelu");
       case OpKind::kMatmul:
         return same("MatMul");
-      case OpKind::kWhere: {
-        const std::string cond = Temp();
-        Attr(Node("Cast", {In(op, 0)}, {cond}), "to", int64_t{onnx::TensorProto::BOOL});
-        Node("Where", {cond, In(op, 1), In(op, 2)}, {Out(op)});
+      case OpKind::kWhere:
+        Node("Where", {CastTo(In(op, 0), onnx::TensorProto::BOOL), In(op, 1), In(op, 2)},
+             {Out(op)});
         return {};
-      }
-      case OpKind::kLogicalNot: {
-        const std::string b = Temp(), nb = Temp();
-        Attr(Node("Cast", {In(op, 0)}, {b}), "to", int64_t{onnx::TensorProto::BOOL});
-        Node("Not", {b}, {nb});
-        ToUint8(nb, Out(op));
-        return {};
-      }
+      case OpKind::kLogicalNot:
+        return logical("Not");
+      case OpKind::kLogicalAnd:
+        return logical("And");
+      case OpKind::kLogicalOr:
+        return logical("Or");
+      case OpKind::kLogicalXor:
+        return logical("Xor");
       case OpKind::kElu:
         Attr(Node("Elu", {In(op, 0)}, {Out(op)}), "alpha", std::get<EluAttrs>(op.attrs).alpha);
         return {};
@@ -572,7 +568,7 @@ class Exporter {
              int64_t{std::get<AxisAttrs>(op.attrs).axis});
         return {};
       case OpKind::kGather:
-        Attr(Node("Gather", {In(op, 0), In(op, 1)}, {Out(op)}), "axis",
+        Attr(Node("Gather", {In(op, 0), Indices(op, 1)}, {Out(op)}), "axis",
              int64_t{std::get<GatherAttrs>(op.attrs).axis});
         return {};
       case OpKind::kSlice: {
@@ -584,10 +580,7 @@ class Exporter {
           axes.push_back(static_cast<int64_t>(i));
           steps.push_back(At(a.strides, i, 1));
         }
-        Node("Slice",
-             {In(op, 0), ConstI64(starts), ConstI64(ends), ConstI64(axes), ConstI64(steps)},
-             {Out(op)});
-        return {};
+        return StridedSlice(op, starts, ends, axes, steps);
       }
       case OpKind::kGemm: {
         const auto& a = std::get<GemmAttrs>(op.attrs);
@@ -601,61 +594,95 @@ class Exporter {
         return {};
       }
       case OpKind::kBatchNormalization: {
+        // ONNX normalizes axis 1: another axis is transposed there and back, a rank-1 input
+        // reshaped to [1, C].
         const auto& a = std::get<BatchNormalizationAttrs>(op.attrs);
         const OperandDescriptor& x = InDesc(op, 0);
-        if (a.axis != 1 || x.rank() < 2) {
-          return MakeError(ErrorCode::kNotSupportedError,
-                           "ONNX BatchNormalization normalizes axis 1 only, got axis ", a.axis);
-        }
-        const uint32_t c = x.shape[1];
+        const uint32_t c = x.shape[a.axis];
         const OperandDescriptor per_channel{x.dataType, {c}};
         std::string scale = Has(op, 3) ? In(op, 3) : "", bias = Has(op, 4) ? In(op, 4) : "";
         if (scale.empty()) scale = Filled(per_channel, 1.f);
         if (bias.empty()) bias = Filled(per_channel, 0.f);
-        Attr(Node("BatchNormalization", {In(op, 0), scale, bias, In(op, 1), In(op, 2)}, {Out(op)}),
-             "epsilon", a.epsilon);
+        std::vector<int64_t> perm;  // the input's axes with `axis` at position 1
+        for (int64_t d = 0; d < static_cast<int64_t>(x.rank()); ++d) {
+          if (d != a.axis) perm.push_back(d);
+        }
+        perm.insert(perm.begin() + std::min<size_t>(1, perm.size()), a.axis);
+        std::vector<int64_t> identity(perm.size());
+        std::iota(identity.begin(), identity.end(), 0);
+        std::string in = In(op, 0);
+        if (x.rank() == 1) {
+          in = ReshapedTo(in, {1, c});
+        } else if (perm != identity) {
+          in = Transposed(in, perm);
+        }
+        const bool restore = x.rank() == 1 || perm != identity;
+        const std::string y = restore ? Temp() : Out(op);
+        Attr(Node("BatchNormalization", {in, scale, bias, In(op, 1), In(op, 2)}, {y}), "epsilon",
+             a.epsilon);
+        if (x.rank() == 1) {
+          Node("Reshape", {y, ConstI64({c})}, {Out(op)});
+        } else if (restore) {
+          Attr(Node("Transpose", {y}, {Out(op)}), "perm", Inverse(perm));
+        }
         return {};
       }
       case OpKind::kLayerNormalization: {
+        // ONNX normalizes the trailing axes from `axis` on, in order: other axes are
+        // transposed to the end (in the given order, which is the scale's and bias's) and back.
         const auto& a = std::get<LayerNormalizationAttrs>(op.attrs);
         const OperandDescriptor& x = InDesc(op, 0);
-        std::vector<uint32_t> axes;
+        std::vector<int64_t> axes;
         if (a.axes) {
-          axes = *a.axes;
+          axes = I64(*a.axes);
         } else {
-          for (uint32_t i = 1; i < x.rank(); ++i) axes.push_back(i);
-        }
-        // ONNX normalizes the trailing axes from `axis` on, in order.
-        const uint32_t first = x.rank() - static_cast<uint32_t>(axes.size());
-        for (size_t i = 0; i < axes.size(); ++i) {
-          if (axes[i] != first + i) {
-            return MakeError(ErrorCode::kNotSupportedError,
-                             "ONNX LayerNormalization normalizes trailing axes in order only");
-          }
+          for (int64_t i = 1; i < static_cast<int64_t>(x.rank()); ++i) axes.push_back(i);
         }
         if (axes.empty()) {
-          return MakeError(ErrorCode::kNotSupportedError, "an empty axes list is not exported");
+          // Each element normalized alone: scale * (x - x) / sqrt(epsilon) + bias (NaN where x
+          // is not finite).
+          WEBNN_ASSIGN_OR_RETURN(std::string inv_std,
+                                 ConstScalar(1.0 / std::sqrt(a.epsilon), x.dataType));
+          std::string y = Apply("Mul", {Apply("Sub", {In(op, 0), In(op, 0)}), inv_std});
+          if (Has(op, 1)) y = Apply("Mul", {y, In(op, 1)});
+          Node(Has(op, 2) ? "Add" : "Identity",
+               Has(op, 2) ? std::vector<std::string>{y, In(op, 2)} : std::vector<std::string>{y},
+               {Out(op)});
+          return {};
         }
-        OperandDescriptor norm{x.dataType, {x.shape.begin() + first, x.shape.end()}};
+        std::vector<int64_t> perm;
+        for (int64_t d = 0; d < static_cast<int64_t>(x.rank()); ++d) {
+          if (std::find(axes.begin(), axes.end(), d) == axes.end()) perm.push_back(d);
+        }
+        const int64_t first = static_cast<int64_t>(perm.size());
+        perm.insert(perm.end(), axes.begin(), axes.end());
+        std::vector<int64_t> identity(perm.size());
+        std::iota(identity.begin(), identity.end(), 0);
+        const bool transpose = perm != identity;
+        OperandDescriptor norm{x.dataType, {}};
+        for (int64_t axis : axes) norm.shape.push_back(x.shape[axis]);
         const std::string scale = Has(op, 1) ? In(op, 1) : Filled(norm, 1.f);
-        std::vector<std::string> inputs = {In(op, 0), scale};
+        std::vector<std::string> inputs = {transpose ? Transposed(In(op, 0), perm) : In(op, 0),
+                                           scale};
         if (Has(op, 2)) inputs.push_back(In(op, 2));
-        auto* n = Node("LayerNormalization", inputs, {Out(op)});
-        Attr(n, "axis", int64_t{first});
+        const std::string y = transpose ? Temp() : Out(op);
+        auto* n = Node("LayerNormalization", inputs, {y});
+        Attr(n, "axis", first);
         Attr(n, "epsilon", a.epsilon);
+        if (transpose) Attr(Node("Transpose", {y}, {Out(op)}), "perm", Inverse(perm));
         return {};
       }
       case OpKind::kInstanceNormalization: {
         const auto& a = std::get<InstanceNormalizationAttrs>(op.attrs);
-        if (a.layout != InputOperandLayout::kNchw) {
-          return MakeError(ErrorCode::kNotSupportedError, "instanceNormalization: nchw only");
-        }
+        const bool nhwc = a.layout == InputOperandLayout::kNhwc;
         const OperandDescriptor& x = InDesc(op, 0);
-        const OperandDescriptor per_channel{x.dataType, {x.shape[1]}};
+        const OperandDescriptor per_channel{x.dataType, {x.shape[nhwc ? 3 : 1]}};
         const std::string scale = Has(op, 1) ? In(op, 1) : Filled(per_channel, 1.f);
         const std::string bias = Has(op, 2) ? In(op, 2) : Filled(per_channel, 0.f);
-        Attr(Node("InstanceNormalization", {In(op, 0), scale, bias}, {Out(op)}), "epsilon",
-             a.epsilon);
+        const std::string in = nhwc ? Transposed(In(op, 0), {0, 3, 1, 2}) : In(op, 0);
+        const std::string y = nhwc ? Temp() : Out(op);
+        Attr(Node("InstanceNormalization", {in, scale, bias}, {y}), "epsilon", a.epsilon);
+        if (nhwc) Attr(Node("Transpose", {y}, {Out(op)}), "perm", std::vector<int64_t>{0, 2, 3, 1});
         return {};
       }
       case OpKind::kReduceL1:
@@ -713,56 +740,88 @@ class Exporter {
         if (!i64) Attr(Node("Cast", {t}, {Out(op)}), "to", int64_t{onnx::TensorProto::INT32});
         return {};
       }
-      // No ONNX export yet: the error names the op.
-      case OpKind::kCumulativeSum:
-      case OpKind::kNotEqual:
-      case OpKind::kLogicalAnd:
-      case OpKind::kLogicalOr:
-      case OpKind::kLogicalXor:
+      case OpKind::kNotEqual: {
+        const std::string eq = Temp(), ne = Temp();
+        Node("Equal", {In(op, 0), In(op, 1)}, {eq});
+        Node("Not", {eq}, {ne});
+        ToUint8(ne, Out(op));
+        return {};
+      }
       case OpKind::kIsNaN:
+        return compare("IsNaN");
       case OpKind::kIsInfinite:
-      case OpKind::kDequantizeLinear:
+        return compare("IsInf");
+      case OpKind::kCumulativeSum: {
+        const auto& a = std::get<CumulativeSumAttrs>(op.attrs);
+        auto* n = Node("CumSum", {In(op, 0), ConstI64({a.axis}, /*scalar=*/true)}, {Out(op)});
+        Attr(n, "exclusive", int64_t{a.exclusive ? 1 : 0});
+        Attr(n, "reverse", int64_t{a.reversed ? 1 : 0});
+        return {};
+      }
       case OpKind::kQuantizeLinear:
+        return QuantizeLinear(op);
+      case OpKind::kDequantizeLinear:
+        return DequantizeLinear(op);
       case OpKind::kGatherElements:
+        Attr(Node("GatherElements", {In(op, 0), Indices(op, 1)}, {Out(op)}), "axis",
+             int64_t{std::get<GatherAttrs>(op.attrs).axis});
+        return {};
+      case OpKind::kScatterElements:
+        Attr(Node("ScatterElements", {In(op, 0), Indices(op, 1), In(op, 2)}, {Out(op)}), "axis",
+             int64_t{std::get<GatherAttrs>(op.attrs).axis});
+        return {};
       case OpKind::kGatherND:
+        Node("GatherND", {In(op, 0), Indices(op, 1)}, {Out(op)});
+        return {};
+      case OpKind::kScatterND:
+        Node("ScatterND", {In(op, 0), Indices(op, 1), In(op, 2)}, {Out(op)});
+        return {};
+      case OpKind::kResample2d: {
+        // WebNN resamples with scale = outputSize / inputSize and half-pixel centres; nearest
+        // rounds halves down: ONNX Resize with `sizes`, half_pixel, round_prefer_floor.
+        const bool linear = std::get<Resample2dAttrs>(op.attrs).mode == InterpolationMode::kLinear;
+        auto* n = Node("Resize", {In(op, 0), "", "", ConstI64(I64(OutDesc(op).shape))}, {Out(op)});
+        Attr(n, "mode", std::string(linear ? "linear" : "nearest"));
+        Attr(n, "coordinate_transformation_mode", std::string("half_pixel"));
+        if (!linear) Attr(n, "nearest_mode", std::string("round_prefer_floor"));
+        return {};
+      }
+      case OpKind::kReverse: {
+        // Slice with step -1 from the last element past the first, on each reversed axis.
+        const auto& a = std::get<ReverseAttrs>(op.attrs);
+        const std::vector<int64_t> axes = AxesOrAll(a.axes, InDesc(op, 0).rank());
+        if (axes.empty()) return same("Identity");
+        const std::vector<int64_t> starts(axes.size(), -1), steps(axes.size(), -1);
+        const std::vector<int64_t> ends(axes.size(), std::numeric_limits<int64_t>::min());
+        return StridedSlice(op, starts, ends, axes, steps);
+      }
+      case OpKind::kSplit: {
+        const auto& a = std::get<SplitAttrs>(op.attrs);
+        std::vector<int64_t> sizes;
+        for (OperandId out : op.outputs) sizes.push_back(g_.operands[out].desc.shape[a.axis]);
+        std::vector<std::string> outs;
+        for (size_t i = 0; i < op.outputs.size(); ++i) outs.push_back(Out(op, i));
+        Attr(Node("Split", {In(op, 0), ConstI64(sizes)}, outs), "axis", int64_t{a.axis});
+        return {};
+      }
+      case OpKind::kTriangular: {
+        const auto& a = std::get<TriangularAttrs>(op.attrs);
+        Attr(Node("Trilu", {In(op, 0), ConstI64({a.diagonal}, /*scalar=*/true)}, {Out(op)}),
+             "upper", int64_t{a.upper ? 1 : 0});
+        return {};
+      }
       case OpKind::kGru:
       case OpKind::kGruCell:
       case OpKind::kLstm:
       case OpKind::kLstmCell:
-      case OpKind::kResample2d:
-      case OpKind::kReverse:
-      case OpKind::kScatterElements:
-      case OpKind::kScatterND:
-      case OpKind::kSplit:
-      case OpKind::kTriangular:
-        break;
+        return ExportRecurrent(*this, Values(op));
     }
     return MakeError(ErrorCode::kNotSupportedError, "no ONNX export for this operator yet");
   }
 
-  // A constant of `d` filled with `value` (float32 or float16 per-channel defaults).
-  std::string Filled(const OperandDescriptor& d, float value) {
-    const std::string name = "k" + std::to_string(counter_++);
-    auto* t = graph_->add_initializer();
-    t->set_name(name);
-    t->set_data_type(onnx::TensorProto::FLOAT);
-    for (uint32_t dim : d.shape) t->add_dims(dim);
-    for (uint64_t i = 0; i < d.ElementCount(); ++i) t->add_float_data(value);
-    if (d.dataType == DataType::kFloat16) {
-      // Cast keeps the graph's float16 type.
-      const std::string half = Temp();
-      Attr(Node("Cast", {name}, {half}), "to", int64_t{onnx::TensorProto::FLOAT16});
-      return half;
-    }
-    return name;
-  }
-
   const GraphInfo& g_;
-  onnx::ModelProto model_;
-  onnx::GraphProto* graph_ = nullptr;
   std::vector<std::string> names_;
   std::map<OperandId, bool> renamed_;
-  uint64_t counter_ = 0;
 };
 
 }  // namespace

@@ -1,9 +1,10 @@
 // ONNX export: a GraphInfo as an ONNX ModelProto (opset 17, the newest Debian's libonnx-dev
 // knows with LayerNormalization), so that any WebNN graph can be run by a second runtime
 // (ONNX Runtime) and compared. Each WebNN operation becomes one ONNX node or a short fixed
-// sequence (layouts other than NCHW/OIHW through Transpose nodes, WebNN's uint8 comparison
-// results through Cast, linear as Mul + Add, ...). An operation without an ONNX form is a
-// NotSupportedError naming the operation, its label and the reason.
+// sequence (layouts and axes ONNX lacks through Transpose nodes, WebNN's uint8 logical values
+// through bool casts, linear as Mul + Add, reverse as Slice, lstm with peepholes unrolled, ...);
+// int4/uint4 operands become int8/uint8 holding the same values. An operation that cannot be
+// written is a NotSupportedError naming the operation, its label and the reason.
 #pragma once
 
 #include <cstddef>

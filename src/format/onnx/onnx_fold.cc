@@ -3,6 +3,7 @@
 // Plain loops over small tensors; never used for run-time values.
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "format/onnx/onnx_importer.h"
 
@@ -57,6 +58,107 @@ std::optional<std::vector<uint32_t>> BroadcastShapes(const std::vector<uint32_t>
   return out;
 }
 
+namespace {
+
+// One element of a binary op in T: double for floating-point tensors, int64_t for integer ones
+// (whose arithmetic wraps like two's complement instead of overflowing). The comparisons and
+// logical ops give 0/1.
+template <typename T>
+Result<T> ApplyBinary(HostBinaryOp op, T x, T y) {
+  constexpr bool kInt = std::is_integral_v<T>;
+  // x OP y in uint64 arithmetic: defined wrap-around for the integer ops.
+  auto wrap = [](uint64_t v) { return static_cast<T>(static_cast<int64_t>(v)); };
+  switch (op) {
+    case HostBinaryOp::kAdd:
+      if constexpr (kInt) return wrap(static_cast<uint64_t>(x) + static_cast<uint64_t>(y));
+      return x + y;
+    case HostBinaryOp::kSub:
+      if constexpr (kInt) return wrap(static_cast<uint64_t>(x) - static_cast<uint64_t>(y));
+      return x - y;
+    case HostBinaryOp::kMul:
+      if constexpr (kInt) return wrap(static_cast<uint64_t>(x) * static_cast<uint64_t>(y));
+      return x * y;
+    case HostBinaryOp::kDiv:
+    case HostBinaryOp::kMod:
+      if constexpr (kInt) {
+        if (y == 0) return MakeError(ErrorCode::kTypeError, "integer division by zero");
+        // INT64_MIN / -1 overflows (a trap on x86): wrap like the other integer ops.
+        if (y == -1) return op == HostBinaryOp::kDiv ? wrap(0 - static_cast<uint64_t>(x)) : T{0};
+        if (op == HostBinaryOp::kDiv) return x / y;
+        T r = x % y;  // ONNX Mod (fmod = 0): the sign of the divisor
+        if (r != 0 && ((r < 0) != (y < 0))) r += y;
+        return r;
+      } else {
+        return op == HostBinaryOp::kDiv ? x / y : std::fmod(x, y);
+      }
+    case HostBinaryOp::kMax:
+      return std::max(x, y);
+    case HostBinaryOp::kMin:
+      return std::min(x, y);
+    case HostBinaryOp::kPow:
+      if constexpr (kInt) {
+        return TruncateToInt64(std::pow(static_cast<double>(x), static_cast<double>(y)));
+      }
+      return std::pow(x, y);
+    case HostBinaryOp::kEqual:
+      return x == y;
+    case HostBinaryOp::kLess:
+      return x < y;
+    case HostBinaryOp::kGreater:
+      return x > y;
+    case HostBinaryOp::kLessOrEqual:
+      return x <= y;
+    case HostBinaryOp::kGreaterOrEqual:
+      return x >= y;
+    case HostBinaryOp::kAnd:
+      return (x != 0) && (y != 0);
+    case HostBinaryOp::kOr:
+      return (x != 0) || (y != 0);
+    case HostBinaryOp::kXor:
+      return (x != 0) != (y != 0);
+  }
+  return T{0};
+}
+
+// Element i of t, and storing v as element i of a `type` buffer, in the computation type T.
+template <typename T>
+T LoadAs(const Tensor& t, size_t i) {
+  if constexpr (std::is_integral_v<T>) {
+    return t.GetInt(i);
+  } else {
+    return t.GetDouble(i);
+  }
+}
+template <typename T>
+void StoreAs(DataType type, std::byte* base, size_t i, T v) {
+  if constexpr (std::is_integral_v<T>) {
+    StoreInt(type, base, i, v);
+  } else {
+    StoreDouble(type, base, i, v);
+  }
+}
+
+// HostBinary's loop over the broadcast shape, computing in T.
+template <typename T>
+Status BinaryLoop(HostBinaryOp op, const Tensor& a, const Tensor& b,
+                  const std::vector<uint32_t>& shape, DataType out_type, std::byte* out) {
+  size_t i = 0;
+  Status error;
+  ForEachIndex(shape, [&](const std::vector<uint32_t>& idx) {
+    if (!error.ok()) return;
+    Result<T> r = ApplyBinary<T>(op, LoadAs<T>(a, BroadcastIndex(idx, a.desc.shape)),
+                                 LoadAs<T>(b, BroadcastIndex(idx, b.desc.shape)));
+    if (!r.ok()) {
+      error = std::move(r.error());
+      return;
+    }
+    StoreAs<T>(out_type, out, i++, *r);
+  });
+  return error;
+}
+
+}  // namespace
+
 Result<Tensor> HostBinary(HostBinaryOp op, const Tensor& a, const Tensor& b) {
   auto shape = BroadcastShapes(a.desc.shape, b.desc.shape);
   if (!shape) {
@@ -66,134 +168,11 @@ Result<Tensor> HostBinary(HostBinaryOp op, const Tensor& a, const Tensor& b) {
   const bool compare = op >= HostBinaryOp::kEqual;
   const DataType type = a.desc.dataType;
   const DataType out_type = compare ? DataType::kUint8 : type;
-  const bool fp = IsFloatingPoint(type);
   std::vector<std::byte> bytes(ByteLengthFor(out_type, ElementCountOf(*shape)));
-  size_t i = 0;
-  Status error;
-  ForEachIndex(*shape, [&](const std::vector<uint32_t>& idx) {
-    const size_t ia = BroadcastIndex(idx, a.desc.shape);
-    const size_t ib = BroadcastIndex(idx, b.desc.shape);
-    if (fp) {
-      const double x = a.GetDouble(ia), y = b.GetDouble(ib);
-      double r = 0;
-      switch (op) {
-        case HostBinaryOp::kAdd:
-          r = x + y;
-          break;
-        case HostBinaryOp::kSub:
-          r = x - y;
-          break;
-        case HostBinaryOp::kMul:
-          r = x * y;
-          break;
-        case HostBinaryOp::kDiv:
-          r = x / y;
-          break;
-        case HostBinaryOp::kMax:
-          r = std::max(x, y);
-          break;
-        case HostBinaryOp::kMin:
-          r = std::min(x, y);
-          break;
-        case HostBinaryOp::kPow:
-          r = std::pow(x, y);
-          break;
-        case HostBinaryOp::kMod:
-          r = std::fmod(x, y);
-          break;
-        case HostBinaryOp::kEqual:
-          r = x == y;
-          break;
-        case HostBinaryOp::kLess:
-          r = x < y;
-          break;
-        case HostBinaryOp::kGreater:
-          r = x > y;
-          break;
-        case HostBinaryOp::kLessOrEqual:
-          r = x <= y;
-          break;
-        case HostBinaryOp::kGreaterOrEqual:
-          r = x >= y;
-          break;
-        case HostBinaryOp::kAnd:
-          r = (x != 0) && (y != 0);
-          break;
-        case HostBinaryOp::kOr:
-          r = (x != 0) || (y != 0);
-          break;
-        case HostBinaryOp::kXor:
-          r = (x != 0) != (y != 0);
-          break;
-      }
-      StoreDouble(out_type, bytes.data(), i++, r);
-    } else {
-      const int64_t x = a.GetInt(ia), y = b.GetInt(ib);
-      int64_t r = 0;
-      switch (op) {
-        case HostBinaryOp::kAdd:
-          r = static_cast<int64_t>(static_cast<uint64_t>(x) + static_cast<uint64_t>(y));
-          break;
-        case HostBinaryOp::kSub:
-          r = static_cast<int64_t>(static_cast<uint64_t>(x) - static_cast<uint64_t>(y));
-          break;
-        case HostBinaryOp::kMul:
-          r = static_cast<int64_t>(static_cast<uint64_t>(x) * static_cast<uint64_t>(y));
-          break;
-        case HostBinaryOp::kDiv:
-        case HostBinaryOp::kMod:
-          if (y == 0) {
-            error = MakeError(ErrorCode::kTypeError, "integer division by zero");
-            break;
-          }
-          if (y == -1) {
-            // INT64_MIN / -1 overflows (a trap on x86): wrap like the other integer ops.
-            r = op == HostBinaryOp::kDiv ? static_cast<int64_t>(0 - static_cast<uint64_t>(x)) : 0;
-          } else if (op == HostBinaryOp::kDiv) {
-            r = x / y;
-          } else {  // ONNX Mod (fmod = 0): the sign of the divisor
-            r = x % y;
-            if (r != 0 && ((r < 0) != (y < 0))) r += y;
-          }
-          break;
-        case HostBinaryOp::kMax:
-          r = std::max(x, y);
-          break;
-        case HostBinaryOp::kMin:
-          r = std::min(x, y);
-          break;
-        case HostBinaryOp::kPow:
-          r = TruncateToInt64(std::pow(static_cast<double>(x), static_cast<double>(y)));
-          break;
-        case HostBinaryOp::kEqual:
-          r = x == y;
-          break;
-        case HostBinaryOp::kLess:
-          r = x < y;
-          break;
-        case HostBinaryOp::kGreater:
-          r = x > y;
-          break;
-        case HostBinaryOp::kLessOrEqual:
-          r = x <= y;
-          break;
-        case HostBinaryOp::kGreaterOrEqual:
-          r = x >= y;
-          break;
-        case HostBinaryOp::kAnd:
-          r = (x != 0) && (y != 0);
-          break;
-        case HostBinaryOp::kOr:
-          r = (x != 0) || (y != 0);
-          break;
-        case HostBinaryOp::kXor:
-          r = (x != 0) != (y != 0);
-          break;
-      }
-      StoreInt(out_type, bytes.data(), i++, r);
-    }
-  });
-  if (!error.ok()) return std::move(error.error());
+  const Status s = IsFloatingPoint(type)
+                       ? BinaryLoop<double>(op, a, b, *shape, out_type, bytes.data())
+                       : BinaryLoop<int64_t>(op, a, b, *shape, out_type, bytes.data());
+  if (!s.ok()) return s.error();
   return Tensor{{out_type, *shape}, ByteBuffer::FromVector(std::move(bytes))};
 }
 

@@ -4,7 +4,6 @@
 #include "format/onnx/onnx_import.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include <limits>
 
 #include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl.h>
 
 #include "format/onnx/onnx_importer.h"
 #include "format/onnx/onnx_model.h"
@@ -62,28 +62,45 @@ Result<std::shared_ptr<const onnx::ModelProto>> ParseOnnxModel(std::span<const s
 
 namespace {
 
-// Reads the file through a read-only mapping: the parsed proto holds the one copy of the
-// weights (its raw_data strings, which the constants then share).
+// Parses the file as a stream of small reads: the parsed proto's raw_data strings are the one
+// copy of the weights in memory (the constants then share them). A mapping of the file would
+// add the file's pages to the resident set while the proto is built, doubling the peak.
 Result<std::shared_ptr<const onnx::ModelProto>> ParseFile(const std::filesystem::path& path) {
+  constexpr int kReadBlock = 1 << 20;  // bytes per read(): few system calls, little memory
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return MakeError(ErrorCode::kUnknownError, "cannot open: ", std::strerror(errno));
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
+    const int error = errno;
     ::close(fd);
-    return MakeError(ErrorCode::kUnknownError, "cannot stat: ", std::strerror(errno));
+    return MakeError(ErrorCode::kUnknownError, "cannot stat: ", std::strerror(error));
   }
-  const auto size = static_cast<size_t>(st.st_size);
-  if (size == 0) {
+  if (st.st_size == 0) {
     ::close(fd);
     return MakeError(ErrorCode::kDataError, "the file is empty");
   }
-  void* addr = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (addr == MAP_FAILED)
-    return MakeError(ErrorCode::kUnknownError, "mmap: ", std::strerror(errno));
-  auto model = ParseOnnxModel({static_cast<const std::byte*>(addr), size});
-  ::munmap(addr, size);
-  return model;
+  if (static_cast<uint64_t>(st.st_size) > static_cast<uint64_t>(std::numeric_limits<int>::max())) {
+    ::close(fd);
+    return MakeError(ErrorCode::kNotSupportedError, "the model is ", st.st_size,
+                     " bytes; protobuf messages are limited to 2 GiB (use external data)");
+  }
+  auto model = std::make_shared<onnx::ModelProto>();
+  bool parsed = false;
+  {
+    google::protobuf::io::FileInputStream file(fd, kReadBlock);
+    file.SetCloseOnDelete(true);
+    google::protobuf::io::CodedInputStream in(&file);
+    in.SetTotalBytesLimit(std::numeric_limits<int>::max());
+    parsed = model->ParseFromCodedStream(&in) && in.ConsumedEntireMessage();
+    if (file.GetErrno() != 0) {
+      return MakeError(ErrorCode::kUnknownError, "cannot read: ", std::strerror(file.GetErrno()));
+    }
+  }
+  if (!parsed) {
+    return MakeError(ErrorCode::kDataError, "not a valid ONNX model (protobuf parse failed)");
+  }
+  if (!model->has_graph()) return MakeError(ErrorCode::kDataError, "the ONNX model has no graph");
+  return std::shared_ptr<const onnx::ModelProto>(std::move(model));
 }
 
 }  // namespace

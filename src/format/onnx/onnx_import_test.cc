@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <sstream>
+#include <string>
 
 #include "format/graph_file.h"
 #include "format/onnx/onnx_model.h"
@@ -280,14 +282,24 @@ TEST(OnnxImportTest, UnsupportedDataTypeIsNotSupported) {
   EXPECT_NE(g.error().message().find("DOUBLE"), std::string::npos);
 }
 
-// A model whose weight lives in `location` (relative to the model's folder).
-onnx::ModelProto ExternalModel(const std::string& location) {
+// y = x + w for x, w of float32 [4]; w's data is left to the caller
+// (m.mutable_graph()->mutable_initializer(0)).
+onnx::ModelProto AddWeightModel() {
   onnx::ModelProto m = NewModel();
   Input(m, "x", {4});
   auto* w = m.mutable_graph()->add_initializer();
   w->set_name("w");
   w->set_data_type(onnx::TensorProto_DataType_FLOAT);
   w->add_dims(4);
+  Node(m, "Add", {"x", "w"}, {"y"});
+  Output(m, "y");
+  return m;
+}
+
+// A model whose weight lives in `location` (relative to the model's folder).
+onnx::ModelProto ExternalModel(const std::string& location) {
+  onnx::ModelProto m = AddWeightModel();
+  auto* w = m.mutable_graph()->mutable_initializer(0);
   w->set_data_location(onnx::TensorProto_DataLocation_EXTERNAL);
   auto* loc = w->add_external_data();
   loc->set_key("location");
@@ -295,9 +307,24 @@ onnx::ModelProto ExternalModel(const std::string& location) {
   auto* len = w->add_external_data();
   len->set_key("length");
   len->set_value("16");
-  Node(m, "Add", {"x", "w"}, {"y"});
-  Output(m, "y");
   return m;
+}
+
+// The file mapped at `address` in this process (/proc/self/maps), or an empty path.
+fs::path MappedFileAt(const void* address) {
+  const auto a = reinterpret_cast<uintptr_t>(address);
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    std::istringstream fields(line);
+    std::string range, perms, offset, device, inode, path;
+    fields >> range >> perms >> offset >> device >> inode >> path;
+    const size_t dash = range.find('-');
+    const uintptr_t begin = std::stoull(range.substr(0, dash), nullptr, 16);
+    const uintptr_t end = std::stoull(range.substr(dash + 1), nullptr, 16);
+    if (a >= begin && a < end) return path;
+  }
+  return {};
 }
 
 TEST(OnnxImportTest, ExternalDataInsideTheFolder) {
@@ -312,6 +339,34 @@ TEST(OnnxImportTest, ExternalDataInsideTheFolder) {
   const ByteBuffer& bytes = g->constants.begin()->second;
   ASSERT_EQ(bytes.size(), sizeof(w));
   EXPECT_EQ(std::memcmp(bytes.data(), w, sizeof(w)), 0);
+  // The constant is the file's mapping, not a copy of it.
+  EXPECT_EQ(MappedFileAt(bytes.data()).filename(), "weights.bin");
+}
+
+// Weights in the model's raw_data or float_data (and the other typed fields whose elements are
+// the operand's) are shared with the parsed proto, not copied; the graph keeps the proto alive.
+TEST(OnnxImportTest, WeightsAliasTheProto) {
+  const float values[4] = {1, 2, 3, 4};
+  for (const bool raw : {true, false}) {
+    onnx::ModelProto m = AddWeightModel();
+    auto* w = m.mutable_graph()->mutable_initializer(0);
+    if (raw) {
+      w->set_raw_data(values, sizeof(values));
+    } else {
+      for (float v : values) w->add_float_data(v);
+    }
+    auto model = std::make_shared<onnx::ModelProto>(std::move(m));
+    const auto& init = model->graph().initializer(0);
+    const void* data = raw ? static_cast<const void*>(init.raw_data().data())
+                           : static_cast<const void*>(init.float_data().data());
+    auto g = ImportOnnxModel(model, "", {});
+    ASSERT_TRUE(g.ok()) << g.error().ToString();
+    ASSERT_EQ(g->constants.size(), 1u);
+    const ByteBuffer& bytes = g->constants.begin()->second;
+    EXPECT_EQ(static_cast<const void*>(bytes.data()), data) << (raw ? "raw_data" : "float_data");
+    model.reset();  // the caller lets go: the bytes stay valid
+    EXPECT_EQ(std::memcmp(bytes.data(), values, sizeof(values)), 0);
+  }
 }
 
 TEST(OnnxImportTest, ExternalDataCannotLeaveTheFolder) {

@@ -365,20 +365,29 @@ Result<Tensor> ReadTensorProto(const onnx::TensorProto& proto, std::shared_ptr<c
         ByteBuffer(std::move(owner), reinterpret_cast<const std::byte*>(raw.data()), raw.size());
     return t;
   }
-  std::vector<std::byte> out(bytes);
+  // A typed field whose elements are the operand's (float_data for FLOAT, int64_data for
+  // INT64, int32_data for INT32, uint64_data for UINT64) is shared like raw_data, not copied.
+  auto share = [&](size_t given, const void* data) -> Result<Tensor> {
+    if (given != n) return size_error(given);
+    t.bytes =
+        n ? ByteBuffer(std::move(owner), static_cast<const std::byte*>(data), bytes) : ByteBuffer();
+    return t;
+  };
   switch (proto.data_type()) {
     case onnx::TensorProto_DataType_FLOAT:
-      if (static_cast<size_t>(proto.float_data_size()) != n)
-        return size_error(proto.float_data_size());
-      if (n) std::memcpy(out.data(), proto.float_data().data(), bytes);
-      break;
+      return share(proto.float_data_size(), proto.float_data().data());
     case onnx::TensorProto_DataType_INT64:
-      if (static_cast<size_t>(proto.int64_data_size()) != n)
-        return size_error(proto.int64_data_size());
-      if (n) std::memcpy(out.data(), proto.int64_data().data(), bytes);
-      break;
-    case onnx::TensorProto_DataType_UINT32:
+      return share(proto.int64_data_size(), proto.int64_data().data());
+    case onnx::TensorProto_DataType_INT32:
+      return share(proto.int32_data_size(), proto.int32_data().data());
     case onnx::TensorProto_DataType_UINT64:
+      return share(proto.uint64_data_size(), proto.uint64_data().data());
+    default:
+      break;
+  }
+  std::vector<std::byte> out(bytes);
+  switch (proto.data_type()) {
+    case onnx::TensorProto_DataType_UINT32:
       if (static_cast<size_t>(proto.uint64_data_size()) != n)
         return size_error(proto.uint64_data_size());
       for (size_t i = 0; i < n; ++i) {
@@ -396,7 +405,7 @@ Result<Tensor> ReadTensorProto(const onnx::TensorProto& proto, std::shared_ptr<c
       }
       break;
     default:
-      // INT32, INT8, UINT8, BOOL: int32_data.
+      // INT8, UINT8, BOOL: int32_data.
       if (static_cast<size_t>(proto.int32_data_size()) != n)
         return size_error(proto.int32_data_size());
       for (size_t i = 0; i < n; ++i)
