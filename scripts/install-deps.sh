@@ -16,6 +16,7 @@ PKGS=(
   python3 python3-dev python3-numpy python3-pytest pybind11-dev # Python bindings and tests
   python3-onnx python3-pil      # ONNX files of the benchmark networks (node and npm, on the machine, run the peer)
   fonts-dejavu-core             # the OCR tests: text rendered with DejaVu Sans
+  graphviz                      # webnn dot --svg renders with Graphviz's dot
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -515,8 +515,9 @@ void RegisterBuilder(py::module_& m) {
     options.disable_function_signatures();
     for (const OpMethod& op : OpMethods()) {
       const std::string doc = op.name + "(self, " + op.Signature() + ") -> " + op.Returns() +
+                              "\n\n" + std::string(OpSummary(op.spec_name)) +
                               "\n\nMLGraphBuilder." + op.spec_name +
-                              "() of the spec, options as keyword arguments.";
+                              "() of the spec; its options are keyword arguments.";
       builder.def(
           op.name.c_str(),
           [&op](PyBuilder& b, const py::args& args, const py::kwargs& kwargs) {

@@ -135,10 +135,13 @@ py::list ShapeToList(const std::vector<uint32_t>& shape);
 OperandDescriptor ToOperandDescriptor(py::handle h, std::string_view what);
 // MLTensorDescriptor or a dict with also "readable" and "writable".
 MLTensorDescriptor ToTensorDescriptor(py::handle h, std::string_view what);
-// The descriptor of a numpy array (its dtype must have a WebNN data type).
+// The descriptor of a numpy array (its dtype must have a WebNN data type; float64 is float32).
 OperandDescriptor DescriptorOfArray(const py::array& a, std::string_view what);
 // A filesystem path (str or os.PathLike).
 std::string ToPath(py::handle h, std::string_view what);
+// Raises webnn.FileNotFoundError / IsADirectoryError / PermissionError (each also the builtin
+// OSError subclass of that name) when `path` cannot be opened for reading.
+void CheckReadablePath(const std::string& path, std::string_view what);
 
 // The bytes of `value` for a tensor of `desc`, kept alive by `keep`. A C-contiguous numpy array
 // of the right dtype and shape is used in place; other arrays, lists and scalars are converted
@@ -162,6 +165,10 @@ void UnpackInto(py::array& array, DataType t, const std::vector<std::byte>& pack
 
 // "keepDimensions" -> "keep_dimensions", "gatherND" -> "gather_nd", "l2Pool2d" -> "l2_pool2d".
 std::string SnakeCase(std::string_view camel);
+
+// The one-line summary of an MLGraphBuilder operator by its spec name (op_summaries.cc); empty
+// for an unknown name.
+std::string_view OpSummary(std::string_view spec_name);
 
 // ---- Module parts -------------------------------------------------------------------------------
 void RegisterBuilder(py::module_& m);  // after RegisterContext

@@ -1,5 +1,10 @@
 // Errors and the conversions between Python values and the C++ API's types.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cerrno>
 #include <cstring>
 
 #include "common.h"
@@ -19,6 +24,9 @@ struct ErrorClasses {
   PyObject* context_lost = nullptr;
   PyObject* operation = nullptr;
   PyObject* unknown = nullptr;
+  PyObject* file_not_found = nullptr;
+  PyObject* is_a_directory = nullptr;
+  PyObject* permission = nullptr;
 };
 ErrorClasses errors;
 
@@ -68,6 +76,18 @@ void RegisterErrors(py::module_& m) {
   errors.operation =
       NewErrorClass(m, "OperationError", "A failure while computing a graph.", one(errors.error));
   errors.unknown = NewErrorClass(m, "UnknownError", "I/O and other failures.", one(errors.error));
+  // A file that cannot be opened raises one of these: a webnn.UnknownError that `except
+  // FileNotFoundError` (or IsADirectoryError, PermissionError, OSError) catches too, with errno,
+  // strerror and filename set as OSError has them.
+  errors.file_not_found = NewErrorClass(
+      m, "FileNotFoundError", "A path that does not exist (also a builtin FileNotFoundError).",
+      py::make_tuple(py::handle(errors.unknown), py::handle(PyExc_FileNotFoundError)));
+  errors.is_a_directory = NewErrorClass(
+      m, "IsADirectoryError", "A directory given for a file (also a builtin IsADirectoryError).",
+      py::make_tuple(py::handle(errors.unknown), py::handle(PyExc_IsADirectoryError)));
+  errors.permission = NewErrorClass(
+      m, "PermissionError", "A file this process may not read (also a builtin PermissionError).",
+      py::make_tuple(py::handle(errors.unknown), py::handle(PyExc_PermissionError)));
 
   py::register_exception_translator([](std::exception_ptr p) {
     try {
@@ -270,12 +290,34 @@ MLTensorDescriptor ToTensorDescriptor(py::handle h, std::string_view what) {
 }
 
 OperandDescriptor DescriptorOfArray(const py::array& a, std::string_view what) {
-  OperandDescriptor desc{ToDataType(a.dtype(), what), {}};
+  // float64 data is float32 data, as for an input (WebNN has no float64): ToHostBytes converts
+  // it when every value fits.
+  const bool float64 = a.dtype().kind() == 'f' && a.dtype().itemsize() == 8;
+  OperandDescriptor desc{float64 ? DataType::kFloat32 : ToDataType(a.dtype(), what), {}};
   for (ssize_t i = 0; i < a.ndim(); ++i) {
     if (a.shape(i) > 0xFFFFFFFFll) ThrowTypeError(std::string(what) + ": the array is too large");
     desc.shape.push_back(static_cast<uint32_t>(a.shape(i)));
   }
   return desc;
+}
+
+void CheckReadablePath(const std::string& path, std::string_view what) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int err = fd < 0 ? errno : 0;
+  if (fd >= 0) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) err = EISDIR;
+    ::close(fd);
+  }
+  if (err == 0) return;
+  PyObject* cls = err == ENOENT || err == ENOTDIR ? errors.file_not_found
+                  : err == EISDIR                 ? errors.is_a_directory
+                  : err == EACCES || err == EPERM ? errors.permission
+                                                  : errors.unknown;
+  const std::string message = std::string(what) + ": cannot open: " + std::strerror(err);
+  py::object args = py::make_tuple(err, message, path);
+  PyErr_SetObject(cls, args.ptr());
+  throw py::error_already_set();
 }
 
 std::string ToPath(py::handle h, std::string_view what) {
@@ -331,6 +373,42 @@ py::bytes Pack4(const py::array& a, DataType t, std::string_view what) {
 
 }  // namespace
 
+// The one conversion rule for data given for an operand of another dtype (inputs, constants,
+// tensor writes alike): a same-kind cast is made only when every value fits the target type;
+// otherwise OverflowError naming the first value that does not (numpy's astype would wrap
+// 2**40 to 0 in int32, or turn 1e300 into inf in float32).
+void CheckValuesFit(const py::array& a, const py::dtype& target, DataType type,
+                    std::string_view what) {
+  if (a.size() == 0) return;
+  py::module_ np = py::module_::import("numpy");
+  const char src = a.dtype().kind(), dst = target.kind();
+  py::object bad;
+  std::string range;
+  if ((dst == 'i' || dst == 'u') && (src == 'i' || src == 'u' || src == 'b')) {
+    py::object info = np.attr("iinfo")(target);
+    bad = np.attr("logical_or")(np.attr("less")(a, info.attr("min")),
+                                np.attr("greater")(a, info.attr("max")));
+    range = " [" + std::string(py::str(info.attr("min"))) + ", " +
+            std::string(py::str(info.attr("max"))) + "]";
+  } else if (dst == 'f' && src == 'f' && a.dtype().itemsize() > target.itemsize()) {
+    py::object info = np.attr("finfo")(target);
+    bad = np.attr("logical_and")(np.attr("greater")(np.attr("abs")(a), info.attr("max")),
+                                 np.attr("isfinite")(a));
+    range = " (largest " + std::string(py::str(info.attr("max"))) + ")";
+  } else {
+    return;
+  }
+  py::array where = np.attr("flatnonzero")(bad);
+  if (where.size() == 0) return;
+  py::object index = where.attr("__getitem__")(0);
+  py::object v = a.attr("reshape")(-1).attr("__getitem__")(index).attr("item")();
+  const std::string message = std::string(what) + ": " + std::string(py::str(v)) + " (element " +
+                              std::string(py::str(index)) + ") does not fit in " +
+                              std::string(DataTypeName(type)) + range;
+  PyErr_SetString(PyExc_OverflowError, message.c_str());
+  throw py::error_already_set();
+}
+
 HostBytes ToHostBytes(py::handle value, const OperandDescriptor& desc, std::string_view what) {
   HostBytes out;
   const size_t byte_length = desc.ByteLength();
@@ -353,9 +431,17 @@ HostBytes ToHostBytes(py::handle value, const OperandDescriptor& desc, std::stri
       return out;
     }
   }
+  if (value.is_none()) {
+    ThrowTypeError(std::string(what) + ": None given; expected an array or list of " +
+                   DescriptorToString(desc));
+  }
   py::module_ np = py::module_::import("numpy");
   py::array a =
       is_array ? py::reinterpret_borrow<py::array>(value) : py::array(np.attr("asarray")(value));
+  if (a.dtype().kind() == 'O') {
+    ThrowTypeError(std::string(what) + ": expected numbers, got " + TypeNameOf(value) +
+                   " holding Python objects (" + DescriptorToString(desc) + " is expected)");
+  }
   const py::dtype target = NumpyDtype(desc.dataType);
   if (is_array) {
     if (!SameShape(a, desc.shape)) {
@@ -372,6 +458,7 @@ HostBytes ToHostBytes(py::handle value, const OperandDescriptor& desc, std::stri
                      " values to " + std::string(DataTypeName(desc.dataType)) +
                      " (only same-kind casts are made; convert explicitly)");
     }
+    CheckValuesFit(a, target, desc.dataType, what);
     a = py::array(a.attr("astype")(target));
   }
   if (!(a.flags() & py::array::c_style)) a = py::array(np.attr("ascontiguousarray")(a));

@@ -262,6 +262,14 @@ void RegisterDescriptors(py::module_& m) {
 }
 
 void RegisterContext(py::module_& m) {
+  // Every class is declared before any method mentions it, so signatures in help() name the
+  // Python classes (webnn.MLGraph), never the C++ types behind them.
+  py::class_<PyContext, std::shared_ptr<PyContext>> context_class(
+      m, "MLContext", "https://www.w3.org/TR/webnn/#api-mlcontext");
+  py::class_<PyTensor, std::shared_ptr<PyTensor>> tensor_class(
+      m, "MLTensor", "https://www.w3.org/TR/webnn/#api-mltensor");
+  py::class_<PyGraph, std::shared_ptr<PyGraph>> graph_class(
+      m, "MLGraph", "https://www.w3.org/TR/webnn/#api-mlgraph");
   py::class_<PyML>(m, "ML", "https://www.w3.org/TR/webnn/#api-ml")
       .def(py::init<>())
       .def(
@@ -269,7 +277,7 @@ void RegisterContext(py::module_& m) {
           [](PyML&, const std::string& power_preference, bool accelerated,
              const std::string& executor, uint32_t worker_threads, py::handle endpoint,
              py::handle token_file, uint64_t max_tensor_byte_length, const std::string& backend,
-             uint32_t threads) {
+             uint32_t threads, bool profile) {
             MLContextOptions o;
             o.powerPreference = ToPowerPreference(power_preference);
             o.accelerated = accelerated;
@@ -281,22 +289,33 @@ void RegisterContext(py::module_& m) {
             o.maxTensorByteLength = max_tensor_byte_length;
             o.backend = backend;
             o.threads = threads;
+            o.profile = profile;
             return CreateContext(o);
           },
           py::kw_only(), py::arg("power_preference") = "default", py::arg("accelerated") = true,
           py::arg("executor") = "direct", py::arg("worker_threads") = 0,
           py::arg("endpoint") = py::none(), py::arg("token_file") = py::none(),
           py::arg("max_tensor_byte_length") = MLContextOptions{}.maxTensorByteLength,
-          py::arg("backend") = "", py::arg("threads") = 0,
+          py::arg("backend") = "", py::arg("threads") = 0, py::arg("profile") = false,
           "https://www.w3.org/TR/webnn/#api-ml-createcontext. backend: 'onednn' (the default) or "
           "'reference' (the plain-loop oracle); threads: intra-op threads a dispatch may use (0: "
           "one per core). executor: 'direct' (in the calling "
           "thread), 'worker' (a pool of worker_threads threads) or 'service' (the webnnd daemon "
           "at endpoint, 'unix:PATH' or 'tcp:HOST:PORT'; token_file holds the access token for "
-          "tcp).");
+          "tcp). profile: time every compiled step (MLGraph.profile()).");
 
-  py::class_<PyContext, std::shared_ptr<PyContext>>(m, "MLContext",
-                                                    "https://www.w3.org/TR/webnn/#api-mlcontext")
+  context_class
+      .def("__repr__",
+           [](const std::shared_ptr<PyContext>& c) {
+             const MLContextOptions& o = c->context->options();
+             std::string r = "MLContext(executor='" + o.executor + "', backend='" +
+                             (o.backend.empty() ? "onednn" : o.backend) + "'";
+             if (o.threads != 0) r += ", threads=" + std::to_string(o.threads);
+             if (o.executor == "service") r += ", endpoint='" + o.endpoint + "'";
+             if (o.profile) r += ", profile=True";
+             if (auto lost = c->context->lost()) r += ", lost: " + lost->message;
+             return r + ")";
+           })
       .def(
           "create_tensor",
           [](const std::shared_ptr<PyContext>& c, py::handle descriptor) {
@@ -364,6 +383,7 @@ void RegisterContext(py::module_& m) {
           "load_graph",
           [](const std::shared_ptr<PyContext>& c, py::handle path, py::object dims) {
             const std::string p = ToPath(path, "load_graph");
+            CheckReadablePath(p, "load_graph");
             std::map<std::string, uint32_t> dimensions;
             if (!dims.is_none()) {
               if (!py::isinstance<py::dict>(dims)) {
@@ -415,8 +435,7 @@ void RegisterContext(py::module_& m) {
         return c->context->options().executor;
       });
 
-  py::class_<PyTensor, std::shared_ptr<PyTensor>>(m, "MLTensor",
-                                                  "https://www.w3.org/TR/webnn/#api-mltensor")
+  tensor_class
       .def_property_readonly(
           "data_type",
           [](const PyTensor& t) { return std::string(DataTypeName(t.tensor.dataType())); })
@@ -438,8 +457,39 @@ void RegisterContext(py::module_& m) {
                (t.tensor.constant() ? ", constant" : "") + ")";
       });
 
-  py::class_<PyGraph, std::shared_ptr<PyGraph>>(m, "MLGraph",
-                                                "https://www.w3.org/TR/webnn/#api-mlgraph")
+  graph_class
+      .def("__repr__",
+           [](const PyGraph& g) {
+             if (!g.graph.valid()) return std::string("MLGraph(destroyed)");
+             auto list = [](const std::map<std::string, OperandDescriptor>& d) {
+               std::string s;
+               for (const auto& [name, desc] : d) {
+                 s += (s.empty() ? "" : ", ") + ("'" + name + "': ") + DescriptorToString(desc);
+               }
+               return "{" + s + "}";
+             };
+             std::string r = "MLGraph(inputs=" + list(g.graph.inputDescriptors()) +
+                             ", outputs=" + list(g.graph.outputDescriptors());
+             const MLGraphCompilation c = g.graph.compilation();
+             if (!c.backend.empty()) {
+               r += ", backend='" + c.backend + "', steps=" + std::to_string(c.steps);
+             }
+             return r + ")";
+           })
+      .def(
+          "profile",
+          [](const PyGraph& g) {
+            const MLGraphProfile p =
+                WithContext(*g.owner, false, [&] { return g.graph.profile(); });
+            py::list steps;
+            for (const MLStepTiming& t : p.steps) {
+              steps.append(py::dict(py::arg("name") = t.name, py::arg("calls") = t.calls,
+                                    py::arg("total_ms") = t.totalMs));
+            }
+            return steps;
+          },
+          "Per-step times of the dispatches so far, in execution order: [{'name', 'calls', "
+          "'total_ms'}]. Needs create_context(profile=True); not for the service executor.")
       .def_property_readonly(
           "input_descriptors",
           [](const PyGraph& g) { return DescriptorsToDict(g.graph.inputDescriptors()); })
@@ -466,6 +516,7 @@ void RegisterContext(py::module_& m) {
 py::array LoadImage(py::handle path, uint32_t channels) {
   if (channels != 1 && channels != 3) ThrowTypeError("load_image: channels must be 1 or 3");
   const std::string p = ToPath(path, "load_image");
+  CheckReadablePath(p, "load_image");
   Result<image::Image> img = [&] {
     py::gil_scoped_release release;
     return image::Load(p, channels);

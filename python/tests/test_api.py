@@ -257,7 +257,7 @@ def test_constant_copies_its_data(direct_context):
 
 def test_constant_errors(builder):
     with pytest.raises(TypeError, match="has no WebNN data type"):
-        builder.constant(np.zeros(2, np.float64))
+        builder.constant(np.zeros(2, np.complex128))
     with pytest.raises(TypeError, match="12 bytes given"):
         builder.constant({"dataType": "float32", "shape": [2]}, b"x" * 12)
     with pytest.raises(TypeError, match="unknown descriptor member 'dtype'"):

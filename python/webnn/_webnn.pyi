@@ -3,6 +3,7 @@
 # run `ninja webnn_python_stubs`.
 from __future__ import annotations
 
+import builtins
 import os
 from typing import Any, Literal, Mapping, Sequence, Union, overload
 
@@ -41,6 +42,15 @@ class OperationError(Error):
 
 class UnknownError(Error):
     """I/O and other failures."""
+
+class FileNotFoundError(UnknownError, builtins.FileNotFoundError):
+    """A path that does not exist (also a builtin FileNotFoundError)."""
+
+class IsADirectoryError(UnknownError, builtins.IsADirectoryError):
+    """A directory given for a file (also a builtin IsADirectoryError)."""
+
+class PermissionError(UnknownError, builtins.PermissionError):
+    """A file this process may not read (also a builtin PermissionError)."""
 
 class MLOperandDescriptor:
     """https://www.w3.org/TR/webnn/#dictdef-mloperanddescriptor; a dict works too."""
@@ -85,6 +95,9 @@ class ML:
         endpoint: str | None = None,
         token_file: PathLike | None = None,
         max_tensor_byte_length: int = 2147483648,
+        backend: Literal["", "onednn", "reference"] = "",
+        threads: int = 0,
+        profile: bool = False,
     ) -> MLContext:
         """executor: "direct" (the calling thread), "worker" (a pool of worker_threads threads)
         or "service" (the webnnd daemon at endpoint, "unix:PATH" or "tcp:HOST:PORT")."""
@@ -143,6 +156,8 @@ class MLGraph:
     def output_descriptors(self) -> dict[str, MLOperandDescriptor]: ...
     def save(self, path: PathLike) -> None:
         """".json": webnn-graph-json with its weights beside it; ".webnn": Cap'n Proto."""
+    def profile(self) -> list[dict[str, Any]]:
+        """Per-step times so far: [{"name", "calls", "total_ms"}] (create_context(profile=True))."""
     def destroy(self) -> None: ...
 
 class MLOperand:

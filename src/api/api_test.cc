@@ -249,5 +249,43 @@ TEST(ApiBuilder, OperandDescriptorAfterBuild) {
   EXPECT_EQ(y.shape(), (std::vector<uint32_t>{2, 3}));
   EXPECT_EQ(x.dataType(), DataType::kFloat32);
 }
+// MLContextOptions::profile: each backend records every step of every dispatch.
+TEST(Api, ProfileRecordsEveryStepOfEveryDispatch) {
+  for (const char* backend : {"reference", "onednn"}) {
+    SCOPED_TRACE(backend);
+    MLContextOptions options;
+    options.backend = backend;
+    options.profile = true;
+    auto context = ML().createContext(options);
+    MLGraphBuilder builder(context);
+    OperandDescriptor desc{DataType::kFloat32, {2, 2}};
+    MLOperand x = builder.input("x", desc);
+    MLOperand y = builder.tanh(builder.add(x, x));
+    MLGraph graph = builder.build({{"y", y}});
+    HostTensors inputs{{"x", HostTensor{desc, Floats({1, -2, 3, -4})}}};
+    for (int i = 0; i < 3; ++i) context->compute(graph, inputs);
+    const MLGraphProfile p = graph.profile();
+    ASSERT_FALSE(p.steps.empty());
+    size_t events = 0;
+    for (const MLStepTiming& s : p.steps) {
+      EXPECT_EQ(s.calls, 3u) << s.name;
+      EXPECT_GE(s.totalMs, 0.0);
+      EXPECT_FALSE(s.name.empty());
+      events += s.calls;
+    }
+    EXPECT_EQ(p.events.size(), events);
+    for (const MLStepEvent& e : p.events) {
+      EXPECT_LT(e.step, p.steps.size());
+      EXPECT_GE(e.durationUs, 0.0);
+    }
+  }
+  // Without the option, asking is an error that says how to turn it on.
+  auto plain = ML().createContext();
+  MLGraphBuilder builder(plain);
+  MLOperand x = builder.input("x", {DataType::kFloat32, {2}});
+  MLGraph graph = builder.build({{"y", builder.relu(x)}});
+  ExpectError([&] { graph.profile(); }, ErrorCode::kNotSupportedError, "profile enabled");
+}
+
 }  // namespace
 }  // namespace webnn

@@ -246,6 +246,29 @@ std::map<std::string, OperandDescriptor> MLGraph::outputDescriptors() const {
   return m;
 }
 
+MLGraphProfile MLGraph::profile() const {
+  if (!state_ || !state_->context) Throw(ErrorCode::kInvalidStateError, "the graph is not valid");
+  if (!state_->context->options().profile) {
+    Throw(ErrorCode::kNotSupportedError,
+          "profile: the context was not created with profile enabled");
+  }
+  if (!state_->compiled || !state_->compiled->compiled()) {
+    Throw(ErrorCode::kNotSupportedError,
+          "profile: graphs of the service executor are not profiled (use direct or worker)");
+  }
+  const backend::StepProfile p = state_->compiled->compiled()->profile();
+  MLGraphProfile out;
+  for (size_t i = 0; i < p.steps.size(); ++i) {
+    out.steps.push_back({p.steps[i], p.calls[i], static_cast<double>(p.total_ns[i]) / 1e6});
+  }
+  out.events.reserve(p.events.size());
+  for (const backend::StepEvent& e : p.events) {
+    out.events.push_back({e.step, e.thread, static_cast<double>(e.begin_ns) / 1e3,
+                          static_cast<double>(e.end_ns - e.begin_ns) / 1e3});
+  }
+  return out;
+}
+
 MLGraphCompilation MLGraph::compilation() const {
   MLGraphCompilation c;
   if (!state_ || !state_->compiled || !state_->compiled->compiled()) return c;

@@ -11,6 +11,7 @@ std::shared_ptr<runtime::Executor> MakeExecutor(const MLContextOptions& options)
   };
   backend::CompileOptions compile;
   compile.threads = options.threads;
+  compile.profile = options.profile;
   if (options.executor == "worker") {
     return std::make_shared<runtime::WorkerExecutor>(
         std::make_shared<runtime::ThreadPool>(options.workerThreads), make_backend(), compile,

@@ -8,9 +8,11 @@
 //    kernel inside the same plan.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,6 +32,44 @@ struct CompileOptions {
   // Intra-op threads one Execute may use at most (a backend may use fewer for a graph too
   // small to repay a thread team); 0 means one per hardware thread.
   uint32_t threads = 0;
+  // Record the time of every step of every Execute (StepProfiler); off by default, since it
+  // reads the clock twice per step.
+  bool profile = false;
+};
+
+// One step of one Execute, in nanoseconds since the profiler was made.
+struct StepEvent {
+  uint32_t step = 0;
+  uint32_t thread = 0;  // a small number per thread that ran Executes (Chrome trace "tid")
+  int64_t begin_ns = 0;
+  int64_t end_ns = 0;
+};
+
+// What a profiled compiled graph recorded: its steps (what each computes) and, per step, the
+// calls and total time; `events` keeps the first kMaxEvents step runs for a timeline.
+struct StepProfile {
+  static constexpr size_t kMaxEvents = size_t{1} << 20;
+  std::vector<std::string> steps;  // e.g. "conv2d 'conv1' (+relu)"
+  std::vector<uint64_t> calls;     // per step
+  std::vector<int64_t> total_ns;   // per step
+  std::vector<StepEvent> events;
+  uint64_t dropped_events = 0;  // step runs past kMaxEvents (still in calls/total_ns)
+};
+
+// Collects step times for a compiled graph compiled with CompileOptions::profile; safe to call
+// from concurrent Executes.
+class StepProfiler {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit StepProfiler(std::vector<std::string> steps);
+  void Record(uint32_t step, Clock::time_point begin, Clock::time_point end);
+  StepProfile Snapshot() const;
+
+ private:
+  const Clock::time_point epoch_ = Clock::now();
+  mutable std::mutex mu_;
+  StepProfile profile_;
+  std::vector<std::pair<size_t, uint32_t>> threads_;  // thread id hash -> small number
 };
 
 // Per-compilation facts a caller may report (webnn run, benchmarks, quotas).
@@ -53,6 +93,8 @@ class CompiledGraph {
   virtual Status Execute(std::span<const std::byte* const> inputs,
                          std::span<std::byte* const> outputs) const = 0;
   virtual CompiledGraphStats stats() const = 0;
+  // The step times recorded so far; empty unless compiled with CompileOptions::profile.
+  virtual StepProfile profile() const { return {}; }
 };
 
 class Backend {

@@ -6,6 +6,7 @@
 #include "format/json/graph_json.h"
 #include "format/onnx/onnx_import.h"
 #include "ir/validate_graph.h"
+#include "util/file_check.h"
 
 namespace webnn::format {
 
@@ -21,6 +22,7 @@ enum class FileKind { kJson, kCapnp, kOnnx, kUnknown };
 // never contains; even a count of 9 segments (08 00 00 00) is no ONNX header, since version 0
 // is rejected. JSON starts with '{' after white space.
 Result<FileKind> Sniff(const std::filesystem::path& path) {
+  WEBNN_RETURN_IF_ERROR(util::CheckReadableFile(path));
   std::ifstream in(path, std::ios::binary);
   if (!in) return MakeError(ErrorCode::kUnknownError, path.string(), ": cannot open the file");
   char head[4] = {};
@@ -52,7 +54,14 @@ Result<GraphInfo> LoadGraphFile(const std::filesystem::path& path, const Context
       JsonLoadOptions options;
       options.limits = limits;
       auto graph = LoadGraphJson(path, options);
-      if (!graph.ok()) return std::move(graph.error().Prefix(path.string()));
+      if (!graph.ok()) {
+        // The JSON loader names the file by its base name; the full path replaces it.
+        Error e = std::move(graph.error());
+        const std::string base = path.filename().string() + ": ";
+        std::string message = e.message();
+        if (message.starts_with(base)) message.erase(0, base.size());
+        return Error(e.code(), path.string() + ": " + message);
+      }
       // The loader builds through GraphBuilderCore; the whole-graph check is cheap insurance
       // that what reaches a backend satisfies every invariant.
       Status s = ValidateGraph(*graph, limits);

@@ -1,14 +1,16 @@
 #include "util/image.h"
 
+#include <jpeglib.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
-#include <jpeglib.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
+
+#include "util/file_check.h"
 
 namespace webnn::image {
 namespace {
@@ -47,17 +49,24 @@ void OnJpegError(j_common_ptr cinfo) {
   longjmp(err->jump, 1);
 }
 
+// libjpeg prints warnings (a truncated file's "Premature end of JPEG file", corrupt data) on
+// stderr and goes on with made-up pixels; an input image with either is refused instead.
+void OnJpegMessage(j_common_ptr cinfo, int msg_level) {
+  if (msg_level < 0) OnJpegError(cinfo);
+}
+
 Result<Image> DecodeJpeg(std::span<const std::byte> file, uint32_t channels) {
   jpeg_decompress_struct cinfo;
   JpegError err;
   cinfo.err = jpeg_std_error(&err.mgr);
   err.mgr.error_exit = OnJpegError;
+  err.mgr.emit_message = OnJpegMessage;
   Image out;
   // No C++ objects with destructors may be created between setjmp and a longjmp to it.
   std::vector<uint8_t>* pixels = &out.pixels;
   if (setjmp(err.jump)) {
     jpeg_destroy_decompress(&cinfo);
-    return MakeError(ErrorCode::kDataError, "JPEG: ", err.message);
+    return MakeError(ErrorCode::kDataError, "JPEG: truncated or corrupt (", err.message, ")");
   }
   jpeg_create_decompress(&cinfo);
   jpeg_mem_src(&cinfo, reinterpret_cast<const unsigned char*>(file.data()),
@@ -99,6 +108,7 @@ Result<Image> Decode(std::span<const std::byte> file, uint32_t channels) {
 }
 
 Result<Image> Load(const std::filesystem::path& path, uint32_t channels) {
+  WEBNN_RETURN_IF_ERROR(util::CheckReadableFile(path));
   std::ifstream in(path, std::ios::binary);
   if (!in) return MakeError(ErrorCode::kUnknownError, "cannot open ", path.string());
   std::vector<char> buf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -114,14 +124,16 @@ TensorOptions ImageNetNormalization() {
 Result<std::vector<std::byte>> ToTensor(const Image& image, const OperandDescriptor& desc,
                                         const TensorOptions& options) {
   if (desc.dataType != DataType::kFloat32 || desc.rank() != 4 || desc.shape[0] != 1) {
-    return MakeError(ErrorCode::kTypeError, "image input needs a float32 [1,C,H,W] or [1,H,W,C] "
-                     "tensor, the graph has ", DescriptorToString(desc));
+    return MakeError(ErrorCode::kTypeError,
+                     "image input needs a float32 [1,C,H,W] or [1,H,W,C] "
+                     "tensor, the graph has ",
+                     DescriptorToString(desc));
   }
   const bool nchw = desc.shape[1] == image.channels;
   const bool nhwc = !nchw && desc.shape[3] == image.channels;
   if (!nchw && !nhwc) {
-    return MakeError(ErrorCode::kTypeError, "image has ", image.channels,
-                     " channels; the input ", DescriptorToString(desc), " does not");
+    return MakeError(ErrorCode::kTypeError, "image has ", image.channels, " channels; the input ",
+                     DescriptorToString(desc), " does not");
   }
   const uint32_t c = image.channels;
   const uint32_t h = nchw ? desc.shape[2] : desc.shape[1];

@@ -1,8 +1,12 @@
 #include "util/npy.h"
 
+#include <cerrno>
+
 #include <cstring>
 #include <fstream>
 #include <string>
+
+#include "util/file_check.h"
 
 namespace webnn::npy {
 namespace {
@@ -58,7 +62,9 @@ std::optional<std::string_view> ValueAfter(std::string_view header, std::string_
 }  // namespace
 
 Result<Array> Parse(std::span<const std::byte> file) {
-  auto fail = [](const auto&... args) { return MakeError(ErrorCode::kDataError, "npy: ", args...); };
+  auto fail = [](const auto&... args) {
+    return MakeError(ErrorCode::kDataError, "npy: ", args...);
+  };
   if (file.size() < 10 || std::memcmp(file.data(), kMagic, 6) != 0) {
     return fail("not an .npy file (bad magic)");
   }
@@ -85,12 +91,14 @@ Result<Array> Parse(std::span<const std::byte> file) {
   if (end_quote == std::string_view::npos) return fail("bad descr");
   const std::string_view d = descr->substr(1, end_quote - 1);
   std::optional<DataType> type = FromDescr(d);
-  if (!type) return fail("unsupported dtype '", d, "' (supported: <f4 <f2 <i4 <u4 <i8 <u8 |i1 |u1)");
+  if (!type)
+    return fail("unsupported dtype '", d, "' (supported: <f4 <f2 <i4 <u4 <i8 <u8 |i1 |u1)");
   auto fortran = ValueAfter(header, "fortran_order");
   if (!fortran) return fail("header has no fortran_order");
   if (fortran->starts_with("True")) return fail("Fortran-order arrays are not supported");
   auto shape_text = ValueAfter(header, "shape");
-  if (!shape_text || shape_text->empty() || (*shape_text)[0] != '(') return fail("header has no shape");
+  if (!shape_text || shape_text->empty() || (*shape_text)[0] != '(')
+    return fail("header has no shape");
   const size_t close = shape_text->find(')');
   if (close == std::string_view::npos) return fail("bad shape");
   Array a;
@@ -117,14 +125,15 @@ Result<Array> Parse(std::span<const std::byte> file) {
   }
   const uint64_t need = a.desc.ByteLength();
   if (file.size() - offset != need) {
-    return fail("data has ", file.size() - offset, " bytes, shape ",
-                ShapeToString(a.desc.shape), " of ", d, " needs ", need);
+    return fail("data has ", file.size() - offset, " bytes, shape ", ShapeToString(a.desc.shape),
+                " of ", d, " needs ", need);
   }
   a.bytes.assign(file.begin() + static_cast<std::ptrdiff_t>(offset), file.end());
   return a;
 }
 
 Result<Array> Load(const std::filesystem::path& path) {
+  WEBNN_RETURN_IF_ERROR(util::CheckReadableFile(path));
   std::ifstream in(path, std::ios::binary);
   if (!in) return MakeError(ErrorCode::kUnknownError, "cannot open ", path.string());
   std::vector<char> buf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -161,8 +170,12 @@ std::vector<std::byte> Serialize(const Array& array) {
 Status Save(const std::filesystem::path& path, const Array& array) {
   std::vector<std::byte> bytes = Serialize(array);
   std::ofstream out(path, std::ios::binary);
-  if (!out) return MakeError(ErrorCode::kUnknownError, "cannot write ", path.string());
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (!out) {
+    return MakeError(ErrorCode::kUnknownError, path.string(),
+                     ": cannot write: ", std::strerror(errno));
+  }
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   if (!out) return MakeError(ErrorCode::kUnknownError, "write failed: ", path.string());
   return {};
 }

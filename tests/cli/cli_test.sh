@@ -223,5 +223,132 @@ if [ -d "$testdata" ]; then
   contains "onnx-conformance summary" "1 passed, 0 failed, 0 skipped"
 fi
 
+# ---- The flag parser: every command's flags come from one declarative parser ----------------
+for cmd in bench ping info; do
+  check "$cmd --help" 0 "$webnn" "$cmd" --help
+done
+contains "help is generated from the declarations" "\-\-dim NAME=VALUE"
+check "unknown flag" 1 "$webnn" run "$lenet" --inptu input=x.npy
+contains "unknown flag is named" "unknown option --inptu"
+check "a number with junk" 1 "$webnn" run "$lenet" --repeat 3x
+contains "bad number names the flag" "\-\-repeat: expected a whole number, got '3x'"
+check "a negative count" 1 "$webnn" run "$lenet" --repeat -1
+contains "negative count is refused" "\-\-repeat: expected a whole number"
+check "a number out of range" 1 "$webnn" run "$lenet" --repeat 0
+contains "range check names the bound" "\-\-repeat: 0 is out of range (at least 1)"
+check "an overflowing number" 1 "$webnn" bench "$lenet" --runs 99999999999999999999
+contains "overflow is out of range" "out of range"
+check "a flag without its value" 1 "$webnn" run "$lenet" --top
+contains "missing value is named" "\-\-top needs a value"
+check "a bad choice" 1 "$webnn" run "$lenet" --executor gpu
+contains "choices are listed" "\-\-executor must be direct, worker or service, got 'gpu'"
+check "--flag=value form" 0 "$webnn" run "$lenet" --input=input="$repo/models/lenet/digit_2.png" --top=1
+contains "--flag=value works" "top 1: \[2\]"
+check "a switch given a value" 1 "$webnn" run "$lenet" --profile=yes
+check "a stray argument" 1 "$webnn" info "$lenet" extra
+contains "stray argument is named" "unexpected argument 'extra'"
+
+# ---- run: output summary, --profile and a Chrome trace ---------------------------------------
+check "run prints a summary" 0 "$webnn" run "$lenet" --input input="$repo/models/lenet/digit_4.png"
+contains "summary has the shape" "probabilities: float32 \[1, 10\]  min "
+contains "summary has the mean" " mean 0.1"
+grep -q '^  \[[-0-9e.]*, ' "$tmp/out" && passed=$((passed + 1)) || {
+  failed=$((failed + 1)); echo "FAIL the summary lacks the first values"; cat "$tmp/out"; }
+for backend in onednn reference; do
+  check "run --profile ($backend)" 0 "$webnn" run "$lenet" --input input="$repo/models/lenet/digit_4.png" \
+    --profile --repeat 3 --backend $backend --trace "$tmp/trace-$backend.json"
+  contains "profile table ($backend)" "per-step times"
+  contains "profile names a conv2d step ($backend)" " conv2d"
+  # The table is sorted by cost, and the trace holds one complete event per step per run.
+  if python3 - "$tmp/out" "$tmp/trace-$backend.json" <<'PY'
+import json, re, sys
+rows = [l for l in open(sys.argv[1]) if re.match(r"^\s+[0-9.]+\s+[0-9.]+\s+[0-9.]+\s+\d+\s+#", l)]
+totals = [float(l.split()[0]) for l in rows]
+assert rows and totals == sorted(totals, reverse=True), totals
+assert all(int(l.split()[3]) == 3 for l in rows), rows
+trace = json.load(open(sys.argv[2]))
+events = trace["traceEvents"]
+assert len(events) == 3 * len(rows), (len(events), len(rows))
+assert all(e["ph"] == "X" and e["dur"] >= 0 and "name" in e for e in events)
+PY
+  then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL profile/trace check ($backend)"; fi
+done
+check "--profile on the service executor" 1 "$webnn" run "$lenet" --profile --executor service
+contains "service profiling is refused clearly" "graphs in webnnd are not profiled"
+
+# ---- bench ----------------------------------------------------------------------------------
+check "bench text" 0 "$webnn" bench "$lenet" --runs 20 --warmup 2
+contains "bench prints percentiles" "p50 .*p90 .*p99"
+contains "bench prints throughput" "throughput: "
+contains "bench counts the runs" "runs: 20 in"
+check "bench json, 2 request threads, worker" 0 "$webnn" bench "$lenet" -c 2 -n 30 --json --executor worker \
+  --input input="$repo/models/lenet/digit_1.png"
+if python3 - "$tmp/out" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["runs"] == 30 and r["concurrency"] == 2 and r["executor"] == "worker", r
+l = r["latency_ms"]
+assert 0 < l["min"] <= l["p50"] <= l["p90"] <= l["p99"] <= l["max"], l
+assert r["throughput_per_s"] > 0
+PY
+then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL bench --json"; cat "$tmp/out"; fi
+check "bench for a duration" 0 "$webnn" bench "$lenet" --duration 0.2 --warmup 0 --backend reference
+check "bench --runs and --duration" 1 "$webnn" bench "$lenet" --runs 5 --duration 1
+check "bench a misspelled input" 1 "$webnn" bench "$lenet" --input inptu="$repo/models/lenet/digit_1.png"
+contains "bench names the graph's inputs" "no input named 'inptu' (its inputs: input)"
+
+# ---- dot: attributes, constant shapes, --svg ---------------------------------------------------
+mnet=$repo/models/mobilenetv2/mobilenetv2.json
+check "dot mobilenetv2" 0 "$webnn" dot "$mnet"
+contains "dot shows strides" "strides: \[2, 2\]"
+contains "dot shows groups" "groups: 32"
+contains "dot shows a filter's shape" "filter: const float32 \[32, 3, 3, 3\]"
+# Graphviz is a test dependency (scripts/install-deps.sh installs it): no silent skip.
+check "dot --svg" 0 "$webnn" dot "$lenet" --svg "$tmp/lenet.svg"
+grep -q "<svg" "$tmp/lenet.svg" && grep -q "conv2d" "$tmp/lenet.svg" && passed=$((passed + 1)) || {
+  failed=$((failed + 1)); echo "FAIL dot --svg wrote no SVG with the graph"; }
+check "dot --svg into a missing folder" 1 "$webnn" dot "$lenet" --svg "$tmp/no/such/x.svg"
+
+# ---- Rough edges: every message says what went wrong, once, in our words ---------------------
+check "validate a missing file" 1 "$webnn" validate "$tmp/nope.json"
+contains "a missing file gives errno's text" "nope.json: cannot open: No such file or directory"
+[ "$(grep -o "nope.json" "$tmp/out" | wc -l)" -eq 1 ] && passed=$((passed + 1)) || {
+  failed=$((failed + 1)); echo "FAIL validate names the file more than once"; cat "$tmp/out"; }
+check "validate garbage names the file once" 1 "$webnn" validate "$tmp/garbage.json"
+[ "$(grep -o "garbage.json" "$tmp/out" | wc -l)" -eq 1 ] && passed=$((passed + 1)) || {
+  failed=$((failed + 1)); echo "FAIL validate garbage names the file more than once"; cat "$tmp/out"; }
+head -c 700 "$lenet" >"$tmp/truncated.json"
+check "validate truncated JSON" 1 "$webnn" validate "$tmp/truncated.json"
+contains "JSON errors give line and column" "invalid JSON at line [0-9]*, column [0-9]*"
+if grep -q "json.exception\|syntax error while parsing\|last read" "$tmp/out"; then
+  failed=$((failed + 1)); echo "FAIL a raw nlohmann message leaked"; cat "$tmp/out"
+else passed=$((passed + 1)); fi
+mkdir -p "$tmp/adir"
+check "a directory as the graph" 1 "$webnn" validate "$tmp/adir"
+contains "a directory is named as one" "adir: is a directory, not a file"
+check "a directory as an input" 1 "$webnn" run "$lenet" --input input="$tmp/adir"
+contains "an input directory is named as one" "input 'input': .*adir: is a directory, not a file"
+if grep -q "basic_filebuf\|underflow" "$tmp/out"; then
+  failed=$((failed + 1)); echo "FAIL a libstdc++ message leaked"; else passed=$((passed + 1)); fi
+check "a missing .npy input" 1 "$webnn" run "$lenet" --input input="$tmp/nope.npy"
+contains "a missing input says why" "nope.npy: cannot open: No such file or directory"
+check "a misspelled --input name" 1 "$webnn" run "$lenet" --input inptu="$repo/models/lenet/digit_1.png"
+contains "the misspelled name and the graph's inputs are named" "no input named 'inptu' (its inputs: input)"
+head -c 2000 "$repo/models/mobilenetv2/test.jpg" >"$tmp/truncated.jpg"
+check "a truncated JPEG" 1 "$webnn" run "$lenet" --input input="$tmp/truncated.jpg"
+contains "a truncated JPEG is an error" "JPEG: truncated or corrupt"
+if grep -q "^Premature end" "$tmp/out"; then
+  failed=$((failed + 1)); echo "FAIL libjpeg printed on stderr"; else passed=$((passed + 1)); fi
+touch "$tmp/afile"
+check "--output-dir on a file" 1 "$webnn" run "$lenet" --input input="$repo/models/lenet/digit_1.png" \
+  --output-dir "$tmp/afile"
+contains "--output-dir on a file is named" "\-\-output-dir .*afile: exists and is not a directory"
+if grep -q "filesystem error" "$tmp/out"; then
+  failed=$((failed + 1)); echo "FAIL a std::filesystem message leaked"; else passed=$((passed + 1)); fi
+check "convert into a missing folder (json)" 1 "$webnn" convert "$lenet" "$tmp/no/such/dir/x.json"
+contains "save errors say why" "No such file or directory"
+if grep -q "\.tmp" "$tmp/out"; then
+  failed=$((failed + 1)); echo "FAIL a save error names the temporary file"; else passed=$((passed + 1)); fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -34,7 +34,12 @@ struct RunState {
 
 class OneDnnGraph final : public backend::CompiledGraph {
  public:
-  explicit OneDnnGraph(std::unique_ptr<Plan> plan) : plan_(std::move(plan)) {
+  OneDnnGraph(std::unique_ptr<Plan> plan, bool profile) : plan_(std::move(plan)) {
+    if (profile) {
+      std::vector<std::string> names;
+      for (const auto& step : plan_->steps) names.push_back(step->describe());
+      profiler_ = std::make_unique<backend::StepProfiler>(std::move(names));
+    }
     for (const auto& step : plan_->steps) {
       if (step->is_fallback()) ++fallback_steps_;
     }
@@ -62,7 +67,12 @@ class OneDnnGraph final : public backend::CompiledGraph {
       ScopedThreads threads(static_cast<int>(plan_->threads));
       try {
         for (size_t i = 0; i < plan_->steps.size() && status.ok(); ++i) {
+          const auto begin = profiler_ ? backend::StepProfiler::Clock::now()
+                                       : backend::StepProfiler::Clock::time_point{};
           status = plan_->steps[i]->Run(ctx);
+          if (profiler_) {
+            profiler_->Record(static_cast<uint32_t>(i), begin, backend::StepProfiler::Clock::now());
+          }
           if (!status.ok()) {
             status = std::move(status.error().Prefix("step " + std::to_string(i) + " (" +
                                                      plan_->steps[i]->describe() + ")"));
@@ -87,6 +97,10 @@ class OneDnnGraph final : public backend::CompiledGraph {
     s.fallback_steps = fallback_steps_;
     s.fused_ops = plan_->fused_ops;
     return s;
+  }
+
+  backend::StepProfile profile() const override {
+    return profiler_ ? profiler_->Snapshot() : backend::StepProfile{};
   }
 
  private:
@@ -130,6 +144,7 @@ class OneDnnGraph final : public backend::CompiledGraph {
   std::unique_ptr<Plan> plan_;
   uint32_t fallback_steps_ = 0;
   uint64_t weight_bytes_ = 0;
+  std::unique_ptr<backend::StepProfiler> profiler_;  // when compiled with options.profile
   mutable std::mutex mu_;
   mutable std::vector<std::unique_ptr<RunState>> free_;
 };
@@ -150,7 +165,8 @@ Result<std::unique_ptr<backend::CompiledGraph>> OneDnnBackend::Compile(
   try {
     Compiler compiler(std::move(graph), engine_, threads);
     WEBNN_ASSIGN_OR_RETURN(std::unique_ptr<Plan> plan, compiler.Compile());
-    return std::unique_ptr<backend::CompiledGraph>(new OneDnnGraph(std::move(plan)));
+    return std::unique_ptr<backend::CompiledGraph>(
+        new OneDnnGraph(std::move(plan), options.profile));
   } catch (const dnnl::error& e) {
     return MakeError(ErrorCode::kOperationError, "oneDNN: ", e.what());
   }

@@ -4,8 +4,16 @@
 
 namespace webnn::reference {
 
-ReferenceGraph::ReferenceGraph(GraphInfo graph)
+ReferenceGraph::ReferenceGraph(GraphInfo graph, bool profile)
     : graph_(std::move(graph)), last_use_(graph_.operands.size(), 0) {
+  if (profile) {
+    std::vector<std::string> names;
+    for (const Operation& op : graph_.operations) {
+      names.push_back(std::string(OpName(op.kind)) +
+                      (op.label.empty() ? "" : " '" + op.label + "'"));
+    }
+    profiler_ = std::make_unique<backend::StepProfiler>(std::move(names));
+  }
   for (size_t i = 0; i < graph_.operations.size(); ++i) {
     for (OperandId id : graph_.operations[i].inputs) {
       if (id != kNoOperand) last_use_[id] = i;
@@ -47,7 +55,12 @@ Status ReferenceGraph::Execute(std::span<const std::byte* const> inputs,
       data[id] = out;
       outs.push_back({&graph_.operands[id].desc, out});
     }
+    const auto begin = profiler_ ? backend::StepProfiler::Clock::now()
+                                 : backend::StepProfiler::Clock::time_point{};
     Status s = ComputeOperation(op.kind, op.attrs, {ins, outs});
+    if (profiler_) {
+      profiler_->Record(static_cast<uint32_t>(i), begin, backend::StepProfiler::Clock::now());
+    }
     if (!s.ok()) {
       return std::move(s.error().Prefix("operations[" + std::to_string(i) + "]"));
     }
@@ -78,9 +91,14 @@ backend::CompiledGraphStats ReferenceGraph::stats() const {
   return st;
 }
 
+backend::StepProfile ReferenceGraph::profile() const {
+  return profiler_ ? profiler_->Snapshot() : backend::StepProfile{};
+}
+
 Result<std::unique_ptr<backend::CompiledGraph>> ReferenceBackend::Compile(
-    GraphInfo graph, const backend::CompileOptions&) const {
-  return std::unique_ptr<backend::CompiledGraph>(new ReferenceGraph(std::move(graph)));
+    GraphInfo graph, const backend::CompileOptions& options) const {
+  return std::unique_ptr<backend::CompiledGraph>(
+      new ReferenceGraph(std::move(graph), options.profile));
 }
 
 }  // namespace webnn::reference

@@ -16,7 +16,7 @@ namespace webnn::reference {
 class ReferenceGraph final : public backend::CompiledGraph {
  public:
   // `graph` must have passed ValidateGraph (or come from GraphBuilderCore::Build).
-  explicit ReferenceGraph(GraphInfo graph);
+  explicit ReferenceGraph(GraphInfo graph, bool profile = false);
 
   const GraphInfo& graph() const { return graph_; }
   // inputs[i] is graph().inputs[i]; outputs[i] is graph().outputs[i]; sizes must match the
@@ -24,11 +24,13 @@ class ReferenceGraph final : public backend::CompiledGraph {
   Status Execute(std::span<const std::byte* const> inputs,
                  std::span<std::byte* const> outputs) const override;
   backend::CompiledGraphStats stats() const override;
+  backend::StepProfile profile() const override;
 
  private:
   GraphInfo graph_;
   // last_use_[operand]: index of the last operation reading it (to free intermediates early).
   std::vector<size_t> last_use_;
+  std::unique_ptr<backend::StepProfiler> profiler_;  // when compiled with options.profile
 };
 
 class ReferenceBackend final : public backend::Backend {

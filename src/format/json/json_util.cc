@@ -211,10 +211,37 @@ Result<Json> ParseStrict(std::string_view text, std::string_view what) {
   } catch (const ParseAbort& abort) {
     return MakeError(ErrorCode::kDataError, what, ": ", abort.message);
   } catch (const Json::parse_error& e) {
-    // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 2: ...".
+    // e.what() is "[json.exception.parse_error.101] parse error at line 13, column 78: syntax
+    // error while parsing object key - invalid string: missing closing quote; last read:
+    // '"kind'; expected string literal": keep the place and the reason, in our words.
     std::string_view msg = e.what();
     if (size_t pos = msg.find("] "); pos != std::string_view::npos) msg.remove_prefix(pos + 2);
-    return MakeError(ErrorCode::kDataError, what, ": invalid JSON at byte ", e.byte, ": ", msg);
+    std::string where = "byte " + std::to_string(e.byte);
+    if (msg.starts_with("parse error at ")) {
+      const size_t colon = msg.find(": ");
+      if (colon != std::string_view::npos) {
+        where = std::string(msg.substr(15, colon - 15)) + " (byte " + std::to_string(e.byte) + ")";
+        msg.remove_prefix(colon + 2);
+      }
+    }
+    std::string_view context;
+    if (msg.starts_with("syntax error while parsing ")) {
+      const size_t dash = msg.find(" - ");
+      if (dash != std::string_view::npos) {
+        context = msg.substr(27, dash - 27);
+        msg.remove_prefix(dash + 3);
+      }
+    }
+    if (size_t semi = msg.find("; last read"); semi != std::string_view::npos) {
+      msg = msg.substr(0, semi);
+    }
+    std::string reason(msg);
+    if (reason.find("unexpected end of input") != std::string::npos) {
+      reason = "the text ends early (a truncated file?)";
+      context = {};
+    }
+    return MakeError(ErrorCode::kDataError, what, ": invalid JSON at ", where, ": ", reason,
+                     context.empty() ? "" : " (in " + std::string(context) + ")");
   } catch (const Json::exception& e) {
     std::string_view msg = e.what();
     if (size_t pos = msg.find("] "); pos != std::string_view::npos) msg.remove_prefix(pos + 2);

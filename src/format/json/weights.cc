@@ -599,13 +599,18 @@ Status WriteFileBytes(const std::filesystem::path& path, std::string_view bytes)
   tmp += ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return MakeError(ErrorCode::kUnknownError, tmp.string(), ": cannot create");
+    // Errors name the file asked for; the temporary one beside it is an implementation detail.
+    if (!out) {
+      return MakeError(ErrorCode::kUnknownError, path.string(),
+                       ": cannot create: ", std::strerror(errno));
+    }
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     out.close();
     if (!out) {
       std::error_code ignored;
       std::filesystem::remove(tmp, ignored);
-      return MakeError(ErrorCode::kUnknownError, tmp.string(), ": write failed");
+      return MakeError(ErrorCode::kUnknownError, path.string(),
+                       ": write failed: ", std::strerror(errno));
     }
   }
   std::error_code ec;
