@@ -38,4 +38,4 @@ webnn_add_fuzzer(image)
 
 # Writes the seed corpora from the conformance graphs and models/ (tests/fuzz/make_corpus.sh).
 add_executable(webnn_fuzz_corpus ${PROJECT_SOURCE_DIR}/tests/fuzz/make_corpus.cc)
-target_link_libraries(webnn_fuzz_corpus PRIVATE webnn)
+target_link_libraries(webnn_fuzz_corpus PRIVATE webnn webnn_tools_common)

@@ -58,7 +58,9 @@ interface ContextProvider {
   # dispatch fast path. `fastDispatch` says whether the service serves it; then the client
   # sends every dispatch of this context through the channel, the others over RPC.
   ping @1 (payload :Data) -> (payload :Data, serverVersion :Text, clientId :Text,
-                              stats :ServiceStats);
+                              stats :ServiceStats, sandboxed :Bool);
+  # `sandboxed`: the service runs under its seccomp sandbox with no_new_privs (docs/SECURITY.md);
+  # false from a service that predates the field.
 }
 
 struct ServiceStats {

@@ -9,6 +9,7 @@ PKGS=(
   libbenchmark-dev              # bench/
   libpng-dev libjpeg62-turbo-dev # PNG/JPEG inputs for the CLI and the demo
   libdnnl-dev                   # oneDNN: the fast CPU backend (OpenMP runtime)
+  libseccomp-dev                # webnnd's system-call sandbox (seccomp-bpf allow-list)
   capnproto libcapnp-dev        # binary IR and service RPC
   libsystemd-dev systemd        # webnnd: socket activation, sd_notify; systemd-socket-activate
   haproxy                       # the scale-out test: webnnd instances behind HAProxy

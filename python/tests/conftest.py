@@ -55,8 +55,11 @@ class Daemon:
         self.socket = os.path.join(self.dir.name, "s.sock")
         self.endpoint = "unix:" + self.socket
         self.log = open(os.path.join(self.dir.name, "webnnd.log"), "w+b")
+        # As root (a container, CI) the daemon must be told to stay root: its sandbox refuses
+        # that otherwise, and there is no service user to switch to.
+        root = ["--allow-root"] if os.geteuid() == 0 else []
         self.process = subprocess.Popen(
-            [binary, "--listen", self.endpoint], stdout=self.log, stderr=subprocess.STDOUT
+            [binary, *root, "--listen", self.endpoint], stdout=self.log, stderr=subprocess.STDOUT
         )
         deadline = time.monotonic() + 20
         while not self.accepting():

@@ -731,6 +731,7 @@ Result<PingResult> Ping(const std::string& endpoint_text, const std::string& tok
         result.inflight_dispatches = stats.getInflightDispatches();
         result.tensor_bytes = stats.getTensorBytes();
         result.constant_bytes = stats.getConstantBytes();
+        result.sandboxed = response.getSandboxed();
       });
     });
     if (!r.ok()) return std::move(r.error());

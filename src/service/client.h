@@ -28,6 +28,7 @@ struct PingResult {
   // The whole service, as it reported after the pings.
   uint32_t clients = 0, contexts = 0, graphs = 0, tensors = 0, inflight_dispatches = 0;
   uint64_t tensor_bytes = 0, constant_bytes = 0;
+  bool sandboxed = false;  // the service runs under its seccomp sandbox (docs/SECURITY.md)
 };
 Result<PingResult> Ping(const std::string& endpoint, const std::string& token_file, int count);
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "service/log.h"
+#include "service/sandbox.h"
 #include "webnn/error.h"
 
 namespace webnn::service {
@@ -46,6 +47,7 @@ struct ServerConfig {
   std::string metrics;
   LogLevel log_level = LogLevel::kInfo;
   ClientLimits limits;
+  SandboxOptions sandbox;  // --no-sandbox, --user, --allow-root (src/service/sandbox.h)
 };
 
 // The ranges the settings take (the config keys and the flags alike).

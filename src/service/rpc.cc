@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "service/listener.h"
+#include "service/sandbox.h"
 
 namespace webnn::service {
 
@@ -358,6 +359,7 @@ class ProviderImpl final : public rpc::ContextProvider::Server {
     results.setPayload(call.getParams().getPayload());
     results.setServerVersion(kServerVersion);
     results.setClientId(client_->id);
+    results.setSandboxed(SandboxActive());
     auto stats = results.initStats();
     uint32_t clients = 0, contexts = 0, graphs = 0, tensors = 0, inflight = 0;
     uint64_t tensor_bytes = 0, constant_bytes = 0;

@@ -313,6 +313,7 @@ std::string StartupLine(const ServerConfig& config, const RunOptions& options, b
 }  // namespace
 
 int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options) {
+  const ServiceManagerNotifier notifier;  // before the sandbox, which forbids new sockets
   auto activated = ActivatedSockets();
   if (!activated.ok()) {
     log.Error(activated.error().message());
@@ -397,7 +398,7 @@ int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options
   }
   server.Start();
   log.Info(StartupLine(config, options, !activated.value().empty()));
-  NotifyServiceManager("READY=1\nSTATUS=serving");
+  notifier.Notify("READY=1\nSTATUS=serving");
 
   int signo = 0;
   for (;;) {
@@ -406,7 +407,7 @@ int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options
     auto hup = io.unixEventPort.onSignal(SIGHUP);
     signo = term.exclusiveJoin(kj::mv(intr)).exclusiveJoin(kj::mv(hup)).wait(io.waitScope).si_signo;
     if (signo != SIGHUP) break;
-    NotifyServiceManager("RELOADING=1\nSTATUS=reloading the configuration");
+    notifier.Notify("RELOADING=1\nSTATUS=reloading the configuration");
     if (!options.reload) {
       log.Warning("SIGHUP: nothing to reload (no config source)");
     } else if (auto next = options.reload(); !next.ok()) {
@@ -421,11 +422,11 @@ int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options
                l.max_inflight_dispatches, " dispatches in flight, ", l.requests_per_second,
                " requests/s");
     }
-    NotifyServiceManager("READY=1\nSTATUS=serving");
+    notifier.Notify("READY=1\nSTATUS=serving");
   }
 
   // Drain: no new connections or work; what is in flight finishes, up to the timeout.
-  NotifyServiceManager("STOPPING=1\nSTATUS=draining");
+  notifier.Notify("STOPPING=1\nSTATUS=draining");
   server.BeginDrain();
   log.Info("signal ", signo, ": shutting down; ", server.InflightDispatches(),
            " dispatches in flight (waiting up to ", config.drain_timeout_seconds, " s)");

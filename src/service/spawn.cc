@@ -20,6 +20,9 @@ Result<SpawnedService> SpawnedService::Start(std::vector<std::string> command,
                                              const std::string& socket, const std::string& log_file,
                                              int timeout_ms) {
   if (command.empty()) return MakeError(ErrorCode::kTypeError, "spawn: no command");
+  // A private instance started by root (tests, the demo, benchmarks in a container) stays root:
+  // the sandbox would refuse that otherwise, and there is no service user to switch to.
+  if (geteuid() == 0) command.push_back("--allow-root");
   command.push_back("--listen");
   command.push_back("unix:" + socket);
   std::vector<char*> argv;

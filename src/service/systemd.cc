@@ -1,8 +1,13 @@
 #include "service/systemd.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
+#include <cstdlib>
 #include <cstring>
 
 #ifdef WEBNN_HAVE_LIBSYSTEMD
@@ -35,13 +40,32 @@ Result<std::vector<int>> ActivatedSockets() {
   return fds;
 }
 
-bool NotifyServiceManager(const std::string& state) {
-#ifdef WEBNN_HAVE_LIBSYSTEMD
-  return sd_notify(/*unset_environment=*/0, state.c_str()) > 0;
-#else
-  (void)state;
-  return false;
-#endif
+ServiceManagerNotifier::ServiceManagerNotifier() {
+  const char* path = std::getenv("NOTIFY_SOCKET");
+  if (path == nullptr || path[0] == '\0') return;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const size_t len = std::strlen(path);
+  if (len >= sizeof(addr.sun_path) || (path[0] != '/' && path[0] != '@')) return;
+  std::memcpy(addr.sun_path, path, len);
+  if (path[0] == '@') addr.sun_path[0] = '\0';  // the abstract namespace
+  const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return;
+  const auto addr_len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + len);
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&addr), addr_len) != 0) {
+    close(fd);
+    return;
+  }
+  fd_ = fd;
+}
+
+ServiceManagerNotifier::~ServiceManagerNotifier() {
+  if (fd_ >= 0) close(fd_);
+}
+
+bool ServiceManagerNotifier::Notify(const std::string& state) const {
+  if (fd_ < 0) return false;
+  return send(fd_, state.data(), state.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(state.size());
 }
 
 }  // namespace webnn::service

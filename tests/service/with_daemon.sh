@@ -7,7 +7,8 @@ webnnd=$1
 shift
 dir=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
-"$webnnd" --listen "unix:$dir/s.sock" --log-level warning 2>"$dir/log" &
+root_flag=(); [ "$(id -u)" -eq 0 ] && root_flag=(--allow-root)  # the sandbox refuses root otherwise
+"$webnnd" "${root_flag[@]}" --listen "unix:$dir/s.sock" --log-level warning 2>"$dir/log" &
 pid=$!
 for _ in $(seq 500); do
   [ -S "$dir/s.sock" ] && break

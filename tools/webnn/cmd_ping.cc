@@ -1,4 +1,5 @@
-// webnn ping: checks that webnnd answers; its version, round trip and what it holds.
+// webnn ping: checks that webnnd answers; its version, round trip, what it holds and whether
+// it runs sandboxed.
 #include <iomanip>
 #include <iostream>
 
@@ -27,7 +28,9 @@ int CmdPing(const std::vector<std::string>& args) {
             << " us\nservice holds: " << r->clients << " clients, " << r->contexts << " contexts, "
             << r->graphs << " graphs, " << r->tensors << " tensors (" << r->tensor_bytes
             << " bytes), " << r->constant_bytes << " constant bytes, " << r->inflight_dispatches
-            << " dispatches in flight\n";
+            << " dispatches in flight\nsandbox: "
+            << (r->sandboxed ? "active" : "OFF (the service runs without its seccomp sandbox)")
+            << "\n";
   return 0;
 }
 

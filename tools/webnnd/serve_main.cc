@@ -1,11 +1,18 @@
 #include "serve_main.h"
 
+#include <fcntl.h>
 #include <kj/exception.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <iostream>
+#include <memory>
 
 #include "service/common.h"
 #include "service/log.h"
+#include "service/sandbox.h"
 #include "service/server.h"
 
 namespace webnn::service {
@@ -16,6 +23,7 @@ void Usage(std::ostream& out) {
   out << "usage: webnnd [--listen unix:PATH | --listen tcp:HOST:PORT]... [--config FILE]\n"
          "              [--token-file FILE] [--allow-uid UID]... [--threads N]\n"
          "              [--log-level LEVEL] [--drain-timeout SECONDS] [--metrics tcp:HOST:PORT]\n"
+         "              [--user NAME | --allow-root] [--no-sandbox]\n"
          "\n"
          "The WebNN service: runs WebNN graphs for clients that connect over a Unix socket\n"
          "(or TCP) with Cap'n Proto RPC; tensors travel through shared memory.\n"
@@ -52,16 +60,71 @@ void Usage(std::ostream& out) {
          "                    (default 30)\n"
          "  --metrics EP      serve GET /metrics in the Prometheus text format on tcp:HOST:PORT\n"
          "                    (default: off)\n"
+         "  --user NAME       started as root, run as this user once the sockets are bound\n"
+         "                    (default: the user 'webnn' if it exists)\n"
+         "  --allow-root      started as root with no such user, stay root (without any\n"
+         "                    capability) instead of refusing to start\n"
+         "  --no-sandbox      do not sandbox the process (debugging only; logged loudly).\n"
+         "                    By default, after start-up webnnd gives up its user (as root),\n"
+         "                    core dumps and every system call serving clients does not need\n"
+         "                    (seccomp); see docs/SECURITY.md\n"
          "\n"
          "Signals: SIGTERM or SIGINT drain (no new work, dispatches in flight finish, exit\n"
-         "status 0; a second signal exits at once) and remove the socket files; SIGHUP\n"
-         "re-reads the config's limits and log level without dropping clients. Under systemd\n"
+         "status 0; a second signal exits at once); without --no-sandbox the socket files stay\n"
+         "(the next webnnd on the same path replaces them). SIGHUP re-reads the config's\n"
+         "limits and log level without dropping clients. Under systemd\n"
          "(Type=notify) it reports READY=1, RELOADING=1 and STOPPING=1.\n";
 }
 
+// The --config file, kept open from start-up so that SIGHUP can read it again in the sandbox.
+class OpenedConfig {
+ public:
+  explicit OpenedConfig(const std::string& path)
+      : fd_(open(path.c_str(), O_RDONLY | O_CLOEXEC)), errno_(errno) {}
+  ~OpenedConfig() {
+    if (fd_ >= 0) close(fd_);
+  }
+  OpenedConfig(const OpenedConfig&) = delete;
+  OpenedConfig& operator=(const OpenedConfig&) = delete;
+
+  Status Read(const std::string& path, ServerConfig& config) const {
+    if (fd_ < 0) {
+      return MakeError(ErrorCode::kUnknownError, "config ", path, ": ", std::strerror(errno_));
+    }
+    struct stat st {};
+    if (fstat(fd_, &st) != 0) {
+      return MakeError(ErrorCode::kUnknownError, "config ", path, ": ", std::strerror(errno));
+    }
+    if (st.st_nlink == 0) {
+      return MakeError(ErrorCode::kUnknownError, "config ", path,
+                       ": the file webnnd opened at start-up was replaced or removed; the "
+                       "sandboxed service reads that file again (write the new settings into it, "
+                       "e.g. with cp, or restart webnnd)");
+    }
+    std::string text;
+    char buf[8192];
+    for (off_t offset = 0;;) {
+      const ssize_t n = pread(fd_, buf, sizeof buf, offset);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        return MakeError(ErrorCode::kUnknownError, "config ", path, ": ", std::strerror(errno));
+      }
+      if (n == 0) break;
+      text.append(buf, static_cast<size_t>(n));
+      offset += n;
+    }
+    return ParseServerConfig(text, path, config);
+  }
+
+ private:
+  int fd_;
+  int errno_;
+};
+
 }  // namespace
 
-Status ParseServeArgs(const std::vector<std::string>& args, ServerConfig& config, bool& help) {
+Status ParseServeArgs(const std::vector<std::string>& args, ServerConfig& config, bool& help,
+                      const ConfigReader& read_config) {
   help = false;
   std::vector<std::pair<std::string, std::string>> flags;
   std::string config_path;
@@ -71,8 +134,17 @@ Status ParseServeArgs(const std::vector<std::string>& args, ServerConfig& config
       help = true;
       return {};
     }
+    if (a == "--no-sandbox") {
+      config.sandbox.enabled = false;
+      continue;
+    }
+    if (a == "--allow-root") {
+      config.sandbox.allow_root = true;
+      continue;
+    }
     if (a == "--listen" || a == "--config" || a == "--token-file" || a == "--threads" ||
-        a == "--log-level" || a == "--allow-uid" || a == "--drain-timeout" || a == "--metrics") {
+        a == "--log-level" || a == "--allow-uid" || a == "--drain-timeout" || a == "--metrics" ||
+        a == "--user") {
       if (i + 1 >= args.size()) return MakeError(ErrorCode::kTypeError, a, " needs a value");
       if (a == "--config") {
         config_path = args[++i];
@@ -83,7 +155,10 @@ Status ParseServeArgs(const std::vector<std::string>& args, ServerConfig& config
     }
     return MakeError(ErrorCode::kTypeError, "unknown argument '", a, "' (see --help)");
   }
-  if (!config_path.empty()) WEBNN_RETURN_IF_ERROR(LoadServerConfig(config_path, config));
+  if (!config_path.empty()) {
+    WEBNN_RETURN_IF_ERROR(read_config ? read_config(config_path, config)
+                                      : LoadServerConfig(config_path, config));
+  }
   bool have_listen = false;
   for (const auto& [flag, value] : flags) {
     if (flag == "--listen") {
@@ -110,6 +185,9 @@ Status ParseServeArgs(const std::vector<std::string>& args, ServerConfig& config
     } else if (flag == "--allow-uid") {
       WEBNN_ASSIGN_OR_RETURN(uint64_t uid, ParseUnsigned(flag, value, 0, kMaxUid));
       config.allowed_uids.push_back(static_cast<uint32_t>(uid));
+    } else if (flag == "--user") {
+      if (value.empty()) return MakeError(ErrorCode::kTypeError, flag, ": an empty name");
+      config.sandbox.user = value;
     } else if (flag == "--log-level") {
       const auto level = ParseLogLevel(value);
       if (!level) {
@@ -138,13 +216,34 @@ int ServeMain(int argc, char** argv) {
   RunOptions options;
   // The sandbox, when there is one, goes in options.after_startup: after start-up, before
   // the first client.
-  options.reload = [args]() -> Result<ServerConfig> {
+  // SIGHUP re-reads the config file through the descriptor opened here: the sandbox refuses to
+  // open files once clients are served.
+  std::shared_ptr<OpenedConfig> opened;
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--config") opened = std::make_shared<OpenedConfig>(args[i + 1]);
+  }
+  options.reload = [args, opened]() -> Result<ServerConfig> {
     ServerConfig next;
     bool ignored = false;
-    WEBNN_RETURN_IF_ERROR(ParseServeArgs(args, next, ignored));
+    ConfigReader reader;
+    if (opened) {
+      reader = [&opened](const std::string& path, ServerConfig& c) {
+        return opened->Read(path, c);
+      };
+    }
+    WEBNN_RETURN_IF_ERROR(ParseServeArgs(args, next, ignored, reader));
     return next;
   };
   try {
+    // After start-up, before the first client: warm the backends up (what they load lazily is
+    // loaded while files can still be opened), then the sandbox (src/service/sandbox.h).
+    options.after_startup = [&config, &log]() -> Status {
+      if (config.sandbox.enabled) WEBNN_RETURN_IF_ERROR(WarmUpBackends(config.backends, 2));
+      return ApplySandbox(config.sandbox, [&log](int level, const std::string& message) {
+        log.Log(static_cast<LogLevel>(level), message);
+      });
+    };
+    if (config.sandbox.enabled) options.sandbox = "seccomp";
     return RunServer(config, log, options);
   } catch (const kj::Exception& e) {
     log.Error("fatal: ", Describe(e));
