@@ -13,9 +13,14 @@
 
 namespace webnn::service {
 
-// Binds and listens on a Unix socket path (non-blocking, close-on-exec). Creates a missing
-// parent directory 0700, replaces a stale socket file but not a live one, and makes the socket
-// 0600 if `only_owner`, else 0666.
+// Makes sure `dir` is a directory only `owner` can change: creates it 0700 if missing; refuses
+// (with the reason) a symbolic link, a non-directory, another owner, or a group- or
+// other-writable mode. Whoever can write the directory can replace the socket in it.
+Status EnsurePrivateDirectory(const std::string& dir, uint32_t owner);
+
+// Binds and listens on a Unix socket path (non-blocking, close-on-exec). The parent directory
+// must be private to the service (EnsurePrivateDirectory; created 0700 if missing). Replaces a
+// stale socket file but not a live one, and makes the socket 0600 if `only_owner`, else 0666.
 Result<int> ListenUnix(const std::string& path, bool only_owner);
 // Binds and listens on a TCP endpoint (SO_REUSEADDR).
 Result<int> ListenTcp(const Endpoint& endpoint);

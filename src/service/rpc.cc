@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <functional>
-#include <set>
 #include <type_traits>
 
 #include "service/listener.h"
@@ -355,26 +354,22 @@ class ProviderImpl final : public rpc::ContextProvider::Server {
     results.setPayload(call.getParams().getPayload());
     results.setServerVersion(kServerVersion);
     results.setClientId(client_->id);
+    // Only the caller's own principal: what other tenants hold is none of its business.
     auto stats = results.initStats();
-    uint32_t clients = 0, contexts = 0, graphs = 0, tensors = 0, inflight = 0;
-    uint64_t tensor_bytes = 0, constant_bytes = 0;
-    std::set<const Account*> counted;
+    uint32_t clients = 0;
     for (auto it = registry_->begin(); it != registry_->end();) {
       auto c = it->lock();
       if (!c) {
         it = registry_->erase(it);
         continue;
       }
-      ++clients;
       ++it;
-      if (!counted.insert(c->account.get()).second) continue;
-      contexts += c->contexts;
-      graphs += c->graphs;
-      tensors += c->tensors;
-      inflight += c->inflight;
-      tensor_bytes += c->tensor_bytes;
-      constant_bytes += c->constant_bytes;
+      if (c->account == client_->account) ++clients;
     }
+    const ClientState& own = *client_;
+    const uint32_t contexts = own.contexts, graphs = own.graphs, tensors = own.tensors,
+                   inflight = own.inflight;
+    const uint64_t tensor_bytes = own.tensor_bytes, constant_bytes = own.constant_bytes;
     stats.setClients(clients);
     stats.setContexts(contexts);
     stats.setGraphs(graphs);

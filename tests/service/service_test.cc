@@ -290,12 +290,27 @@ TEST(Service, KilledServiceLosesTheContextPromptlyAndANewOneReconnects) {
   EXPECT_EQ(again->compute(g2, in).at("out").ToFloats(), (std::vector<float>{2, 3, 4, 5}));
 }
 
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
 // Runs webnnd with `args` to completion; returns its exit status and what it wrote to stderr.
-std::pair<int, std::string> RunWebnnd(const std::vector<std::string>& args) {
+// `xdg_runtime_dir`: the child's XDG_RUNTIME_DIR (empty: inherited).
+std::pair<int, std::string> RunWebnnd(const std::vector<std::string>& args,
+                                      const std::string& xdg_runtime_dir = "") {
   service::TempDir dir;
   const std::string err = dir.path() + "/stderr";
   const pid_t child = fork();
   if (child == 0) {
+    if (!xdg_runtime_dir.empty()) setenv("XDG_RUNTIME_DIR", xdg_runtime_dir.c_str(), 1);
     const int fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0 || dup2(fd, 2) < 0) _exit(126);
     std::vector<char*> argv{const_cast<char*>(WEBNND)};
@@ -307,6 +322,102 @@ std::pair<int, std::string> RunWebnnd(const std::vector<std::string>& args) {
   int status = 0;
   if (child < 0 || waitpid(child, &status, 0) != child) return {-1, "fork/waitpid failed"};
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(err)};
+}
+
+// The socket's directory decides who can replace the socket: webnnd creates it 0700 and refuses
+// one that another uid owns, that group or others can write, or that is a symbolic link.
+TEST(Service, SocketDirectoryMustBePrivateToTheService) {
+  service::TempDir tmp;
+  auto refused = [&](const std::string& dir, const std::string& needle) {
+    auto [status, err] = RunWebnnd({"--listen", "unix:" + dir + "/s.sock"});
+    EXPECT_EQ(status, 1) << dir << ": " << err;
+    EXPECT_NE(err.find(needle), std::string::npos) << err;
+    EXPECT_FALSE(fs::exists(dir + "/s.sock")) << dir;
+  };
+  // Pre-created world-writable, as another local user would to swap in its own socket.
+  const std::string open_dir = tmp.path() + "/open";
+  ASSERT_EQ(mkdir(open_dir.c_str(), 0700), 0);
+  ASSERT_EQ(chmod(open_dir.c_str(), 0777), 0);
+  refused(open_dir, "writable by group or others");
+  const std::string group_dir = tmp.path() + "/group";
+  ASSERT_EQ(mkdir(group_dir.c_str(), 0700), 0);
+  ASSERT_EQ(chmod(group_dir.c_str(), 0770), 0);
+  refused(group_dir, "writable by group or others");
+  // Owned by another uid (as root, hand a private directory to another uid; otherwise "/" is
+  // root's).
+  if (geteuid() == 0) {
+    const std::string theirs = tmp.path() + "/theirs";
+    ASSERT_EQ(mkdir(theirs.c_str(), 0700), 0);
+    ASSERT_EQ(chown(theirs.c_str(), 12345, 12345), 0);
+    refused(theirs, "is owned by uid 12345");
+  } else {
+    refused("", "is owned by uid 0");
+  }
+  // A symbolic link to a private directory is not followed.
+  const std::string real = tmp.path() + "/real", link = tmp.path() + "/link";
+  ASSERT_EQ(mkdir(real.c_str(), 0700), 0);
+  ASSERT_EQ(symlink(real.c_str(), link.c_str()), 0);
+  refused(link, "is a symbolic link");
+  // The default under XDG_RUNTIME_DIR: a hijacked webnn/ directory is refused...
+  const std::string xdg = tmp.path() + "/xdg";
+  ASSERT_EQ(mkdir(xdg.c_str(), 0700), 0);
+  ASSERT_EQ(mkdir((xdg + "/webnn").c_str(), 0700), 0);
+  ASSERT_EQ(chmod((xdg + "/webnn").c_str(), 0777), 0);
+  auto [status, err] = RunWebnnd({}, xdg);
+  EXPECT_EQ(status, 1) << err;
+  EXPECT_NE(err.find(xdg + "/webnn has mode 0777"), std::string::npos) << err;
+  // ... and a missing one is created 0700, owned by the service.
+  ASSERT_EQ(rmdir((xdg + "/webnn").c_str()), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    setenv("XDG_RUNTIME_DIR", xdg.c_str(), 1);
+    const int null = open("/dev/null", O_WRONLY);
+    if (null < 0 || dup2(null, 2) < 0) _exit(126);
+    execl(WEBNND, WEBNND, static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const std::string sock = xdg + "/webnn/webnnd.sock";
+  for (int i = 0; i < 500 && !fs::exists(sock); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  struct stat st {};
+  EXPECT_EQ(lstat((xdg + "/webnn").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISDIR(st.st_mode));
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
+  EXPECT_EQ(st.st_uid, geteuid());
+  EXPECT_TRUE(fs::exists(sock));
+  kill(child, SIGTERM);
+  int wstatus = 0;
+  waitpid(child, &wstatus, 0);
+}
+
+// `webnn ping` tells a client what its own principal holds, never another tenant's usage.
+TEST(Service, PingShowsOnlyTheCallersOwnPrincipal) {
+  service::TempDir tmp;
+  const std::string token = tmp.path() + "/token";
+  std::ofstream(token) << "t0ken";
+  chmod(token.c_str(), 0600);
+  const std::string tcp = "tcp:127.0.0.1:" + std::to_string(FreePort());
+  Daemon d({"--listen", tcp, "--token-file", token});
+  auto ctx = d.Context();  // this uid, over the Unix socket
+  MLGraph g = AddGraph(ctx, 4);
+  MLTensor t = ctx->createTensor({DataType::kFloat32, {1024}, true, true});
+  auto own = service::Ping(d.endpoint(), "", 1);
+  ASSERT_TRUE(own.ok()) << own.error().ToString();
+  EXPECT_GE(own->tensors, 1u);
+  EXPECT_GE(own->graphs, 1u);
+  EXPECT_GE(own->contexts, 1u);
+  EXPECT_GE(own->tensor_bytes, 4096u);
+  // The token holder is another principal: it sees none of that.
+  auto other = service::Ping(tcp, token, 1);
+  ASSERT_TRUE(other.ok()) << other.error().ToString();
+  EXPECT_EQ(other->tensors, 0u);
+  EXPECT_EQ(other->graphs, 0u);
+  EXPECT_EQ(other->contexts, 0u);
+  EXPECT_EQ(other->tensor_bytes, 0u);
+  EXPECT_EQ(other->constant_bytes, 0u);
+  EXPECT_EQ(other->clients, 1u);  // only its own connection
 }
 
 TEST(Service, BadFlagValuesAreRefusedNamingTheFlag) {
@@ -395,18 +506,6 @@ TEST(Service, WrongUidIsRefused) {
   const std::string m = ExpectThrows([&] { d.Context(); });
   EXPECT_NE(m.find("not allowed"), std::string::npos) << m;
   EXPECT_NE(ReadFile(d.log).find("refused: uid not allowed"), std::string::npos);
-}
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 TEST(Service, TcpNeedsTheToken) {
