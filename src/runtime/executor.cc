@@ -185,7 +185,14 @@ void WorkerExecutor::ScheduleLocked() {
       if (ready) {
         it->started = true;
         pool_->Post([this, it] {
-          Status s = it->run();
+          Status s;
+          try {
+            s = it->run();
+          } catch (const std::bad_alloc&) {
+            // An allocation failure fails this task, not the process (webnnd runs every
+            // client's work on this pool).
+            s = MakeError(ErrorCode::kOperationError, "out of memory");
+          }
           Finish(it, std::move(s));
         });
       }

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -24,6 +25,7 @@ struct Account {
   std::string principal;
   uint64_t tensor_bytes = 0;
   uint64_t constant_bytes = 0;
+  uint64_t graph_memory_bytes = 0;
   uint32_t graphs = 0;
   uint32_t tensors = 0;
   uint32_t contexts = 0;
@@ -40,6 +42,7 @@ struct ClientState {
         account(std::move(a)),
         tensor_bytes(account->tensor_bytes),
         constant_bytes(account->constant_bytes),
+        graph_memory_bytes(account->graph_memory_bytes),
         graphs(account->graphs),
         tensors(account->tensors),
         contexts(account->contexts),
@@ -51,10 +54,16 @@ struct ClientState {
   bool unix_peer = true;
   bool uid_allowed = false;
   bool authenticated = false;
+  // Called (on the event loop) when the peer has authenticated: takes a slot among the
+  // authenticated connections, or returns an error to refuse it. Empty: always admitted.
+  std::function<Status()> on_authenticated;
+  // Live contexts this connection created (a connection holding one is never idle-dropped).
+  std::atomic<uint32_t> connection_contexts{0};
   ClientLimits limits;
   std::shared_ptr<Account> account;
   uint64_t& tensor_bytes;
   uint64_t& constant_bytes;
+  uint64_t& graph_memory_bytes;
   uint32_t& graphs;
   uint32_t& tensors;
   uint32_t& contexts;

@@ -140,6 +140,7 @@ Result<Peer> IdentifyUnixPeer(int fd, std::span<const uint32_t> allowed_uids, ui
   Peer peer;
   peer.principal = "uid " + std::to_string(cred.uid);
   peer.id = peer.principal + " pid " + std::to_string(cred.pid) + " #" + std::to_string(serial);
+  peer.address = peer.principal;
   peer.unix_peer = true;
   peer.uid_allowed = UidAllowed(cred.uid, allowed_uids, getuid());
   return peer;
@@ -159,6 +160,7 @@ Peer IdentifyTcpPeer(int fd, uint64_t serial) {
   Peer peer;
   peer.principal = "token";
   peer.id = std::string("tcp ") + host + ":" + port + " #" + std::to_string(serial);
+  peer.address = host;
   peer.unix_peer = false;
   return peer;
 }

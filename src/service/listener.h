@@ -42,6 +42,9 @@ bool TokenMatches(std::string_view presented, std::string_view expected);
 struct Peer {
   std::string principal;  // "uid 1000" or "token"
   std::string id;         // "uid 1000 pid 4242 #3" or "tcp 127.0.0.1:40000 #4"
+  // What the pool of unauthenticated connections is counted by: the source address on TCP
+  // ("127.0.0.1"), the principal on a Unix socket.
+  std::string address;
   bool unix_peer = true;
   bool uid_allowed = false;
 };

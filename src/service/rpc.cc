@@ -4,6 +4,7 @@
 #include <functional>
 #include <type_traits>
 
+#include "service/graph_cost.h"
 #include "service/listener.h"
 
 namespace webnn::service {
@@ -45,6 +46,7 @@ class GraphImpl final : public rpc::Graph::Server {
     auto it = core_->graphs.find(id_);
     if (it == core_->graphs.end()) return;
     core_->client->constant_bytes -= it->second.constant_bytes;
+    core_->client->graph_memory_bytes -= it->second.graph_memory_bytes;
     --core_->client->graphs;
     core_->graphs.erase(it);
   }
@@ -274,17 +276,65 @@ class ContextImpl final : public rpc::Context::Server {
       FailNow(call, s.error());
       return;
     }
-    const size_t ops = graph.value().operations.size();
-    auto compiled = core_->executor->Compile(std::move(graph).value());
-    if (!compiled.ok()) {
+    // What its runs will take, charged before anything is compiled or run.
+    const GraphCost cost = EstimateGraphCost(graph.value());
+    const uint64_t memory_limit = client.limits.GraphMemoryLimit();
+    if (Status s = client.Charge(client.graph_memory_bytes, cost.run_bytes, memory_limit,
+                                 "graph memory (intermediates and outputs of a run)");
+        !s.ok()) {
       client.constant_bytes -= constant_bytes;
+      FailNow(call, s.error().Prefix("buildGraph"));
+      return;
+    }
+    if (cost.work > client.limits.max_graph_work) {
+      client.constant_bytes -= constant_bytes;
+      client.graph_memory_bytes -= cost.run_bytes;
+      client.log.Warning(client.id, ": refused a graph: estimated work ", cost.work,
+                         " > maxGraphWork ", client.limits.max_graph_work);
+      FailNow(call, MakeError(ErrorCode::kNotSupportedError,
+                              "buildGraph: quota exceeded: graph work: an estimated ", cost.work,
+                              " element operations a run > the limit of ",
+                              client.limits.max_graph_work, " (maxGraphWork)"));
+      return;
+    }
+    uint64_t graph_memory = cost.run_bytes;
+    auto undo = [&client, constant_bytes, &graph_memory] {
+      client.constant_bytes -= constant_bytes;
+      client.graph_memory_bytes -= graph_memory;
+    };
+    const size_t ops = graph.value().operations.size();
+    Result<runtime::GraphRef> compiled = MakeError(ErrorCode::kOperationError, "not compiled");
+    try {
+      compiled = core_->executor->Compile(std::move(graph).value());
+    } catch (const std::bad_alloc&) {
+      compiled = MakeError(ErrorCode::kOperationError, "buildGraph: out of memory compiling it");
+    }
+    if (!compiled.ok()) {
+      undo();
       FailNow(call, compiled.error());
       return;
+    }
+    // Prepacked weights beyond the constants already charged, and an arena beyond the
+    // estimate (a backend may pad), are charged too.
+    if (const backend::CompiledGraph* c = compiled.value()->compiled()) {
+      const backend::CompiledGraphStats stats = c->stats();
+      const uint64_t extra =
+          (stats.weight_bytes > constant_bytes ? stats.weight_bytes - constant_bytes : 0) +
+          (stats.arena_bytes > cost.run_bytes ? stats.arena_bytes - cost.run_bytes : 0);
+      if (Status s = client.Charge(client.graph_memory_bytes, extra, memory_limit,
+                                   "graph memory (prepacked weights and arena)");
+          !s.ok()) {
+        undo();
+        FailNow(call, s.error().Prefix("buildGraph"));
+        return;
+      }
+      graph_memory += extra;
     }
     ++client.graphs;
     std::unique_lock lock(core_->mu);
     const uint64_t id = core_->next_id++;
-    core_->graphs.emplace(id, GraphEntry{std::move(compiled).value(), constant_bytes});
+    core_->graphs.emplace(id,
+                          GraphEntry{std::move(compiled).value(), constant_bytes, graph_memory});
     lock.unlock();
     auto results = call.getResults();
     results.setId(id);
@@ -300,8 +350,11 @@ class ContextImpl final : public rpc::Context::Server {
 class ProviderImpl final : public rpc::ContextProvider::Server {
  public:
   ProviderImpl(std::shared_ptr<ClientState> client, std::shared_ptr<const Compute> pool,
-               std::shared_ptr<Registry> registry)
-      : client_(std::move(client)), pool_(std::move(pool)), registry_(std::move(registry)) {}
+               std::shared_ptr<Registry> registry, std::shared_ptr<Reaper> reaper)
+      : client_(std::move(client)),
+        pool_(std::move(pool)),
+        registry_(std::move(registry)),
+        reaper_(std::move(reaper)) {}
 
   kj::Promise<void> createContext(CreateContextContext call) override {
     ClientState& client = *client_;
@@ -326,7 +379,8 @@ class ProviderImpl final : public rpc::ContextProvider::Server {
       return kj::READY_NOW;
     }
     ++client.contexts;
-    auto core = std::make_shared<ContextCore>(client_, std::move(executor).value(), limits);
+    ++client.connection_contexts;
+    auto core = ContextCore::Make(client_, std::move(executor).value(), limits, reaper_);
     // The largest graph message: its constants plus the operations around them.
     const uint64_t max_message = client.limits.max_constant_bytes + (uint64_t{64} << 20);
     results.setContext(kj::heap<ContextImpl>(core, max_message));
@@ -384,16 +438,18 @@ class ProviderImpl final : public rpc::ContextProvider::Server {
   std::shared_ptr<ClientState> client_;
   std::shared_ptr<const Compute> pool_;
   std::shared_ptr<Registry> registry_;
+  std::shared_ptr<Reaper> reaper_;
 };
 
 class ServiceImpl final : public rpc::Service::Server {
  public:
   ServiceImpl(std::shared_ptr<ClientState> client, std::shared_ptr<const Compute> pool,
-              std::string token, std::shared_ptr<Registry> registry)
+              std::string token, std::shared_ptr<Registry> registry, std::shared_ptr<Reaper> reaper)
       : client_(std::move(client)),
         pool_(std::move(pool)),
         token_(std::move(token)),
-        registry_(std::move(registry)) {}
+        registry_(std::move(registry)),
+        reaper_(std::move(reaper)) {}
 
   kj::Promise<void> connect(ConnectContext call) override {
     auto params = call.getParams();
@@ -418,9 +474,15 @@ class ServiceImpl final : public rpc::Service::Server {
         return kj::Promise<void>(KJ_EXCEPTION(FAILED, "permission denied: bad token"));
       }
     }
+    if (!client.authenticated && client.on_authenticated) {
+      if (Status s = client.on_authenticated(); !s.ok()) {
+        client.log.Warning(client.id, ": refused: ", s.error().message());
+        return kj::Promise<void>(KJ_EXCEPTION(FAILED, s.error().message()));
+      }
+    }
     client.authenticated = true;
     client.log.Info(client.id, ": connected");
-    call.getResults().setProvider(kj::heap<ProviderImpl>(client_, pool_, registry_));
+    call.getResults().setProvider(kj::heap<ProviderImpl>(client_, pool_, registry_, reaper_));
     return kj::READY_NOW;
   }
 
@@ -429,13 +491,15 @@ class ServiceImpl final : public rpc::Service::Server {
   std::shared_ptr<const Compute> pool_;
   std::string token_;
   std::shared_ptr<Registry> registry_;
+  std::shared_ptr<Reaper> reaper_;
 };
 
 }  // namespace
 
 rpc::Service::Client MakeServiceCapability(std::shared_ptr<ClientState> client,
                                            const ServiceShared& shared) {
-  return kj::heap<ServiceImpl>(std::move(client), shared.compute, shared.token, shared.registry);
+  return kj::heap<ServiceImpl>(std::move(client), shared.compute, shared.token, shared.registry,
+                               shared.reaper);
 }
 
 }  // namespace webnn::service
