@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "service/config.h"
 #include "service/log.h"
@@ -57,6 +58,9 @@ struct ClientState {
   // Called (on the event loop) when the peer has authenticated: takes a slot among the
   // authenticated connections, or returns an error to refuse it. Empty: always admitted.
   std::function<Status()> on_authenticated;
+  // Called on the event loop when the connection has gone: each ends the work its context
+  // queued but did not start, and returns how many tasks it ended.
+  std::vector<std::function<size_t()>> cancel_queued;
   // Live contexts this connection created (a connection holding one is never idle-dropped).
   std::atomic<uint32_t> connection_contexts{0};
   ClientLimits limits;

@@ -223,10 +223,16 @@ class ContextImpl final : public rpc::Context::Server {
     if (!bound.ok()) return Fail(call, bound.error());
     if (Status s = client.StartDispatch(); !s.ok()) return Fail(call, s.error());
     auto paf = kj::newPromiseAndCrossThreadFulfiller<Status>();
+    // The dispatch stops counting when it ends, on the thread that ends it: the call's
+    // continuation below never runs when the client has gone.
+    auto fulfill = Fulfill(kj::mv(paf.fulfiller));
     core_->executor->DispatchAsync(bound->graph, std::move(bound->inputs),
-                                   std::move(bound->outputs), Fulfill(kj::mv(paf.fulfiller)));
+                                   std::move(bound->outputs),
+                                   [account = client.account, fulfill](Status s) {
+                                     --account->inflight;
+                                     fulfill(std::move(s));
+                                   });
     return paf.promise.then([call, core = core_](Status s) mutable {
-      --core->client->inflight;
       if (!s.ok()) {
         core->client->log.Debug(core->client->id, ": dispatch failed: ", s.error().message());
         SetError(call.getResults().initError(), s.error());
@@ -383,6 +389,12 @@ class ProviderImpl final : public rpc::ContextProvider::Server {
     auto core = ContextCore::Make(client_, std::move(executor).value(), limits, reaper_);
     // The largest graph message: its constants plus the operations around them.
     const uint64_t max_message = client.limits.max_constant_bytes + (uint64_t{64} << 20);
+    client.cancel_queued.push_back([executor = std::weak_ptr(core->executor)]() -> size_t {
+      auto e = executor.lock();
+      return e ? e->CancelQueued(
+                     MakeError(ErrorCode::kInvalidStateError, "the client disconnected"))
+               : 0;
+    });
     results.setContext(kj::heap<ContextImpl>(core, max_message));
     if (!call.getParams().hasChannel()) {
       client.log.Debug(client.id, ": context created");

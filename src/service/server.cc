@@ -250,7 +250,17 @@ void Server::ServeConnection(int fd, const Peer& peer) {
                           log.Warning(client->id, ": connection dropped: ", Describe(e));
                         })
                   .exclusiveJoin(Watch(c))
-                  .then([this, &c] { Release(c); })
+                  .then([this, &c] {
+                    // Calls in progress outlive the connection; what its contexts queued and
+                    // did not start is not run.
+                    size_t cancelled = 0;
+                    for (auto& cancel : c.client->cancel_queued) cancelled += cancel();
+                    c.client->cancel_queued.clear();
+                    if (cancelled != 0) {
+                      log_.Info(c.client->id, ": cancelled ", cancelled, " queued tasks");
+                    }
+                    Release(c);
+                  })
                   .attach(kj::mv(conn)));
 }
 

@@ -573,10 +573,12 @@ TEST(Service, IdleConnectionsAreDropped) {
 
 // The child of ClientLeavingMidDispatchDoesNotStallTheService: queues a long dispatch on the
 // shared-memory channel, reports, and exits while the service runs it.
-int DispatchAndLeave(const std::string& endpoint, int ready_fd) {
+int DispatchAndLeave(const std::string& endpoint, int ready_fd, const std::string& token = "",
+                     int dispatches = 1) {
   MLContextOptions o;
   o.executor = "service";
   o.endpoint = endpoint;
+  o.tokenFile = token;
   auto ctx = ML().createContext(o);
   const uint32_t n = 1024;
   MLGraphBuilder b(ctx);
@@ -586,8 +588,10 @@ int DispatchAndLeave(const std::string& endpoint, int ready_fd) {
   MLGraph g = b.build({{"y", y}});
   MLTensor in = ctx->createTensor({DataType::kFloat32, {n, n}, true, true});
   MLTensor out = ctx->createTensor({DataType::kFloat32, {n, n}, true, true});
-  ctx->dispatch(g, {{"x", in}}, {{"y", out}});
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the service has taken it
+  for (int i = 0; i < dispatches; ++i) ctx->dispatch(g, {{"x", in}}, {{"y", out}});
+  // A call answered at once: the dispatches before it on the connection have been delivered.
+  (void)ctx->createTensor({DataType::kFloat32, {1}, true, true});
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the service has taken them
   (void)!write(ready_fd, "r", 1);
   _exit(0);
 }
@@ -633,6 +637,45 @@ TEST(Service, ClientLeavingMidDispatchDoesNotStallTheService) {
   });
   EXPECT_EQ(done.tensors, 0u);
   EXPECT_EQ(done.graphs, 0u);
+}
+
+// A client that leaves with dispatches queued (over TCP they are pipelined RPC calls): what has
+// not started is cancelled, and its principal's in-flight count returns to zero.
+TEST(Service, LeavingClientsQueuedWorkIsCancelled) {
+  service::TempDir tmp;
+  const std::string token = TokenFile(tmp);
+  const std::string tcp = "tcp:127.0.0.1:" + std::to_string(FreePort());
+  Daemon d({"--listen", tcp, "--token-file", token});
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(fds[0]);
+    const std::string fd = std::to_string(fds[1]);
+    execl(g_self.c_str(), g_self.c_str(), "--dispatch-and-leave", tcp.c_str(), fd.c_str(),
+          token.c_str(), "8", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(fds[1]);
+  char c = 0;
+  ASSERT_EQ(read(fds[0], &c, 1), 1) << "the child did not dispatch";
+  close(fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  service::PingResult last;
+  for (int i = 0; i < 500; ++i) {  // up to ~10 s
+    auto p = service::Ping(tcp, token, 1);
+    if (p.ok()) {
+      last = p.value();
+      if (last.contexts == 0 && last.inflight_dispatches == 0 && last.tensors == 0) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(last.contexts, 0u);
+  EXPECT_EQ(last.inflight_dispatches, 0u) << "the left client's dispatches are still counted";
+  EXPECT_EQ(last.tensors, 0u);
+  EXPECT_NE(ReadFile(d.log).find("queued tasks"), std::string::npos) << ReadFile(d.log);
 }
 
 // Memory a graph makes the service spend is charged before the graph is accepted: a 4-byte
@@ -1001,6 +1044,9 @@ int main(int argc, char** argv) {
   }
   if (argc == 4 && std::string(argv[1]) == "--dispatch-and-leave") {
     return webnn::DispatchAndLeave(argv[2], std::atoi(argv[3]));
+  }
+  if (argc == 6 && std::string(argv[1]) == "--dispatch-and-leave") {
+    return webnn::DispatchAndLeave(argv[2], std::atoi(argv[3]), argv[4], std::atoi(argv[5]));
   }
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
