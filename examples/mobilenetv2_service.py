@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Runs the MobileNetV2 backbone (models/mobilenetv2) in a running webnnd daemon.
 
-    build/webnnd --listen unix:/tmp/webnnd.sock &
-    PYTHONPATH=build/python python3 examples/mobilenetv2_service.py --endpoint unix:/tmp/webnnd.sock
+    build/webnnd --listen unix:/tmp/webnn-demo/webnnd.sock &
+    PYTHONPATH=build/python python3 examples/mobilenetv2_service.py --endpoint unix:/tmp/webnn-demo/webnnd.sock
 
 The graph is loaded and validated here, sent to the daemon, and run there on models/mobilenetv2/
 input.npy (a preprocessed photo); the 1280 pooled features are compared with ONNX Runtime's

@@ -64,7 +64,8 @@ interface ContextProvider {
 }
 
 struct ServiceStats {
-  # What the whole service holds right now, over all clients (for monitoring and tests).
+  # What the calling principal (its uid, or the token holder) holds right now over all its
+  # connections; nothing about other principals (for monitoring and tests).
   clients @0 :UInt32;
   contexts @1 :UInt32;
   graphs @2 :UInt32;

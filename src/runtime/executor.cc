@@ -158,6 +158,29 @@ size_t WorkerExecutor::pending() const {
   return tasks_.size();
 }
 
+size_t WorkerExecutor::CancelQueued(const Error& error) {
+  std::vector<std::function<void(Status)>> dones;
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = tasks_.begin(); it != tasks_.end();) {
+      if (it->started) {
+        ++it;
+        continue;
+      }
+      dones.push_back(std::move(it->done));
+      it = tasks_.erase(it);
+    }
+    callbacks_running_ += 1;
+  }
+  for (auto& done : dones) {
+    if (done) done(Error(error));
+  }
+  std::lock_guard lock(mu_);
+  --callbacks_running_;
+  idle_cv_.notify_all();
+  return dones.size();
+}
+
 void WorkerExecutor::Submit(std::vector<TensorRef> reads, std::vector<TensorRef> writes,
                             std::function<Status()> run, std::function<void(Status)> done) {
   std::lock_guard lock(mu_);
@@ -185,7 +208,14 @@ void WorkerExecutor::ScheduleLocked() {
       if (ready) {
         it->started = true;
         pool_->Post([this, it] {
-          Status s = it->run();
+          Status s;
+          try {
+            s = it->run();
+          } catch (const std::bad_alloc&) {
+            // An allocation failure fails this task, not the process (webnnd runs every
+            // client's work on this pool).
+            s = MakeError(ErrorCode::kOperationError, "out of memory");
+          }
           Finish(it, std::move(s));
         });
       }

@@ -194,6 +194,10 @@ class WorkerExecutor final : public HostExecutor {
   // Tasks queued or running (for in-flight limits).
   size_t pending() const;
 
+  // Ends every task that has not started with `error` (its `done` runs, on this thread); the
+  // running ones finish. For a service whose client has left. Returns how many it ended.
+  size_t CancelQueued(const Error& error);
+
  private:
   struct Task {
     std::vector<TensorRef> reads;

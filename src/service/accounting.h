@@ -5,12 +5,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "service/config.h"
 #include "service/log.h"
@@ -25,6 +27,7 @@ struct Account {
   std::string principal;
   uint64_t tensor_bytes = 0;
   uint64_t constant_bytes = 0;
+  uint64_t graph_memory_bytes = 0;
   uint32_t graphs = 0;
   uint32_t tensors = 0;
   uint32_t contexts = 0;
@@ -41,6 +44,7 @@ struct ClientState {
         account(std::move(a)),
         tensor_bytes(account->tensor_bytes),
         constant_bytes(account->constant_bytes),
+        graph_memory_bytes(account->graph_memory_bytes),
         graphs(account->graphs),
         tensors(account->tensors),
         contexts(account->contexts),
@@ -57,9 +61,18 @@ struct ClientState {
   const std::atomic<bool>* draining = nullptr;
   Metrics* metrics = nullptr;  // the counters of the metrics endpoint; null: none
   ClientLimits limits;         // a reload writes them under account->bucket_mu
+  // Called (on the event loop) when the peer has authenticated: takes a slot among the
+  // authenticated connections, or returns an error to refuse it. Empty: always admitted.
+  std::function<Status()> on_authenticated;
+  // Called on the event loop when the connection has gone: each ends the work its context
+  // queued but did not start, and returns how many tasks it ended.
+  std::vector<std::function<size_t()>> cancel_queued;
+  // Live contexts this connection created (a connection holding one is never idle-dropped).
+  std::atomic<uint32_t> connection_contexts{0};
   std::shared_ptr<Account> account;
   uint64_t& tensor_bytes;
   uint64_t& constant_bytes;
+  uint64_t& graph_memory_bytes;
   uint32_t& graphs;
   uint32_t& tensors;
   uint32_t& contexts;

@@ -122,6 +122,21 @@ class ConfigParser {
       if (!ep.ok()) return Fail(key, ep.error().message());
       if (ep.value().kind != Endpoint::Kind::kTcp) return Fail(key, "expected tcp:HOST:PORT");
       config_.metrics = v.get<std::string>();
+    } else if (key == "maxPendingConnections") {
+      WEBNN_ASSIGN_OR_RETURN(uint64_t n, Integer(v, key, 1, kMaxConnections));
+      config_.max_pending_connections = static_cast<uint32_t>(n);
+    } else if (key == "maxPendingPerAddress") {
+      WEBNN_ASSIGN_OR_RETURN(uint64_t n, Integer(v, key, 1, kMaxConnections));
+      config_.max_pending_per_address = static_cast<uint32_t>(n);
+    } else if (key == "authTimeoutMs") {
+      WEBNN_ASSIGN_OR_RETURN(uint64_t n, Integer(v, key, 1, 3600 * 1000));
+      config_.auth_timeout_ms = static_cast<uint32_t>(n);
+    } else if (key == "maxUnauthenticatedMessageBytes") {
+      WEBNN_ASSIGN_OR_RETURN(uint64_t n, Integer(v, key, 1024, uint64_t{64} << 20));
+      config_.max_unauthenticated_message_bytes = n;
+    } else if (key == "idleTimeoutSeconds") {
+      WEBNN_ASSIGN_OR_RETURN(uint64_t n, Integer(v, key, 0, 30 * 24 * 3600));
+      config_.idle_timeout_seconds = static_cast<uint32_t>(n);
     } else if (key == "logLevel") {
       const auto level = v.is_string() ? ParseLogLevel(v.get<std::string>()) : std::nullopt;
       if (!level) return Fail(key, "expected error, warning, info or debug, got " + v.dump());
@@ -157,6 +172,11 @@ class ConfigParser {
     if (name == "maxTensors") return set32(l.max_tensors);
     if (name == "maxContexts") return set32(l.max_contexts);
     if (name == "maxInflightDispatches") return set32(l.max_inflight_dispatches);
+    if (name == "maxGraphMemoryBytes") return set64(l.max_graph_memory_bytes);
+    if (name == "maxGraphWork") {
+      WEBNN_ASSIGN_OR_RETURN(l.max_graph_work, Integer(v, key, 1, kU64));
+      return {};
+    }
     if (name == "requestsPerSecond") {
       WEBNN_ASSIGN_OR_RETURN(l.requests_per_second, Positive(v, key, 1e12));
       return {};

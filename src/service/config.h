@@ -24,6 +24,20 @@ struct ClientLimits {
   uint32_t max_tensors = 4096;                          // live tensors
   uint32_t max_contexts = 16;                           // live contexts
   uint32_t max_inflight_dispatches = 64;                // dispatches queued or running
+  // Working memory of live graphs: what their runs allocate besides inputs and constants
+  // (intermediates, outputs, the compiled graph's arena: graph_cost.h) plus prepacked weights
+  // beyond the constant bytes. 0: max_tensor_bytes + max_constant_bytes (a client's graphs
+  // may hold as much as its tensors and constants together).
+  uint64_t max_graph_memory_bytes = 0;
+  // The estimated work of one run of a graph, in element operations (graph_cost.h); a graph
+  // above it is refused at build.
+  uint64_t max_graph_work = uint64_t{1} << 43;
+  uint64_t GraphMemoryLimit() const {
+    if (max_graph_memory_bytes != 0) return max_graph_memory_bytes;
+    return max_tensor_bytes > UINT64_MAX - max_constant_bytes
+               ? UINT64_MAX
+               : max_tensor_bytes + max_constant_bytes;
+  }
   // Sustained request rate (token bucket) and bucket size. Every RPC call and every dispatch
   // through the shared-memory channel takes a token; the channel runs a tiny graph about a
   // million times a second, so the default must stay above that or it would throttle an
@@ -39,12 +53,25 @@ struct ServerConfig {
   unsigned threads = 0;                // worker pool; 0: hardware concurrency
   // Backends clients may ask for; the first is the default for a context that names none.
   std::vector<std::string> backends = {"onednn", "reference"};
-  uint32_t intra_op_threads = 0;  // threads one dispatch may use; 0: one per core
-  uint32_t max_connections = 256;
+  uint32_t intra_op_threads = 0;   // threads one dispatch may use; 0: one per core
+  uint32_t max_connections = 256;  // authenticated connections
   // On SIGTERM: how long dispatches in flight may take to finish before the service exits.
   uint32_t drain_timeout_seconds = 30;
   // "tcp:HOST:PORT" serving GET /metrics (Prometheus text format); empty: no metrics endpoint.
   std::string metrics;
+  // Peers that have not authenticated yet (a TCP peer before its token, a Unix peer whose uid
+  // is not allowed) wait in a separate, small pool, so they cannot take the slots of
+  // authenticated principals: at most this many in all, and this many per TCP source address
+  // (per uid for Unix peers).
+  uint32_t max_pending_connections = 64;
+  uint32_t max_pending_per_address = 8;
+  // A peer that has not authenticated within this time is dropped.
+  uint32_t auth_timeout_ms = 5000;
+  // The largest message before authentication (the connect call is a few hundred bytes).
+  uint64_t max_unauthenticated_message_bytes = 64 * 1024;
+  // A connection that sent nothing for this long and holds no context is dropped (a peer that
+  // vanished without closing, or one that only holds a slot); 0: never.
+  uint32_t idle_timeout_seconds = 300;
   LogLevel log_level = LogLevel::kInfo;
   ClientLimits limits;
   SandboxOptions sandbox;  // --no-sandbox, --user, --allow-root (src/service/sandbox.h)

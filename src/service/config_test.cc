@@ -77,6 +77,33 @@ TEST(ServerConfig, ParsesEveryKey) {
   EXPECT_EQ(c.limits.request_burst, 9.0);
 }
 
+TEST(ServerConfig, ParsesTheHostileClientLimits) {
+  ServerConfig c;
+  Status s = ParseServerConfig(R"({"maxPendingConnections": 10, "maxPendingPerAddress": 2,
+      "authTimeoutMs": 1500, "maxUnauthenticatedMessageBytes": 4096, "idleTimeoutSeconds": 0,
+      "limits": {"maxGraphMemoryBytes": 12345, "maxGraphWork": 678}})",
+                               "test", c);
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  EXPECT_EQ(c.max_pending_connections, 10u);
+  EXPECT_EQ(c.max_pending_per_address, 2u);
+  EXPECT_EQ(c.auth_timeout_ms, 1500u);
+  EXPECT_EQ(c.max_unauthenticated_message_bytes, 4096u);
+  EXPECT_EQ(c.idle_timeout_seconds, 0u);
+  EXPECT_EQ(c.limits.GraphMemoryLimit(), 12345u);
+  EXPECT_EQ(c.limits.max_graph_work, 678u);
+  // Unset, the graph memory limit is the tensor and constant limits together.
+  ServerConfig d;
+  ASSERT_TRUE(
+      ParseServerConfig(R"({"limits": {"maxTensorBytes": 100, "maxConstantBytes": 20}})", "t", d)
+          .ok());
+  EXPECT_EQ(d.limits.GraphMemoryLimit(), 120u);
+  ServerConfig e;
+  ExpectError(ParseServerConfig(R"({"authTimeoutMs": 0})", "t", e), "authTimeoutMs");
+  ExpectError(ParseServerConfig(R"({"maxUnauthenticatedMessageBytes": 10})", "t", e),
+              "maxUnauthenticatedMessageBytes");
+  ExpectError(ParseServerConfig(R"({"limits": {"maxGraphWork": 0}})", "t", e), "maxGraphWork");
+}
+
 TEST(ServerConfig, KeysItDoesNotSetKeepTheirValues) {
   ServerConfig c;
   c.threads = 5;

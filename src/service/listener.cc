@@ -8,8 +8,47 @@
 
 #include <cerrno>
 #include <cstring>
+#include <sstream>
 
 namespace webnn::service {
+
+Status EnsurePrivateDirectory(const std::string& dir, uint32_t owner, mode_t create_mode) {
+  if (mkdir(dir.c_str(), create_mode) == 0) {
+    if (chmod(dir.c_str(), create_mode) != 0) {  // past the umask
+      return MakeError(ErrorCode::kUnknownError, "socket directory ", dir,
+                       ": cannot set its mode: ", std::strerror(errno));
+    }
+  } else if (errno != EEXIST) {
+    return MakeError(ErrorCode::kUnknownError, "socket directory ", dir,
+                     ": cannot create it: ", std::strerror(errno));
+  }
+  // lstat, not stat: a symbolic link planted in the directory's place is refused, not followed.
+  struct stat st {};
+  if (lstat(dir.c_str(), &st) != 0) {
+    return MakeError(ErrorCode::kUnknownError, "socket directory ", dir, ": ",
+                     std::strerror(errno));
+  }
+  if (S_ISLNK(st.st_mode)) {
+    return MakeError(ErrorCode::kUnknownError, "socket directory ", dir,
+                     " is a symbolic link; refusing it (give the real directory)");
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return MakeError(ErrorCode::kUnknownError, "socket directory ", dir, " is not a directory");
+  }
+  if (st.st_uid != owner) {
+    return MakeError(ErrorCode::kUnknownError, "socket directory ", dir, " is owned by uid ",
+                     st.st_uid, ", not by the service's uid ", owner,
+                     "; refusing it (its owner could replace the socket)");
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    std::ostringstream mode;
+    mode << std::oct << (st.st_mode & 07777);
+    return MakeError(ErrorCode::kUnknownError, "socket directory ", dir, " has mode 0", mode.str(),
+                     ", writable by group or others; refusing it (they could replace the "
+                     "socket; use chmod 700 or a private directory)");
+  }
+  return {};
+}
 
 Result<int> ListenUnix(const std::string& path, bool only_owner) {
   sockaddr_un addr{};
@@ -17,21 +56,12 @@ Result<int> ListenUnix(const std::string& path, bool only_owner) {
   if (path.size() >= sizeof(addr.sun_path)) {
     return MakeError(ErrorCode::kTypeError, "socket path too long: ", path);
   }
-  // A missing directory is created private (0700), or 0711 when other uids are allowed: they
-  // may reach the socket by its name but not list the directory; the socket's mode and the
-  // uid check (SO_PEERCRED) decide the rest. An existing directory is left as it is.
-  const std::string dir = path.substr(0, path.rfind('/'));
-  const mode_t dir_mode = only_owner ? 0700 : 0711;
-  if (!dir.empty()) {
-    if (mkdir(dir.c_str(), dir_mode) == 0) {
-      if (chmod(dir.c_str(), dir_mode) != 0) {  // past the umask
-        return MakeError(ErrorCode::kUnknownError, "cannot set the mode of ", dir, ": ",
-                         std::strerror(errno));
-      }
-    } else if (errno != EEXIST) {
-      return MakeError(ErrorCode::kUnknownError, "cannot create ", dir, ": ", std::strerror(errno));
-    }
-  }
+  // The socket's directory decides who can replace the socket: it must be the service's alone.
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "."
+                          : slash == 0               ? "/"
+                                                     : path.substr(0, slash);
+  WEBNN_RETURN_IF_ERROR(EnsurePrivateDirectory(dir, geteuid(), only_owner ? 0700 : 0711));
   // A socket file left by a webnnd that died is removed; a live one is not stolen.
   struct stat st {};
   if (lstat(path.c_str(), &st) == 0) {
@@ -115,6 +145,7 @@ Result<Peer> IdentifyUnixPeer(int fd, std::span<const uint32_t> allowed_uids, ui
   Peer peer;
   peer.principal = "uid " + std::to_string(cred.uid);
   peer.id = peer.principal + " pid " + std::to_string(cred.pid) + " #" + std::to_string(serial);
+  peer.address = peer.principal;
   peer.unix_peer = true;
   peer.uid_allowed = UidAllowed(cred.uid, allowed_uids, getuid());
   return peer;
@@ -134,6 +165,7 @@ Peer IdentifyTcpPeer(int fd, uint64_t serial) {
   Peer peer;
   peer.principal = "token";
   peer.id = std::string("tcp ") + host + ":" + port + " #" + std::to_string(serial);
+  peer.address = host;
   peer.unix_peer = false;
   return peer;
 }

@@ -3,8 +3,10 @@
 // authentication policies (the uid allow list, the TCP access token).
 #pragma once
 
+#include <sys/types.h>
 #include <cstdint>
 #include <span>
+
 #include <string>
 #include <string_view>
 
@@ -13,9 +15,16 @@
 
 namespace webnn::service {
 
-// Binds and listens on a Unix socket path (non-blocking, close-on-exec). Creates a missing
-// parent directory (0700 if `only_owner`, else 0711), replaces a stale socket file but not a
-// live one, and makes the socket 0600 if `only_owner`, else 0666.
+// Makes sure `dir` is a directory only `owner` can change: creates it with `create_mode` (0700,
+// or 0711 when other uids may reach a socket in it by name) if missing; refuses (with the
+// reason) a symbolic link, a non-directory, another owner, or a group- or other-writable mode.
+// Whoever can write the directory can replace the socket in it.
+Status EnsurePrivateDirectory(const std::string& dir, uint32_t owner, mode_t create_mode = 0700);
+
+// Binds and listens on a Unix socket path (non-blocking, close-on-exec). The parent directory
+// must be private to the service (EnsurePrivateDirectory; created 0700 if `only_owner`, else
+// 0711, if missing). Replaces a stale socket file but not a live one, and makes the socket 0600
+// if `only_owner`, else 0666 (the uid check, SO_PEERCRED, decides the rest).
 Result<int> ListenUnix(const std::string& path, bool only_owner);
 // Binds and listens on a TCP endpoint (SO_REUSEADDR).
 Result<int> ListenTcp(const Endpoint& endpoint);
@@ -37,6 +46,9 @@ bool TokenMatches(std::string_view presented, std::string_view expected);
 struct Peer {
   std::string principal;  // "uid 1000" or "token"
   std::string id;         // "uid 1000 pid 4242 #3" or "tcp 127.0.0.1:40000 #4"
+  // What the pool of unauthenticated connections is counted by: the source address on TCP
+  // ("127.0.0.1"), the principal on a Unix socket.
+  std::string address;
   bool unix_peer = true;
   bool uid_allowed = false;
 };

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
-#include <set>
 #include <type_traits>
 
+#include "service/graph_cost.h"
 #include "service/listener.h"
 #include "service/sandbox.h"
 
@@ -48,6 +48,7 @@ class GraphImpl final : public rpc::Graph::Server {
     auto it = core_->graphs.find(id_);
     if (it == core_->graphs.end()) return;
     core_->client->constant_bytes -= it->second.constant_bytes;
+    core_->client->graph_memory_bytes -= it->second.graph_memory_bytes;
     --core_->client->graphs;
     core_->graphs.erase(it);
   }
@@ -226,10 +227,18 @@ class ContextImpl final : public rpc::Context::Server {
     const auto started = std::chrono::steady_clock::now();
     const uint64_t bytes_in = bound->InputBytes(), bytes_out = bound->OutputBytes();
     auto paf = kj::newPromiseAndCrossThreadFulfiller<Status>();
-    core_->executor->DispatchAsync(bound->graph, std::move(bound->inputs),
-                                   std::move(bound->outputs), Fulfill(kj::mv(paf.fulfiller)));
-    return paf.promise.then([call, core = core_, started, bytes_in, bytes_out](Status s) mutable {
-      core->client->FinishDispatch(started, bytes_in, bytes_out, s.ok());
+    // The dispatch stops counting when it ends, on the thread that ends it: the call's
+    // continuation below never runs when the client has gone.
+    auto fulfill = Fulfill(kj::mv(paf.fulfiller));
+    core_->executor->DispatchAsync(
+        bound->graph, std::move(bound->inputs), std::move(bound->outputs),
+        [client = core_->client, fulfill, started, bytes_in, bytes_out](Status s) {
+          // Counted here, not in the continuation below: that one
+          // never runs once the client has gone.
+          client->FinishDispatch(started, bytes_in, bytes_out, s.ok());
+          fulfill(std::move(s));
+        });
+    return paf.promise.then([call, core = core_](Status s) mutable {
       if (!s.ok()) {
         core->client->log.Debug(core->client->id, ": dispatch failed: ", s.error().message());
         SetError(call.getResults().initError(), s.error());
@@ -279,17 +288,65 @@ class ContextImpl final : public rpc::Context::Server {
       FailNow(call, s.error());
       return;
     }
-    const size_t ops = graph.value().operations.size();
-    auto compiled = core_->executor->Compile(std::move(graph).value());
-    if (!compiled.ok()) {
+    // What its runs will take, charged before anything is compiled or run.
+    const GraphCost cost = EstimateGraphCost(graph.value());
+    const uint64_t memory_limit = client.limits.GraphMemoryLimit();
+    if (Status s = client.Charge(client.graph_memory_bytes, cost.run_bytes, memory_limit,
+                                 "graph memory (intermediates and outputs of a run)");
+        !s.ok()) {
       client.constant_bytes -= constant_bytes;
+      FailNow(call, s.error().Prefix("buildGraph"));
+      return;
+    }
+    if (cost.work > client.limits.max_graph_work) {
+      client.constant_bytes -= constant_bytes;
+      client.graph_memory_bytes -= cost.run_bytes;
+      client.log.Warning(client.id, ": refused a graph: estimated work ", cost.work,
+                         " > maxGraphWork ", client.limits.max_graph_work);
+      FailNow(call, MakeError(ErrorCode::kNotSupportedError,
+                              "buildGraph: quota exceeded: graph work: an estimated ", cost.work,
+                              " element operations a run > the limit of ",
+                              client.limits.max_graph_work, " (maxGraphWork)"));
+      return;
+    }
+    uint64_t graph_memory = cost.run_bytes;
+    auto undo = [&client, constant_bytes, &graph_memory] {
+      client.constant_bytes -= constant_bytes;
+      client.graph_memory_bytes -= graph_memory;
+    };
+    const size_t ops = graph.value().operations.size();
+    Result<runtime::GraphRef> compiled = MakeError(ErrorCode::kOperationError, "not compiled");
+    try {
+      compiled = core_->executor->Compile(std::move(graph).value());
+    } catch (const std::bad_alloc&) {
+      compiled = MakeError(ErrorCode::kOperationError, "buildGraph: out of memory compiling it");
+    }
+    if (!compiled.ok()) {
+      undo();
       FailNow(call, compiled.error());
       return;
+    }
+    // Prepacked weights beyond the constants already charged, and an arena beyond the
+    // estimate (a backend may pad), are charged too.
+    if (const backend::CompiledGraph* c = compiled.value()->compiled()) {
+      const backend::CompiledGraphStats stats = c->stats();
+      const uint64_t extra =
+          (stats.weight_bytes > constant_bytes ? stats.weight_bytes - constant_bytes : 0) +
+          (stats.arena_bytes > cost.run_bytes ? stats.arena_bytes - cost.run_bytes : 0);
+      if (Status s = client.Charge(client.graph_memory_bytes, extra, memory_limit,
+                                   "graph memory (prepacked weights and arena)");
+          !s.ok()) {
+        undo();
+        FailNow(call, s.error().Prefix("buildGraph"));
+        return;
+      }
+      graph_memory += extra;
     }
     ++client.graphs;
     std::unique_lock lock(core_->mu);
     const uint64_t id = core_->next_id++;
-    core_->graphs.emplace(id, GraphEntry{std::move(compiled).value(), constant_bytes});
+    core_->graphs.emplace(id,
+                          GraphEntry{std::move(compiled).value(), constant_bytes, graph_memory});
     lock.unlock();
     auto results = call.getResults();
     results.setId(id);
@@ -305,8 +362,11 @@ class ContextImpl final : public rpc::Context::Server {
 class ProviderImpl final : public rpc::ContextProvider::Server {
  public:
   ProviderImpl(std::shared_ptr<ClientState> client, std::shared_ptr<const Compute> pool,
-               std::shared_ptr<Registry> registry)
-      : client_(std::move(client)), pool_(std::move(pool)), registry_(std::move(registry)) {}
+               std::shared_ptr<Registry> registry, std::shared_ptr<Reaper> reaper)
+      : client_(std::move(client)),
+        pool_(std::move(pool)),
+        registry_(std::move(registry)),
+        reaper_(std::move(reaper)) {}
 
   kj::Promise<void> createContext(CreateContextContext call) override {
     ClientState& client = *client_;
@@ -331,9 +391,16 @@ class ProviderImpl final : public rpc::ContextProvider::Server {
       return kj::READY_NOW;
     }
     ++client.contexts;
-    auto core = std::make_shared<ContextCore>(client_, std::move(executor).value(), limits);
+    ++client.connection_contexts;
+    auto core = ContextCore::Make(client_, std::move(executor).value(), limits, reaper_);
     // The largest graph message: its constants plus the operations around them.
     const uint64_t max_message = client.limits.max_constant_bytes + (uint64_t{64} << 20);
+    client.cancel_queued.push_back([executor = std::weak_ptr(core->executor)]() -> size_t {
+      auto e = executor.lock();
+      return e ? e->CancelQueued(
+                     MakeError(ErrorCode::kInvalidStateError, "the client disconnected"))
+               : 0;
+    });
     results.setContext(kj::heap<ContextImpl>(core, max_message));
     if (!call.getParams().hasChannel()) {
       client.log.Debug(client.id, ": context created");
@@ -360,26 +427,22 @@ class ProviderImpl final : public rpc::ContextProvider::Server {
     results.setServerVersion(kServerVersion);
     results.setClientId(client_->id);
     results.setSandboxed(SandboxActive());
+    // Only the caller's own principal: what other tenants hold is none of its business.
     auto stats = results.initStats();
-    uint32_t clients = 0, contexts = 0, graphs = 0, tensors = 0, inflight = 0;
-    uint64_t tensor_bytes = 0, constant_bytes = 0;
-    std::set<const Account*> counted;
+    uint32_t clients = 0;
     for (auto it = registry_->begin(); it != registry_->end();) {
       auto c = it->lock();
       if (!c) {
         it = registry_->erase(it);
         continue;
       }
-      ++clients;
       ++it;
-      if (!counted.insert(c->account.get()).second) continue;
-      contexts += c->contexts;
-      graphs += c->graphs;
-      tensors += c->tensors;
-      inflight += c->inflight;
-      tensor_bytes += c->tensor_bytes;
-      constant_bytes += c->constant_bytes;
+      if (c->account == client_->account) ++clients;
     }
+    const ClientState& own = *client_;
+    const uint32_t contexts = own.contexts, graphs = own.graphs, tensors = own.tensors,
+                   inflight = own.inflight;
+    const uint64_t tensor_bytes = own.tensor_bytes, constant_bytes = own.constant_bytes;
     stats.setClients(clients);
     stats.setContexts(contexts);
     stats.setGraphs(graphs);
@@ -394,16 +457,18 @@ class ProviderImpl final : public rpc::ContextProvider::Server {
   std::shared_ptr<ClientState> client_;
   std::shared_ptr<const Compute> pool_;
   std::shared_ptr<Registry> registry_;
+  std::shared_ptr<Reaper> reaper_;
 };
 
 class ServiceImpl final : public rpc::Service::Server {
  public:
   ServiceImpl(std::shared_ptr<ClientState> client, std::shared_ptr<const Compute> pool,
-              std::string token, std::shared_ptr<Registry> registry)
+              std::string token, std::shared_ptr<Registry> registry, std::shared_ptr<Reaper> reaper)
       : client_(std::move(client)),
         pool_(std::move(pool)),
         token_(std::move(token)),
-        registry_(std::move(registry)) {}
+        registry_(std::move(registry)),
+        reaper_(std::move(reaper)) {}
 
   kj::Promise<void> connect(ConnectContext call) override {
     auto params = call.getParams();
@@ -430,9 +495,15 @@ class ServiceImpl final : public rpc::Service::Server {
         return kj::Promise<void>(KJ_EXCEPTION(FAILED, "permission denied: bad token"));
       }
     }
+    if (!client.authenticated && client.on_authenticated) {
+      if (Status s = client.on_authenticated(); !s.ok()) {
+        client.log.Warning(client.id, ": refused: ", s.error().message());
+        return kj::Promise<void>(KJ_EXCEPTION(FAILED, s.error().message()));
+      }
+    }
     client.authenticated = true;
     client.log.Info(client.id, ": connected");
-    call.getResults().setProvider(kj::heap<ProviderImpl>(client_, pool_, registry_));
+    call.getResults().setProvider(kj::heap<ProviderImpl>(client_, pool_, registry_, reaper_));
     return kj::READY_NOW;
   }
 
@@ -441,13 +512,15 @@ class ServiceImpl final : public rpc::Service::Server {
   std::shared_ptr<const Compute> pool_;
   std::string token_;
   std::shared_ptr<Registry> registry_;
+  std::shared_ptr<Reaper> reaper_;
 };
 
 }  // namespace
 
 rpc::Service::Client MakeServiceCapability(std::shared_ptr<ClientState> client,
                                            const ServiceShared& shared) {
-  return kj::heap<ServiceImpl>(std::move(client), shared.compute, shared.token, shared.registry);
+  return kj::heap<ServiceImpl>(std::move(client), shared.compute, shared.token, shared.registry,
+                               shared.reaper);
 }
 
 }  // namespace webnn::service

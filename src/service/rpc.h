@@ -20,6 +20,8 @@ struct ServiceShared {
   std::shared_ptr<const Compute> compute;
   std::string token;  // what TCP clients must present; empty: TCP is refused
   std::shared_ptr<Registry> registry = std::make_shared<Registry>();
+  // Where contexts end (session.h): off the event loop.
+  std::shared_ptr<Reaper> reaper = std::make_shared<Reaper>();
 };
 
 // The bootstrap capability of one connection of `client`.

@@ -19,6 +19,7 @@
 
 #include "runtime/executor.h"
 #include "service/common.h"
+#include "service/gate.h"
 #include "service/systemd.h"
 
 namespace webnn::service {
@@ -31,9 +32,13 @@ struct Server::Listener {
 
 struct Server::Connection {
   std::shared_ptr<ClientState> client;
+  std::string address;         // the pending pool's key
+  bool authenticated = false;  // counted in connections_ (else in pending_)
   kj::Own<kj::AsyncIoStream> stream;
+  GatedMessageStream* messages = nullptr;  // owned by network
   kj::Own<capnp::TwoPartyVatNetwork> network;
   kj::Own<capnp::RpcSystem<capnp::rpc::twoparty::VatId>> rpc;
+  ~Connection() { client->on_authenticated = nullptr; }
 };
 
 void Server::ErrorHandler::taskFailed(kj::Exception&& e) { log_.Error("internal: ", Describe(e)); }
@@ -58,7 +63,8 @@ Server::Server(const ServerConfig& config, const Logger& log, kj::AsyncIoContext
 Server::~Server() {
   metrics_endpoint_ = nullptr;
   CloseListeners();
-  tasks_ = nullptr;  // every connection, before what they use
+  tasks_ = nullptr;         // every connection, before what they use
+  shared_.reaper->Drain();  // the contexts they held end before the compute does
 }
 
 void Server::CloseListeners() {
@@ -227,13 +233,84 @@ void Server::Accept(int fd, bool unix_peer) {
     close(fd);
     return;
   }
-  if (connections_ >= config_.max_connections) {
-    metrics_.Refused(peer.principal, "max connections");
-    log_.Warning(peer.id, ": refused: ", connections_, " connections open (max_connections)");
+  // A Unix peer of an allowed uid is authenticated by the kernel and takes an authenticated
+  // slot now; any other peer waits in the small pending pool until it presents its token.
+  if (peer.unix_peer && peer.uid_allowed) {
+    if (connections_ >= config_.max_connections) {
+      metrics_.Refused(peer.principal, "max connections");
+      log_.Warning(peer.id, ": refused: ", connections_, " connections open (maxConnections)");
+      close(fd);
+      return;
+    }
+  } else if (pending_ >= config_.max_pending_connections) {
+    metrics_.Refused(peer.principal, "max pending connections");
+    log_.Warning(peer.id, ": refused: ", pending_,
+                 " connections waiting to authenticate (maxPendingConnections)");
+    close(fd);
+    return;
+  } else if (pending_by_address_[peer.address] >= config_.max_pending_per_address) {
+    metrics_.Refused(peer.principal, "max pending per address");
+    log_.Warning(peer.id, ": refused: ", pending_by_address_[peer.address], " connections from ",
+                 peer.address, " waiting to authenticate (maxPendingPerAddress)");
     close(fd);
     return;
   }
   ServeConnection(fd, peer);
+}
+
+Status Server::Authenticated(Connection& conn) {
+  if (conn.authenticated) return {};
+  if (connections_ >= config_.max_connections) {
+    return MakeError(ErrorCode::kNotSupportedError, "the service has ", connections_,
+                     " connections open, its limit (maxConnections); try again later");
+  }
+  Release(conn);
+  conn.authenticated = true;
+  ++connections_;
+  return {};
+}
+
+void Server::Release(Connection& conn) {
+  if (conn.authenticated) {
+    --connections_;
+    return;
+  }
+  --pending_;
+  auto it = pending_by_address_.find(conn.address);
+  if (it != pending_by_address_.end() && --it->second == 0) pending_by_address_.erase(it);
+}
+
+kj::Promise<void> Server::Watch(Connection& conn) {
+  return io_.provider->getTimer()
+      .afterDelay(config_.auth_timeout_ms * kj::MILLISECONDS)
+      .then([this, &conn]() -> kj::Promise<void> {
+        if (!conn.client->authenticated) {
+          log_.Warning(conn.client->id, ": dropped: no authentication within ",
+                       config_.auth_timeout_ms, " ms (authTimeoutMs)");
+          return kj::READY_NOW;
+        }
+        return WatchIdle(conn);
+      });
+}
+
+kj::Promise<void> Server::WatchIdle(Connection& conn) {
+  if (config_.idle_timeout_seconds == 0) return kj::NEVER_DONE;
+  const kj::Duration limit = config_.idle_timeout_seconds * kj::SECONDS;
+  auto& timer = io_.provider->getTimer();
+  const kj::TimePoint due = conn.messages->last_activity() + limit;
+  return timer.atTime(due).then([this, &conn, limit, &timer]() -> kj::Promise<void> {
+    // A connection holding a context is a live session (its dispatches may all go through the
+    // shared-memory channel); a peer that dies closes its socket, which ends it anyway.
+    const bool quiet = timer.now() - conn.messages->last_activity() >= limit;
+    if (quiet && conn.client->connection_contexts.load() == 0) {
+      log_.Info(conn.client->id, ": dropped: idle for ", config_.idle_timeout_seconds,
+                " s (idleTimeoutSeconds)");
+      return kj::READY_NOW;
+    }
+    return timer.afterDelay(quiet ? limit : 0 * kj::SECONDS).then([this, &conn] {
+      return WatchIdle(conn);
+    });
+  });
 }
 
 void Server::ServeConnection(int fd, const Peer& peer) {
@@ -244,45 +321,72 @@ void Server::ServeConnection(int fd, const Peer& peer) {
   client->limits = limits_;
   client->draining = &draining_;
   client->metrics = &metrics_;
-  ++connections_;
   shared_.registry->push_back(client);
   log_.Debug(client->id, ": accepted");
 
   auto conn = kj::heap<Connection>();
   conn->client = client;
+  conn->address = peer.address;
+  if (peer.unix_peer && peer.uid_allowed) {
+    conn->authenticated = true;
+    ++connections_;
+  } else {
+    ++pending_;
+    ++pending_by_address_[peer.address];
+  }
+  client->on_authenticated = [this, c = conn.get()] { return Authenticated(*c); };
   capnp::ReaderOptions options;
   options.traversalLimitInWords = kMaxRpcMessageWords;
   options.nestingLimit = 32;
+  const uint64_t unauthenticated_words =
+      (config_.max_unauthenticated_message_bytes + sizeof(capnp::word) - 1) / sizeof(capnp::word);
   try {
+    kj::Own<capnp::MessageStream> inner;
     if (peer.unix_peer) {
       auto stream =
           io_.lowLevelProvider->wrapUnixSocketFd(fd, kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP);
-      // Two descriptors at most per message (a call carries one memfd).
-      conn->network = kj::heap<capnp::TwoPartyVatNetwork>(
-          *stream, 2, capnp::rpc::twoparty::Side::SERVER, options);
+      inner = kj::heap<capnp::AsyncCapabilityMessageStream>(*stream);
       conn->stream = kj::mv(stream);
     } else {
       conn->stream =
           io_.lowLevelProvider->wrapSocketFd(fd, kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP);
-      conn->network = kj::heap<capnp::TwoPartyVatNetwork>(
-          *conn->stream, capnp::rpc::twoparty::Side::SERVER, options);
+      inner = kj::heap<capnp::AsyncIoMessageStream>(*conn->stream);
     }
+    auto gated = kj::heap<GatedMessageStream>(kj::mv(inner), client, io_.provider->getTimer(),
+                                              unauthenticated_words);
+    conn->messages = gated.get();
+    // Two descriptors at most per message (a call carries one memfd); none over TCP.
+    conn->network = kj::heap<capnp::TwoPartyVatNetwork>(
+        *gated, peer.unix_peer ? 2 : 0, capnp::rpc::twoparty::Side::SERVER, options);
+    conn->network = conn->network.attach(kj::mv(gated));
     conn->rpc =
         kj::heap(capnp::makeRpcServer(*conn->network, MakeServiceCapability(client, shared_)));
   } catch (const kj::Exception& e) {
     log_.Error(client->id, ": cannot set up the connection: ", Describe(e));
-    --connections_;
+    Release(*conn);
     return;
   }
   auto& network = *conn->network;
+  Connection& c = *conn;
   const Logger& log = log_;
   tasks_->add(network.onDisconnect()
                   .then([client, &log] { log.Info(client->id, ": disconnected"); },
                         [client, &log](kj::Exception&& e) {
                           log.Warning(client->id, ": connection dropped: ", Describe(e));
                         })
-                  .attach(kj::mv(conn))
-                  .then([this] { --connections_; }));
+                  .exclusiveJoin(Watch(c))
+                  .then([this, &c] {
+                    // Calls in progress outlive the connection; what its contexts queued and
+                    // did not start is not run.
+                    size_t cancelled = 0;
+                    for (auto& cancel : c.client->cancel_queued) cancelled += cancel();
+                    c.client->cancel_queued.clear();
+                    if (cancelled != 0) {
+                      log_.Info(c.client->id, ": cancelled ", cancelled, " queued tasks");
+                    }
+                    Release(c);
+                  })
+                  .attach(kj::mv(conn)));
 }
 
 namespace {

@@ -66,7 +66,8 @@ class Server {
   // another (SCM_RIGHTS) or a test feeding bytes through a socketpair.
   void ServeConnection(int fd, const Peer& peer);
 
-  uint32_t connections() const { return connections_; }
+  // Connections open: authenticated and pending.
+  uint32_t connections() const { return connections_ + pending_; }
 
  private:
   struct Listener;
@@ -83,6 +84,12 @@ class Server {
   kj::Promise<void> AcceptLoop(Listener& l);
   void CloseListeners();
   void Accept(int fd, bool unix_peer);
+  // A slot among the authenticated connections for `conn` (pending until now), or an error.
+  Status Authenticated(Connection& conn);
+  void Release(Connection& conn);
+  // Drops `conn` if it has not authenticated by the deadline; then watches it for idleness.
+  kj::Promise<void> Watch(Connection& conn);
+  kj::Promise<void> WatchIdle(Connection& conn);
 
   const ServerConfig& config_;
   ClientLimits limits_;  // config_.limits, or a reload's
@@ -99,7 +106,9 @@ class Server {
   kj::Own<MetricsEndpoint> metrics_endpoint_;
   std::vector<std::string> unix_paths_;
   uint64_t next_client_ = 1;
-  uint32_t connections_ = 0;
+  uint32_t connections_ = 0;  // authenticated
+  uint32_t pending_ = 0;      // not yet authenticated
+  std::map<std::string, uint32_t> pending_by_address_;
 };
 
 // Called once start-up is done (config read, token read, every socket bound, the worker pool

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <new>
 
 namespace webnn::service {
 
@@ -21,6 +22,26 @@ Result<std::shared_ptr<runtime::WorkerExecutor>> Compute::MakeExecutor(std::stri
                     : max_threads == 0 ? threads
                                        : std::min(threads, max_threads);
   return std::make_shared<runtime::WorkerExecutor>(pool, std::move(b), options, budget);
+}
+
+std::shared_ptr<ContextCore> ContextCore::Make(std::shared_ptr<ClientState> client,
+                                               std::shared_ptr<runtime::WorkerExecutor> executor,
+                                               ContextLimits limits,
+                                               std::shared_ptr<Reaper> reaper) {
+  return std::shared_ptr<ContextCore>(
+      new ContextCore(std::move(client), std::move(executor), limits),
+      [reaper = std::move(reaper)](ContextCore* core) {
+        --core->client->contexts;
+        --core->client->connection_contexts;
+        core->RequestStop();
+        reaper->Post([core] { delete core; });
+      });
+}
+
+void ContextCore::RequestStop() {
+  if (!channel_thread_.joinable()) return;
+  stop_.store(true);
+  FutexWake(&channel_->request);
 }
 
 void ContextCore::StartChannel(std::shared_ptr<SharedRegion> region) {
@@ -156,7 +177,13 @@ Status ContextCore::ChannelDispatch(uint64_t graph_id, std::span<const uint64_t>
   if (!bound.ok()) return std::move(bound.error());
   WEBNN_RETURN_IF_ERROR(client->StartDispatch());
   const auto started = std::chrono::steady_clock::now();
-  Status s = executor->Execute(bound->graph, bound->inputs, bound->outputs);
+  Status s;
+  try {
+    s = executor->Execute(bound->graph, bound->inputs, bound->outputs);
+  } catch (const std::bad_alloc&) {
+    // The client's dispatch fails; the service and the other clients go on.
+    s = MakeError(ErrorCode::kOperationError, "dispatch: out of memory");
+  }
   client->FinishDispatch(started, bound->InputBytes(), bound->OutputBytes(), s.ok());
   return s;
 }

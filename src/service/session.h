@@ -19,6 +19,7 @@
 #include "service/accounting.h"
 #include "service/channel.h"
 #include "service/common.h"
+#include "service/reaper.h"
 #include "service/shm.h"
 
 namespace webnn::service {
@@ -32,6 +33,7 @@ struct TensorEntry {
 struct GraphEntry {
   runtime::GraphRef graph;
   uint64_t constant_bytes = 0;
+  uint64_t graph_memory_bytes = 0;  // charged to graph_memory_bytes (config.h)
 };
 
 // A tensor of a dispatch as a client names it.
@@ -69,11 +71,16 @@ struct ContextCore {
   ContextCore(std::shared_ptr<ClientState> client,
               std::shared_ptr<runtime::WorkerExecutor> executor, ContextLimits limits)
       : client(std::move(client)), executor(std::move(executor)), limits(limits) {}
-  ~ContextCore() {
-    StopChannel();
-    // The executor's destructor waits for this context's running tasks.
-    --client->contexts;
-  }
+  // Joins the channel thread; the executor's destructor waits for this context's tasks. Not on
+  // the event loop: Make hands the last reference's destruction to the reaper.
+  ~ContextCore() { StopChannel(); }
+  // A context whose end (accounting on the releasing thread, then the blocking part on
+  // `reaper`) never blocks the thread that drops the last reference.
+  static std::shared_ptr<ContextCore> Make(std::shared_ptr<ClientState> client,
+                                           std::shared_ptr<runtime::WorkerExecutor> executor,
+                                           ContextLimits limits, std::shared_ptr<Reaper> reaper);
+  // Tells the channel thread to stop after the dispatch it runs (does not wait).
+  void RequestStop();
   std::shared_ptr<ClientState> client;
   std::shared_ptr<runtime::WorkerExecutor> executor;
   ContextLimits limits;

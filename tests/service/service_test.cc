@@ -2,6 +2,7 @@
 // private socket and talks to it through the public API (the "service" executor), raw sockets
 // or a child process. Usage: webnn_service_tests [gtest flags]; the binary re-executes itself
 // with --hold-resources for the killed-client test.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -290,12 +291,27 @@ TEST(Service, KilledServiceLosesTheContextPromptlyAndANewOneReconnects) {
   EXPECT_EQ(again->compute(g2, in).at("out").ToFloats(), (std::vector<float>{2, 3, 4, 5}));
 }
 
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
 // Runs webnnd with `args` to completion; returns its exit status and what it wrote to stderr.
-std::pair<int, std::string> RunWebnnd(const std::vector<std::string>& args) {
+// `xdg_runtime_dir`: the child's XDG_RUNTIME_DIR (empty: inherited).
+std::pair<int, std::string> RunWebnnd(const std::vector<std::string>& args,
+                                      const std::string& xdg_runtime_dir = "") {
   service::TempDir dir;
   const std::string err = dir.path() + "/stderr";
   const pid_t child = fork();
   if (child == 0) {
+    if (!xdg_runtime_dir.empty()) setenv("XDG_RUNTIME_DIR", xdg_runtime_dir.c_str(), 1);
     const int fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0 || dup2(fd, 2) < 0) _exit(126);
     std::vector<char*> argv{const_cast<char*>(WEBNND)};
@@ -307,6 +323,431 @@ std::pair<int, std::string> RunWebnnd(const std::vector<std::string>& args) {
   int status = 0;
   if (child < 0 || waitpid(child, &status, 0) != child) return {-1, "fork/waitpid failed"};
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(err)};
+}
+
+// The socket's directory decides who can replace the socket: webnnd creates it 0700 and refuses
+// one that another uid owns, that group or others can write, or that is a symbolic link.
+TEST(Service, SocketDirectoryMustBePrivateToTheService) {
+  service::TempDir tmp;
+  auto refused = [&](const std::string& dir, const std::string& needle) {
+    auto [status, err] = RunWebnnd({"--listen", "unix:" + dir + "/s.sock"});
+    EXPECT_EQ(status, 1) << dir << ": " << err;
+    EXPECT_NE(err.find(needle), std::string::npos) << err;
+    EXPECT_FALSE(fs::exists(dir + "/s.sock")) << dir;
+  };
+  // Pre-created world-writable, as another local user would to swap in its own socket.
+  const std::string open_dir = tmp.path() + "/open";
+  ASSERT_EQ(mkdir(open_dir.c_str(), 0700), 0);
+  ASSERT_EQ(chmod(open_dir.c_str(), 0777), 0);
+  refused(open_dir, "writable by group or others");
+  const std::string group_dir = tmp.path() + "/group";
+  ASSERT_EQ(mkdir(group_dir.c_str(), 0700), 0);
+  ASSERT_EQ(chmod(group_dir.c_str(), 0770), 0);
+  refused(group_dir, "writable by group or others");
+  // Owned by another uid (as root, hand a private directory to another uid; otherwise "/" is
+  // root's).
+  if (geteuid() == 0) {
+    const std::string theirs = tmp.path() + "/theirs";
+    ASSERT_EQ(mkdir(theirs.c_str(), 0700), 0);
+    ASSERT_EQ(chown(theirs.c_str(), 12345, 12345), 0);
+    refused(theirs, "is owned by uid 12345");
+  } else {
+    refused("", "is owned by uid 0");
+  }
+  // A symbolic link to a private directory is not followed.
+  const std::string real = tmp.path() + "/real", link = tmp.path() + "/link";
+  ASSERT_EQ(mkdir(real.c_str(), 0700), 0);
+  ASSERT_EQ(symlink(real.c_str(), link.c_str()), 0);
+  refused(link, "is a symbolic link");
+  // The default under XDG_RUNTIME_DIR: a hijacked webnn/ directory is refused...
+  const std::string xdg = tmp.path() + "/xdg";
+  ASSERT_EQ(mkdir(xdg.c_str(), 0700), 0);
+  ASSERT_EQ(mkdir((xdg + "/webnn").c_str(), 0700), 0);
+  ASSERT_EQ(chmod((xdg + "/webnn").c_str(), 0777), 0);
+  auto [status, err] = RunWebnnd({}, xdg);
+  EXPECT_EQ(status, 1) << err;
+  EXPECT_NE(err.find(xdg + "/webnn has mode 0777"), std::string::npos) << err;
+  // ... and a missing one is created 0700, owned by the service.
+  ASSERT_EQ(rmdir((xdg + "/webnn").c_str()), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    setenv("XDG_RUNTIME_DIR", xdg.c_str(), 1);
+    const int null = open("/dev/null", O_WRONLY);
+    if (null < 0 || dup2(null, 2) < 0) _exit(126);
+    execl(WEBNND, WEBNND, static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const std::string sock = xdg + "/webnn/webnnd.sock";
+  for (int i = 0; i < 500 && !fs::exists(sock); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  struct stat st {};
+  EXPECT_EQ(lstat((xdg + "/webnn").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISDIR(st.st_mode));
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
+  EXPECT_EQ(st.st_uid, geteuid());
+  EXPECT_TRUE(fs::exists(sock));
+  kill(child, SIGTERM);
+  int wstatus = 0;
+  waitpid(child, &wstatus, 0);
+}
+
+// `webnn ping` tells a client what its own principal holds, never another tenant's usage.
+TEST(Service, PingShowsOnlyTheCallersOwnPrincipal) {
+  service::TempDir tmp;
+  const std::string token = tmp.path() + "/token";
+  std::ofstream(token) << "t0ken";
+  chmod(token.c_str(), 0600);
+  const std::string tcp = "tcp:127.0.0.1:" + std::to_string(FreePort());
+  Daemon d({"--listen", tcp, "--token-file", token});
+  auto ctx = d.Context();  // this uid, over the Unix socket
+  MLGraph g = AddGraph(ctx, 4);
+  MLTensor t = ctx->createTensor({DataType::kFloat32, {1024}, true, true});
+  auto own = service::Ping(d.endpoint(), "", 1);
+  ASSERT_TRUE(own.ok()) << own.error().ToString();
+  EXPECT_GE(own->tensors, 1u);
+  EXPECT_GE(own->graphs, 1u);
+  EXPECT_GE(own->contexts, 1u);
+  EXPECT_GE(own->tensor_bytes, 4096u);
+  // The token holder is another principal: it sees none of that.
+  auto other = service::Ping(tcp, token, 1);
+  ASSERT_TRUE(other.ok()) << other.error().ToString();
+  EXPECT_EQ(other->tensors, 0u);
+  EXPECT_EQ(other->graphs, 0u);
+  EXPECT_EQ(other->contexts, 0u);
+  EXPECT_EQ(other->tensor_bytes, 0u);
+  EXPECT_EQ(other->constant_bytes, 0u);
+  EXPECT_EQ(other->clients, 1u);  // only its own connection
+}
+
+// A TCP connection to 127.0.0.1:port from `source` (another loopback address stands for
+// another host); -1 if it fails.
+int ConnectTcp(int port, const char* source = "127.0.0.1") {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  inet_pton(AF_INET, source, &from.sin_addr);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof(from)) != 0 ||
+      connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Waits (up to `seconds`) until the peer closes `fd`: true on end of stream or a reset.
+bool ClosedByPeer(int fd, int seconds) {
+  timeval tv{seconds, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  char buf[256];
+  ssize_t r;
+  while ((r = read(fd, buf, sizeof(buf))) > 0) {
+  }
+  return r == 0 || (r < 0 && errno == ECONNRESET);
+}
+
+// A field of /proc/PID/status in KiB (VmRSS, VmHWM).
+uint64_t StatusKiB(pid_t pid, const std::string& field) {
+  std::istringstream in(ReadFile("/proc/" + std::to_string(pid) + "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::stoull(line.substr(field.size() + 1));
+  }
+  return 0;
+}
+
+std::string TokenFile(const service::TempDir& tmp) {
+  const std::string token = tmp.path() + "/token";
+  std::ofstream(token) << "t0ken";
+  chmod(token.c_str(), 0600);
+  return token;
+}
+
+// 300 TCP connections that never authenticate (once enough to refuse every client) lock out
+// neither Unix clients nor an authenticated TCP client from another address: they wait in a
+// small pool of their own, a few per address, and are dropped at the authentication deadline.
+TEST(Service, UnauthenticatedPeersDoNotTakeTheSlotsOfAuthenticatedOnes) {
+  service::TempDir tmp;
+  const std::string token = TokenFile(tmp), config = tmp.path() + "/c.json";
+  std::ofstream(config) << R"({"maxConnections": 256, "authTimeoutMs": 3000})";
+  const int port = FreePort();
+  const std::string tcp = "tcp:127.0.0.1:" + std::to_string(port);
+  Daemon d({"--listen", tcp, "--token-file", token, "--config", config});
+  std::vector<int> idle;
+  for (int i = 0; i < 300; ++i) {
+    const int fd = ConnectTcp(port, "127.0.0.2");
+    if (fd >= 0) idle.push_back(fd);
+  }
+  ASSERT_GE(idle.size(), 256u);
+  // Let the service accept (and refuse) them before the real clients come.
+  auto ping = WaitForStats(d, [](const auto&) { return true; });
+  auto ctx = d.Context();  // Unix
+  MLGraph g = AddGraph(ctx, 2);
+  HostTensors in{{"a", HostTensor::FromFloats({2}, std::vector<float>{1, 2})},
+                 {"b", HostTensor::FromFloats({2}, std::vector<float>{3, 4})}};
+  EXPECT_EQ(ctx->compute(g, in).at("out").ToFloats(), (std::vector<float>{4, 6}));
+  MLContextOptions o;
+  o.executor = "service";
+  o.endpoint = tcp;
+  o.tokenFile = token;
+  auto remote = ML().createContext(o);  // TCP from 127.0.0.1, with the token
+  MLGraph gr = AddGraph(remote, 2);
+  EXPECT_EQ(remote->compute(gr, in).at("out").ToFloats(), (std::vector<float>{4, 6}));
+  // Every idle connection is closed: most at once, the few kept at the deadline.
+  int closed = 0;
+  for (int fd : idle) {
+    closed += ClosedByPeer(fd, 30) ? 1 : 0;
+    close(fd);
+  }
+  EXPECT_EQ(closed, static_cast<int>(idle.size()));
+  const std::string log = ReadFile(d.log);
+  EXPECT_NE(log.find("(maxPendingPerAddress)"), std::string::npos);
+  EXPECT_NE(log.find("no authentication within 3000 ms"), std::string::npos);
+}
+
+// A peer without a token that announces a 1 GiB message is dropped after the segment table,
+// before the service allocates or reads it.
+TEST(Service, UnauthenticatedPeerCannotMakeTheServiceAllocate) {
+  service::TempDir tmp;
+  const std::string token = TokenFile(tmp);
+  const int port = FreePort();
+  Daemon d({"--listen", "tcp:127.0.0.1:" + std::to_string(port), "--token-file", token});
+  ASSERT_TRUE(d.process.has_value());
+  const uint64_t hwm_before = StatusKiB(d.process->pid(), "VmHWM");
+  std::vector<char> chunk(1 << 20, '\x11');
+  for (int peer = 0; peer < 2; ++peer) {
+    const int fd = ConnectTcp(port);
+    ASSERT_GE(fd, 0);
+    const uint32_t header[2] = {0, uint32_t{1} << 27};  // one segment of 2^27 words: 1 GiB
+    ASSERT_EQ(send(fd, header, sizeof(header), MSG_NOSIGNAL), static_cast<ssize_t>(sizeof(header)));
+    for (int mib = 0; mib < 128; ++mib) {  // as much of it as the service takes
+      if (send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL) < 0) break;
+    }
+    EXPECT_TRUE(ClosedByPeer(fd, 10)) << "the service kept the connection";
+    close(fd);
+  }
+  const uint64_t hwm_after = StatusKiB(d.process->pid(), "VmHWM");
+  std::printf("webnnd peak RSS: %llu KiB before, %llu KiB after two 1 GiB announcements\n",
+              static_cast<unsigned long long>(hwm_before),
+              static_cast<unsigned long long>(hwm_after));
+  EXPECT_LT(hwm_after, hwm_before + 64 * 1024) << "the service buffered the announced message";
+  EXPECT_NE(ReadFile(d.log).find("dropped before authentication"), std::string::npos)
+      << ReadFile(d.log);
+}
+
+// A connection that authenticates, then holds its slot without a word, is dropped after the
+// idle timeout; one holding a context is a live session and stays.
+TEST(Service, IdleConnectionsAreDropped) {
+  service::TempDir tmp;
+  const std::string config = tmp.path() + "/c.json";
+  std::ofstream(config) << R"({"idleTimeoutSeconds": 1})";
+  Daemon d({"--config", config});
+  auto ctx = d.Context();
+  MLGraph g = AddGraph(ctx, 2);
+  auto io = kj::setupAsyncIo();
+  auto address = io.provider->getNetwork()
+                     .parseAddress(kj::str("unix:", d.dir.path().c_str(), "/s.sock"))
+                     .wait(io.waitScope);
+  auto stream = address->connect().wait(io.waitScope);
+  capnp::TwoPartyClient client(*stream);
+  auto connect = client.bootstrap().castAs<rpc::Service>().connectRequest();
+  connect.setProtocolVersion(rpc::PROTOCOL_VERSION);
+  (void)connect.send().wait(io.waitScope).getProvider();
+  bool dropped = false;
+  client.onDisconnect()
+      .then([&] { dropped = true; })
+      .exclusiveJoin(io.provider->getTimer().afterDelay(30 * kj::SECONDS))
+      .wait(io.waitScope);
+  EXPECT_TRUE(dropped) << "the idle connection was kept";
+  EXPECT_NE(ReadFile(d.log).find("idle for 1 s"), std::string::npos) << ReadFile(d.log);
+  // The context's connection has been as quiet, but holds a context: it still works.
+  HostTensors in{{"a", HostTensor::FromFloats({2}, std::vector<float>{1, 2})},
+                 {"b", HostTensor::FromFloats({2}, std::vector<float>{3, 4})}};
+  EXPECT_EQ(ctx->compute(g, in).at("out").ToFloats(), (std::vector<float>{4, 6}));
+}
+
+// The child of ClientLeavingMidDispatchDoesNotStallTheService: queues a long dispatch on the
+// shared-memory channel, reports, and exits while the service runs it.
+int DispatchAndLeave(const std::string& endpoint, int ready_fd, const std::string& token = "",
+                     int dispatches = 1) {
+  MLContextOptions o;
+  o.executor = "service";
+  o.endpoint = endpoint;
+  o.tokenFile = token;
+  auto ctx = ML().createContext(o);
+  const uint32_t n = 1024;
+  MLGraphBuilder b(ctx);
+  auto x = b.input("x", {DataType::kFloat32, {n, n}});
+  auto y = x;
+  for (int i = 0; i < 12; ++i) y = b.matmul(y, x);  // ~26 GFLOP
+  MLGraph g = b.build({{"y", y}});
+  MLTensor in = ctx->createTensor({DataType::kFloat32, {n, n}, true, true});
+  MLTensor out = ctx->createTensor({DataType::kFloat32, {n, n}, true, true});
+  for (int i = 0; i < dispatches; ++i) ctx->dispatch(g, {{"x", in}}, {{"y", out}});
+  // A call answered at once: the dispatches before it on the connection have been delivered.
+  (void)ctx->createTensor({DataType::kFloat32, {1}, true, true});
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the service has taken them
+  (void)!write(ready_fd, "r", 1);
+  _exit(0);
+}
+
+// A client that leaves while its graph runs: the service drops its context at once (the
+// channel thread is joined and the executor waited for off the event loop), answers the others
+// meanwhile, and the running kernel keeps its memory until it finishes.
+TEST(Service, ClientLeavingMidDispatchDoesNotStallTheService) {
+  Daemon d;
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(fds[0]);
+    const std::string fd = std::to_string(fds[1]);
+    execl(g_self.c_str(), g_self.c_str(), "--dispatch-and-leave", d.endpoint().c_str(), fd.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(fds[1]);
+  char c = 0;
+  ASSERT_EQ(read(fds[0], &c, 1), 1) << "the child did not dispatch";
+  close(fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  // Its context is gone while its dispatch still runs: the event loop did not wait for it.
+  // (Before, the context ended only after the join, with the dispatch finished.)
+  auto gone = WaitForStats(d, [](const auto& p) { return p.contexts == 0; });
+  EXPECT_EQ(gone.contexts, 0u);
+  EXPECT_GE(gone.inflight_dispatches, 1u) << "the event loop waited for the running dispatch";
+  // Another client is served meanwhile.
+  {
+    auto again = d.Context();
+    MLGraph g2 = AddGraph(again, 2);
+    HostTensors in{{"a", HostTensor::FromFloats({2}, std::vector<float>{1, 2})},
+                   {"b", HostTensor::FromFloats({2}, std::vector<float>{3, 4})}};
+    EXPECT_EQ(again->compute(g2, in).at("out").ToFloats(), (std::vector<float>{4, 6}));
+  }
+  // The dispatch finishes and everything is freed.
+  auto done = WaitForStats(d, [](const auto& p) {
+    return p.inflight_dispatches == 0 && p.contexts == 0 && p.tensors == 0;
+  });
+  EXPECT_EQ(done.tensors, 0u);
+  EXPECT_EQ(done.graphs, 0u);
+}
+
+// A client that leaves with dispatches queued (over TCP they are pipelined RPC calls): what has
+// not started is cancelled, and its principal's in-flight count returns to zero.
+TEST(Service, LeavingClientsQueuedWorkIsCancelled) {
+  service::TempDir tmp;
+  const std::string token = TokenFile(tmp);
+  const std::string tcp = "tcp:127.0.0.1:" + std::to_string(FreePort());
+  Daemon d({"--listen", tcp, "--token-file", token});
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(fds[0]);
+    const std::string fd = std::to_string(fds[1]);
+    execl(g_self.c_str(), g_self.c_str(), "--dispatch-and-leave", tcp.c_str(), fd.c_str(),
+          token.c_str(), "8", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(fds[1]);
+  char c = 0;
+  ASSERT_EQ(read(fds[0], &c, 1), 1) << "the child did not dispatch";
+  close(fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  service::PingResult last;
+  for (int i = 0; i < 500; ++i) {  // up to ~10 s
+    auto p = service::Ping(tcp, token, 1);
+    if (p.ok()) {
+      last = p.value();
+      if (last.contexts == 0 && last.inflight_dispatches == 0 && last.tensors == 0) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(last.contexts, 0u);
+  EXPECT_EQ(last.inflight_dispatches, 0u) << "the left client's dispatches are still counted";
+  EXPECT_EQ(last.tensors, 0u);
+  EXPECT_NE(ReadFile(d.log).find("queued tasks"), std::string::npos) << ReadFile(d.log);
+}
+
+// Memory a graph makes the service spend is charged before the graph is accepted: a 4-byte
+// input expanded to 2^28 elements (1 GiB) and reduced, under 1 MiB quotas, is refused at
+// build, not run; so is a graph above the work budget.
+TEST(Service, GraphWorkingMemoryAndWorkAreChargedAtBuild) {
+  service::TempDir tmp;
+  const std::string config = tmp.path() + "/c.json";
+  std::ofstream(config) << R"({"limits": {"maxTensorBytes": 1048576,
+      "maxConstantBytes": 1048576, "maxGraphWork": 100000000}})";
+  Daemon d({"--config", config});
+  ASSERT_TRUE(d.process.has_value());
+  auto ctx = d.Context();
+  std::string m = ExpectThrows([&] {
+    MLGraphBuilder b(ctx);
+    auto x = b.input("x", {DataType::kFloat32, {1}});
+    (void)b.build({{"y", b.reduceSum(b.expand(x, {1u << 28}))}});
+  });
+  EXPECT_NE(m.find("quota exceeded: graph memory"), std::string::npos) << m;
+  EXPECT_LT(StatusKiB(d.process->pid(), "VmHWM"), 512u * 1024) << "the graph ran or was compiled";
+  // Small graphs still fit, and their memory is released with them.
+  {
+    MLGraph g = AddGraph(ctx, 1024);
+    auto held = service::Ping(d.endpoint(), "", 1);
+    ASSERT_TRUE(held.ok());
+    EXPECT_EQ(held->graphs, 1u);
+  }
+  // Work: a 512x512 matmul is ~1.3e8 multiply-adds, above the budget of 1e8.
+  m = ExpectThrows([&] {
+    MLGraphBuilder b(ctx);
+    auto x = b.input("x", {DataType::kFloat32, {512, 512}});
+    (void)b.build({{"y", b.matmul(x, x)}});
+  });
+  EXPECT_NE(m.find("quota exceeded: graph work"), std::string::npos) << m;
+  EXPECT_NE(m.find("maxGraphWork"), std::string::npos) << m;
+}
+
+// Everything a client held is freed when it leaves: 1,000 connect / build / dispatch /
+// disconnect cycles leave the counts at zero (RSS is reported, with a generous bound).
+TEST(Service, ThousandClientCyclesLeaveNothingBehind) {
+  Daemon d;
+  ASSERT_TRUE(d.process.has_value());
+  HostTensors in{{"a", HostTensor::FromFloats({16}, std::vector<float>(16, 1.0f))},
+                 {"b", HostTensor::FromFloats({16}, std::vector<float>(16, 2.0f))}};
+  auto cycle = [&] {
+    auto ctx = d.Context();
+    MLGraph g = AddGraph(ctx, 16);
+    return ctx->compute(g, in).at("out").ToFloats() == std::vector<float>(16, 3.0f);
+  };
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(cycle());  // warm-up: pools, allocator arenas
+  WaitForStats(d, [](const auto& p) { return p.contexts == 0; });
+  const uint64_t rss_before = StatusKiB(d.process->pid(), "VmRSS");
+  int ok = 0;
+  for (int i = 0; i < 1000; ++i) ok += cycle() ? 1 : 0;
+  EXPECT_EQ(ok, 1000);
+  auto after = WaitForStats(d, [](const auto& p) {
+    return p.contexts == 0 && p.graphs == 0 && p.tensors == 0 && p.clients == 1;
+  });
+  EXPECT_EQ(after.contexts, 0u);
+  EXPECT_EQ(after.graphs, 0u);
+  EXPECT_EQ(after.tensors, 0u);
+  EXPECT_EQ(after.tensor_bytes, 0u);
+  EXPECT_EQ(after.constant_bytes, 0u);
+  EXPECT_EQ(after.inflight_dispatches, 0u);
+  EXPECT_EQ(after.clients, 1u);  // the pinging connection
+  const uint64_t rss_after = StatusKiB(d.process->pid(), "VmRSS");
+  std::printf("webnnd RSS: %llu KiB before, %llu KiB after 1000 client cycles (%+.1f %%)\n",
+              static_cast<unsigned long long>(rss_before),
+              static_cast<unsigned long long>(rss_after),
+              100.0 * (static_cast<double>(rss_after) - static_cast<double>(rss_before)) /
+                  static_cast<double>(rss_before));
+  EXPECT_LT(rss_after, rss_before + rss_before / 2 + 16 * 1024) << "memory grows per client";
 }
 
 TEST(Service, BadFlagValuesAreRefusedNamingTheFlag) {
@@ -395,18 +836,6 @@ TEST(Service, WrongUidIsRefused) {
   const std::string m = ExpectThrows([&] { d.Context(); });
   EXPECT_NE(m.find("not allowed"), std::string::npos) << m;
   EXPECT_NE(ReadFile(d.log).find("refused: uid not allowed"), std::string::npos);
-}
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 TEST(Service, TcpNeedsTheToken) {
@@ -612,6 +1041,12 @@ int main(int argc, char** argv) {
   webnn::g_self = std::filesystem::canonical("/proc/self/exe").string();
   if (argc == 4 && std::string(argv[1]) == "--hold-resources") {
     return webnn::HoldResources(argv[2], std::atoi(argv[3]));
+  }
+  if (argc == 4 && std::string(argv[1]) == "--dispatch-and-leave") {
+    return webnn::DispatchAndLeave(argv[2], std::atoi(argv[3]));
+  }
+  if (argc == 6 && std::string(argv[1]) == "--dispatch-and-leave") {
+    return webnn::DispatchAndLeave(argv[2], std::atoi(argv[3]), argv[4], std::atoi(argv[5]));
   }
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
