@@ -27,6 +27,8 @@ struct PingResult {
   uint32_t clients = 0, contexts = 0, graphs = 0, tensors = 0, inflight_dispatches = 0;
   uint64_t tensor_bytes = 0, constant_bytes = 0;
 };
-Result<PingResult> Ping(const std::string& endpoint, const std::string& token_file, int count);
+// Fails after `timeout_seconds` (0: never) when the peer does not answer the handshake.
+Result<PingResult> Ping(const std::string& endpoint, const std::string& token_file, int count,
+                        double timeout_seconds = 10);
 
 }  // namespace webnn::service
