@@ -131,6 +131,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   int in_flight = 0;  // dispatches sent, not yet answered (guarded by mu_)
+  // A futex word a channel waiter sleeps on, woken when the connection is lost so that it
+  // notices at once (guarded by mu_; cleared by the executor before the channel goes).
+  std::atomic<uint32_t>* wake_on_lost = nullptr;
 
  private:
   class ErrorHandler final : public kj::TaskSet::ErrorHandler {
@@ -206,6 +209,7 @@ void Connection::SetLost(std::string reason) {
   {
     std::lock_guard lock(mu_);
     if (!lost_) lost_ = std::move(reason);
+    if (wake_on_lost) FutexWake(wake_on_lost);
   }
   cv_.notify_all();
 }
@@ -352,10 +356,18 @@ class ServiceExecutor final : public runtime::Executor {
  public:
   ServiceExecutor(std::shared_ptr<Connection> c, std::shared_ptr<SharedRegion> channel)
       : c_(std::move(c)), channel_region_(std::move(channel)) {
-    if (channel_region_) channel_ = reinterpret_cast<DispatchChannel*>(channel_region_->data());
+    if (channel_region_) {
+      channel_ = reinterpret_cast<DispatchChannel*>(channel_region_->data());
+      std::lock_guard lock(c_->mu_);
+      c_->wake_on_lost = &channel_->response;
+    }
   }
   ~ServiceExecutor() override {
     (void)Flush();
+    {
+      std::lock_guard lock(c_->mu_);
+      c_->wake_on_lost = nullptr;
+    }
     (void)c_->Run([c = c_.get()] { c->context = nullptr; });
   }
 
