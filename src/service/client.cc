@@ -172,6 +172,9 @@ std::string FormatSeconds(double seconds) {
   return s.str();
 }
 
+// The largest Data blob a Cap'n Proto message holds (a list has fewer than 2^29 elements).
+constexpr size_t kMaxDataBytes = (size_t{1} << 29) - 1;
+
 Error LostError(const std::string& reason) {
   return MakeError(ErrorCode::kInvalidStateError, "the service connection is lost: ", reason);
 }
@@ -443,6 +446,11 @@ class ServiceExecutor final : public runtime::Executor {
       t.RecordWrite({});
       return {};
     }
+    if (data.size() > kMaxDataBytes) {
+      return MakeError(ErrorCode::kNotSupportedError, "writeTensor: ", data.size(),
+                       " bytes; over tcp: a tensor write carries at most ", kMaxDataBytes,
+                       " bytes (a unix: endpoint shares the tensor's memory instead)");
+    }
     auto r = c_->Run([&]() -> kj::Promise<Status> {
       auto req = Context().writeTensorRequest();
       req.setTensor(t.id);
@@ -474,6 +482,11 @@ class ServiceExecutor final : public runtime::Executor {
     if (t.shared()) {
       std::memcpy(out.data(), t.storage().data, out.size());
       return {};
+    }
+    if (out.size() > kMaxDataBytes) {
+      return MakeError(ErrorCode::kNotSupportedError, "readTensor: ", out.size(),
+                       " bytes; over tcp: a tensor read carries at most ", kMaxDataBytes,
+                       " bytes (a unix: endpoint shares the tensor's memory instead)");
     }
     auto r = c_->Run([&]() -> kj::Promise<Status> {
       auto req = Context().readTensorRequest();
