@@ -63,8 +63,8 @@ MLGraph ReluGraph(const std::shared_ptr<MLContext>& ctx, uint32_t n) {
 }
 
 std::optional<service::SpawnedService> StartService(const service::TempDir& dir) {
-  auto p = service::SpawnedService::Start({WEBNND, "--log-level", "warning"}, dir.path() + "/s.sock",
-                                          dir.path() + "/webnnd.log");
+  auto p = service::SpawnedService::Start({WEBNND, "--log-level", "warning"},
+                                          dir.path() + "/s.sock", dir.path() + "/webnnd.log");
   if (!p.ok()) {
     std::fprintf(stderr, "cannot start webnnd: %s\n", p.error().ToString().c_str());
     return std::nullopt;
