@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -57,6 +58,10 @@ struct MLContextOptions {
   std::string endpoint;
   // For a tcp: endpoint, a file (mode 0600) holding the access token.
   std::string tokenFile;
+  // For "service": how long connecting and the service's answer to the handshake may take
+  // before createContext fails with "timed out" (a peer that accepts and never speaks);
+  // 0 waits forever.
+  double connectTimeoutSeconds = 10;
   // What computes the graphs: "onednn" (compiled plans on oneDNN primitives; the default when
   // empty) or "reference" (the plain-loop reference kernels, the oracle). For "service", the
   // backend the service runs this context's graphs on (it must be on its allow-list).
@@ -263,7 +268,8 @@ class MLContext : public std::enable_shared_from_this<MLContext> {
   void CheckOwned(const MLTensor& tensor, std::string_view what) const;
 
   MLContextOptions options_;
-  std::optional<MLContextLostInfo> lost_;
+  mutable std::mutex lost_mu_;             // destroy() may run while other threads use the context
+  std::optional<MLContextLostInfo> lost_;  // guarded by lost_mu_
   std::shared_ptr<runtime::Executor> executor_;
 };
 

@@ -30,11 +30,27 @@ MLContext::~MLContext() {
   if (executor_) (void)executor_->Flush();
 }
 
+runtime::GraphRef GraphState::Live(std::string_view what) const {
+  std::lock_guard lock(mu);
+  if (destroyed) Throw(ErrorCode::kInvalidStateError, what, ": the graph was destroyed");
+  return compiled;
+}
+
+runtime::TensorRef TensorState::Live(std::string_view what) const {
+  std::lock_guard lock(mu);
+  if (destroyed) Throw(ErrorCode::kInvalidStateError, what, ": tensor destroyed");
+  return exec;
+}
+
+ByteBuffer TensorState::LiveConstant(std::string_view what) const {
+  std::lock_guard lock(mu);
+  if (destroyed) Throw(ErrorCode::kInvalidStateError, what, ": the tensor was destroyed");
+  return constant;
+}
+
 void MLContext::CheckNotLost() const {
-  if (lost_) Throw(ErrorCode::kInvalidStateError, "the context is lost: ", lost_->message);
-  if (auto reason = executor_->Lost()) {
-    Throw(ErrorCode::kInvalidStateError, "the context is lost: ", *reason);
-  }
+  if (auto info = lost())
+    Throw(ErrorCode::kInvalidStateError, "the context is lost: ", info->message);
 }
 
 void MLContext::CheckOwned(const MLTensor& tensor, std::string_view what) const {
@@ -42,15 +58,19 @@ void MLContext::CheckOwned(const MLTensor& tensor, std::string_view what) const 
   if (tensor.state()->context != this) {
     Throw(ErrorCode::kTypeError, what, ": the tensor belongs to another context");
   }
-  if (tensor.state()->destroyed) Throw(ErrorCode::kInvalidStateError, what, ": tensor destroyed");
+  (void)tensor.state()->Live(what);
 }
 
 void MLContext::destroy() {
+  std::lock_guard lock(lost_mu_);
   if (!lost_) lost_ = MLContextLostInfo{"the context was destroyed"};
 }
 
 std::optional<MLContextLostInfo> MLContext::lost() const {
-  if (lost_) return lost_;
+  {
+    std::lock_guard lock(lost_mu_);
+    if (lost_) return lost_;
+  }
   if (auto reason = executor_->Lost()) return MLContextLostInfo{*reason};
   return std::nullopt;
 }
@@ -89,6 +109,7 @@ MLTensor MLContext::createConstantTensor(const MLOperandDescriptor& descriptor,
 void MLContext::writeTensor(const MLTensor& tensor, std::span<const std::byte> inputData) {
   CheckNotLost();
   CheckOwned(tensor, "writeTensor");
+  const runtime::TensorRef exec = tensor.state()->Live("writeTensor");
   TensorState& t = *tensor.state();
   if (!t.desc.writable) Throw(ErrorCode::kTypeError, "writeTensor: the tensor is not writable");
   const size_t size = t.operand_desc.ByteLength();
@@ -96,12 +117,13 @@ void MLContext::writeTensor(const MLTensor& tensor, std::span<const std::byte> i
     Throw(ErrorCode::kTypeError, "writeTensor: ", inputData.size(), " bytes given, the tensor ",
           DescriptorToString(t.operand_desc), " has ", size);
   }
-  Check(executor_->Write(t.exec, inputData));
+  Check(executor_->Write(exec, inputData));
 }
 
 void MLContext::readTensor(const MLTensor& tensor, std::span<std::byte> outputData) {
   CheckNotLost();
   CheckOwned(tensor, "readTensor");
+  const runtime::TensorRef exec = tensor.state()->Live("readTensor");
   const TensorState& t = *tensor.state();
   if (!t.desc.readable) Throw(ErrorCode::kTypeError, "readTensor: the tensor is not readable");
   const size_t size = t.operand_desc.ByteLength();
@@ -109,7 +131,7 @@ void MLContext::readTensor(const MLTensor& tensor, std::span<std::byte> outputDa
     Throw(ErrorCode::kTypeError, "readTensor: the buffer has ", outputData.size(),
           " bytes, the tensor ", DescriptorToString(t.operand_desc), " has ", size);
   }
-  Status s = executor_->Read(t.exec, outputData.first(size));
+  Status s = executor_->Read(exec, outputData.first(size));
   if (!s.ok()) Throw(std::move(s.error().Prefix("readTensor")));
 }
 
@@ -129,7 +151,7 @@ void MLContext::dispatch(const MLGraph& graph, const MLNamedTensors& inputs,
   const GraphState& g = *graph.state();
   if (g.context != this)
     Throw(ErrorCode::kTypeError, "dispatch: the graph belongs to another context");
-  if (g.destroyed) Throw(ErrorCode::kInvalidStateError, "dispatch: the graph was destroyed");
+  const runtime::GraphRef compiled = g.Live("dispatch");
   // The API's own checks (the tensors are this context's and live), then the ones the service
   // makes too (runtime/dispatch_binding.h).
   auto arguments = [&](const MLNamedTensors& named, const char* kind) {
@@ -144,20 +166,21 @@ void MLContext::dispatch(const MLGraph& graph, const MLNamedTensors& inputs,
   };
   const std::vector<runtime::DispatchArgument> in_args = arguments(inputs, "input");
   const std::vector<runtime::DispatchArgument> out_args = arguments(outputs, "output");
-  auto binding = runtime::BindDispatch(g.signature, in_args, out_args);
+  auto binding = runtime::BindDispatch(compiled->signature(), in_args, out_args);
   if (!binding.ok()) Throw(std::move(binding.error()));
   auto exec_of = [](const MLNamedTensors& named, const std::vector<size_t>& order) {
+    // References taken under each tensor's lock: a concurrent destroy() cannot free them.
     std::vector<const MLTensor*> by_index;
     by_index.reserve(named.size());
     for (const auto& entry : named) by_index.push_back(&entry.second);
     std::vector<runtime::TensorRef> tensors;
     tensors.reserve(order.size());
-    for (size_t i : order) tensors.push_back(by_index[i]->state()->exec);
+    for (size_t i : order) tensors.push_back(by_index[i]->state()->Live("dispatch"));
     return tensors;
   };
   std::vector<runtime::TensorRef> in_tensors = exec_of(inputs, binding->inputs);
   std::vector<runtime::TensorRef> out_tensors = exec_of(outputs, binding->outputs);
-  Status s = executor_->Dispatch(g.compiled, std::move(in_tensors), std::move(out_tensors));
+  Status s = executor_->Dispatch(compiled, std::move(in_tensors), std::move(out_tensors));
   if (!s.ok()) Throw(std::move(s.error().Prefix("dispatch")));
 }
 
@@ -226,10 +249,11 @@ MLGraph CompileGraph(const MLContext& context, GraphInfo graph, const MLGraphOpt
 }
 
 void MLGraph::destroy() {
-  if (state_) {
-    state_->destroyed = true;
-    state_->compiled.reset();
-  }
+  if (!state_) return;
+  runtime::GraphRef released;  // dropped after the lock: it may call into the executor
+  std::lock_guard lock(state_->mu);
+  state_->destroyed = true;
+  released = std::move(state_->compiled);
 }
 
 std::map<std::string, OperandDescriptor> MLGraph::inputDescriptors() const {
@@ -271,8 +295,14 @@ MLGraphProfile MLGraph::profile() const {
 
 MLGraphCompilation MLGraph::compilation() const {
   MLGraphCompilation c;
-  if (!state_ || !state_->compiled || !state_->compiled->compiled()) return c;
-  const backend::CompiledGraphStats s = state_->compiled->compiled()->stats();
+  if (!state_) return c;
+  runtime::GraphRef graph;
+  {
+    std::lock_guard lock(state_->mu);
+    graph = state_->compiled;
+  }
+  if (!graph || !graph->compiled()) return c;
+  const backend::CompiledGraphStats s = graph->compiled()->stats();
   c.backend = s.backend;
   c.threads = s.threads;
   c.steps = s.steps;
@@ -289,11 +319,13 @@ bool MLTensor::readable() const { return state_->desc.readable; }
 bool MLTensor::writable() const { return state_->desc.writable; }
 bool MLTensor::constant() const { return state_->is_constant; }
 void MLTensor::destroy() {
-  if (state_) {
-    state_->destroyed = true;
-    state_->exec.reset();
-    state_->constant = {};
-  }
+  if (!state_) return;
+  runtime::TensorRef released;  // dropped after the lock: it may call into the executor
+  ByteBuffer constant;
+  std::lock_guard lock(state_->mu);
+  state_->destroyed = true;
+  released = std::move(state_->exec);
+  constant = std::move(state_->constant);
 }
 
 HostTensor HostTensor::FromFloats(std::vector<uint32_t> shape, std::span<const float> values) {

@@ -58,11 +58,11 @@ MLOperand MLGraphBuilder::constant(const MLTensor& tensor) {
   if (t.context != context_.get()) {
     Throw(ErrorCode::kTypeError, "constant: the tensor belongs to another context");
   }
-  if (t.destroyed) Throw(ErrorCode::kInvalidStateError, "constant: the tensor was destroyed");
   if (!t.is_constant) {
     Throw(ErrorCode::kTypeError, "constant: the tensor was not created by createConstantTensor");
   }
-  return MLOperand(state_, Unwrap(state_->core.AddConstant(t.operand_desc, t.constant)));
+  ByteBuffer bytes = t.LiveConstant("constant");
+  return MLOperand(state_, Unwrap(state_->core.AddConstant(t.operand_desc, std::move(bytes))));
 }
 
 MLGraph MLGraphBuilder::build(const MLNamedOperands& outputs, const MLGraphOptions& options) {

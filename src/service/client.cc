@@ -14,6 +14,7 @@
 #include <future>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
 
@@ -103,7 +104,9 @@ class ServiceGraph final : public runtime::ExecGraph {
 // created, used and destroyed on that thread only.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  static Result<std::shared_ptr<Connection>> Open(const Endpoint& endpoint, std::string token);
+  // Fails after `timeout_seconds` (0: never) without the service's answer to the handshake.
+  static Result<std::shared_ptr<Connection>> Open(const Endpoint& endpoint, std::string token,
+                                                  double timeout_seconds);
   ~Connection();
 
   // Runs `f` on the loop thread and returns its result (waiting for a returned promise).
@@ -130,6 +133,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   int in_flight = 0;  // dispatches sent, not yet answered (guarded by mu_)
+  // A futex word a channel waiter sleeps on, woken when the connection is lost so that it
+  // notices at once (guarded by mu_; cleared by the executor before the channel goes).
+  std::atomic<uint32_t>* wake_on_lost = nullptr;
 
  private:
   class ErrorHandler final : public kj::TaskSet::ErrorHandler {
@@ -141,7 +147,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     Connection* c_;
   };
 
-  void ThreadMain(int fd, std::string token, std::promise<Status>* ready);
+  void ThreadMain(int fd, std::string token, double timeout_seconds, std::promise<Status>* ready);
   void TearDown();
 
   bool unix_ = true;
@@ -160,6 +166,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ErrorHandler error_handler_{this};
   kj::Own<kj::TaskSet> tasks_;
 };
+
+// "0.5", "10": seconds as a person writes them.
+std::string FormatSeconds(double seconds) {
+  std::ostringstream s;
+  s << seconds;
+  return s.str();
+}
+
+// The largest Data blob a Cap'n Proto message holds (a list has fewer than 2^29 elements).
+constexpr size_t kMaxDataBytes = (size_t{1} << 29) - 1;
 
 Error LostError(const std::string& reason) {
   return MakeError(ErrorCode::kInvalidStateError, "the service connection is lost: ", reason);
@@ -198,26 +214,28 @@ void Connection::SetLost(std::string reason) {
   {
     std::lock_guard lock(mu_);
     if (!lost_) lost_ = std::move(reason);
+    if (wake_on_lost) FutexWake(wake_on_lost);
   }
   cv_.notify_all();
 }
 
-Result<std::shared_ptr<Connection>> Connection::Open(const Endpoint& endpoint, std::string token) {
+Result<std::shared_ptr<Connection>> Connection::Open(const Endpoint& endpoint, std::string token,
+                                                     double timeout_seconds) {
   auto fd = ConnectSocket(endpoint);
   if (!fd.ok()) return std::move(fd.error());
   auto c = std::shared_ptr<Connection>(new Connection());
   c->unix_ = endpoint.kind == Endpoint::Kind::kUnix;
   std::promise<Status> ready;
   auto ready_future = ready.get_future();
-  c->thread_ = std::thread([c = c.get(), fd = fd.value(), token = std::move(token), &ready] {
-    c->ThreadMain(fd, token, &ready);
-  });
+  c->thread_ = std::thread([c = c.get(), fd = fd.value(), token = std::move(token), timeout_seconds,
+                            &ready] { c->ThreadMain(fd, token, timeout_seconds, &ready); });
   Status s = ready_future.get();
   if (!s.ok()) return std::move(s.error());  // the destructor joins the thread
   return c;
 }
 
-void Connection::ThreadMain(int fd, std::string token, std::promise<Status>* ready) {
+void Connection::ThreadMain(int fd, std::string token, double timeout_seconds,
+                            std::promise<Status>* ready) {
   loop_thread_id_ = std::this_thread::get_id();
   // A write to a connection the service closed must fail with EPIPE, not raise SIGPIPE and
   // kill the application: SIGPIPE goes to the writing thread, so blocking it here suffices.
@@ -262,14 +280,44 @@ void Connection::ThreadMain(int fd, std::string token, std::promise<Status>* rea
     req.setToken(kj::arrayPtr(reinterpret_cast<const kj::byte*>(token.data()), token.size()));
     provider_storage_ = req.send().getProvider();
     provider_ = &KJ_ASSERT_NONNULL(provider_storage_);
-    // A ping proves the connection is accepted (authentication happens in connect()).
-    auto ping = provider_->pingRequest().send().wait(io.waitScope);
-    client_id = ping.getClientId().cStr();
-    server_version = ping.getServerVersion().cStr();
+    // A ping proves the connection is accepted (authentication happens in connect()). A peer
+    // that never answers it fails the connection after the timeout.
+    kj::Promise<bool> answered = provider_->pingRequest().send().then([this](auto ping) {
+      client_id = ping.getClientId().cStr();
+      server_version = ping.getServerVersion().cStr();
+      return true;
+    });
+    if (timeout_seconds > 0) {
+      const auto ns = static_cast<int64_t>(timeout_seconds * 1e9);
+      answered = answered.exclusiveJoin(
+          io.provider->getTimer().afterDelay(ns * kj::NANOSECONDS).then([] { return false; }));
+    }
+    if (!answered.wait(io.waitScope)) {
+      TearDown();
+      ready->set_value(MakeError(ErrorCode::kUnknownError, "timed out after ",
+                                 FormatSeconds(timeout_seconds),
+                                 " s waiting for the service's answer to the handshake (is the "
+                                 "peer a webnnd service?)"));
+      return;
+    }
     tasks_->add(
         network_->onDisconnect().then([this] { SetLost("the service closed the connection"); }));
   } catch (const kj::Exception& e) {
     TearDown();
+    // An exception raised here, not sent by the service, means the peer's bytes are not
+    // Cap'n Proto RPC (e.g. "Message has too many segments" from an HTTP server's answer).
+    // A peer that closes the connection is reported as such (webnnd closes a refused one).
+    const std::string_view d = e.getDescription().cStr();
+    const bool remote = d.starts_with("remote exception: ");
+    const bool closed = d.find("disconnected") != d.npos || d.find("EOF") != d.npos ||
+                        d.find("ECONNRESET") != d.npos || d.find("EPIPE") != d.npos;
+    if (!remote && !closed) {
+      ready->set_value(MakeError(ErrorCode::kDataError,
+                                 "the peer is not a webnnd service (its answer to the handshake "
+                                 "is not Cap'n Proto RPC: ",
+                                 Describe(e), ")"));
+      return;
+    }
     ready->set_value(
         MakeError(ErrorCode::kUnknownError, "cannot connect to the service: ", Describe(e)));
     return;
@@ -313,10 +361,18 @@ class ServiceExecutor final : public runtime::Executor {
  public:
   ServiceExecutor(std::shared_ptr<Connection> c, std::shared_ptr<SharedRegion> channel)
       : c_(std::move(c)), channel_region_(std::move(channel)) {
-    if (channel_region_) channel_ = reinterpret_cast<DispatchChannel*>(channel_region_->data());
+    if (channel_region_) {
+      channel_ = reinterpret_cast<DispatchChannel*>(channel_region_->data());
+      std::lock_guard lock(c_->mu_);
+      c_->wake_on_lost = &channel_->response;
+    }
   }
   ~ServiceExecutor() override {
     (void)Flush();
+    {
+      std::lock_guard lock(c_->mu_);
+      c_->wake_on_lost = nullptr;
+    }
     (void)c_->Run([c = c_.get()] { c->context = nullptr; });
   }
 
@@ -380,7 +436,10 @@ class ServiceExecutor final : public runtime::Executor {
 
   Status Write(const runtime::TensorRef& tensor, std::span<const std::byte> data) override {
     auto& t = static_cast<ServiceTensor&>(*tensor);
-    if (Status s = CompleteChannelDispatch(); !s.ok()) return s;
+    // The channel stays locked through the copy: a dispatch from another thread cannot start
+    // (and read the tensor half-written) before it ends.
+    auto [channel_lock, collected] = QuiesceChannel();
+    if (!collected.ok()) return collected;
     if (t.shared()) {
       std::unique_lock lock(c_->mu_);
       Status s = WaitLocked(lock, [&] { return t.readers == 0 && t.writers == 0; });
@@ -388,6 +447,11 @@ class ServiceExecutor final : public runtime::Executor {
       std::memcpy(t.storage().data, data.data(), data.size());
       t.RecordWrite({});
       return {};
+    }
+    if (data.size() > kMaxDataBytes) {
+      return MakeError(ErrorCode::kNotSupportedError, "writeTensor: ", data.size(),
+                       " bytes; over tcp: a tensor write carries at most ", kMaxDataBytes,
+                       " bytes (a unix: endpoint shares the tensor's memory instead)");
     }
     auto r = c_->Run([&]() -> kj::Promise<Status> {
       auto req = Context().writeTensorRequest();
@@ -407,7 +471,9 @@ class ServiceExecutor final : public runtime::Executor {
 
   Status Read(const runtime::TensorRef& tensor, std::span<std::byte> out) override {
     auto& t = static_cast<ServiceTensor&>(*tensor);
-    if (Status s = CompleteChannelDispatch(); !s.ok()) return s;
+    // As in Write: no dispatch may overwrite the tensor while it is copied out.
+    auto [channel_lock, collected] = QuiesceChannel();
+    if (!collected.ok()) return collected;
     {
       // Wait for the dispatches writing it; a failed one's error is the read's.
       std::unique_lock lock(c_->mu_);
@@ -418,6 +484,11 @@ class ServiceExecutor final : public runtime::Executor {
     if (t.shared()) {
       std::memcpy(out.data(), t.storage().data, out.size());
       return {};
+    }
+    if (out.size() > kMaxDataBytes) {
+      return MakeError(ErrorCode::kNotSupportedError, "readTensor: ", out.size(),
+                       " bytes; over tcp: a tensor read carries at most ", kMaxDataBytes,
+                       " bytes (a unix: endpoint shares the tensor's memory instead)");
     }
     auto r = c_->Run([&]() -> kj::Promise<Status> {
       auto req = Context().readTensorRequest();
@@ -439,7 +510,16 @@ class ServiceExecutor final : public runtime::Executor {
   Status Dispatch(const runtime::GraphRef& graph, std::vector<runtime::TensorRef> inputs,
                   std::vector<runtime::TensorRef> outputs) override {
     auto& g = static_cast<ServiceGraph&>(*graph);
-    if (channel_) return ChannelDispatch(graph, std::move(inputs), std::move(outputs));
+    // The channel carries up to kMaxTensors ids; a wider dispatch goes over RPC, after the
+    // channel's dispatch in flight (the service runs the two paths on different threads).
+    std::unique_lock<std::mutex> channel_lock;
+    if (channel_) {
+      if (inputs.size() + outputs.size() <= DispatchChannel::kMaxTensors) {
+        return ChannelDispatch(graph, std::move(inputs), std::move(outputs));
+      }
+      channel_lock = std::unique_lock(channel_mu_);
+      if (Status s = CompleteLocked(); !s.ok()) return s;
+    }
     {
       std::lock_guard lock(c_->mu_);
       for (auto& t : inputs) ++static_cast<ServiceTensor&>(*t).readers;
@@ -515,13 +595,14 @@ class ServiceExecutor final : public runtime::Executor {
   // first collects its response.
   Status ChannelDispatch(const runtime::GraphRef& graph, std::vector<runtime::TensorRef> inputs,
                          std::vector<runtime::TensorRef> outputs) {
-    if (inputs.size() + outputs.size() > DispatchChannel::kMaxTensors) {
-      return MakeError(ErrorCode::kNotSupportedError, "dispatch: more than ",
-                       DispatchChannel::kMaxTensors, " tensors");
-    }
     std::lock_guard lock(channel_mu_);
     if (Status s = CompleteLocked(); !s.ok()) return s;
-    if (auto reason = c_->lost()) return LostError(*reason);
+    {
+      // Dispatches that went over RPC (too wide for the channel) finish first.
+      std::unique_lock l(c_->mu_);
+      c_->cv_.wait(l, [&] { return c_->in_flight == 0 || c_->lost_locked().has_value(); });
+      if (c_->lost_locked()) return LostError(*c_->lost_locked());
+    }
     DispatchChannel& ch = *channel_;
     ch.graph = static_cast<ServiceGraph&>(*graph).id;
     ch.num_inputs = static_cast<uint32_t>(inputs.size());
@@ -542,6 +623,15 @@ class ServiceExecutor final : public runtime::Executor {
     if (!channel_) return {};
     std::lock_guard lock(channel_mu_);
     return CompleteLocked();
+  }
+
+  // Collects the channel's dispatch in flight and keeps the channel locked (no new dispatch)
+  // while the caller holds the returned lock; without a channel, no lock.
+  std::pair<std::unique_lock<std::mutex>, Status> QuiesceChannel() {
+    if (!channel_) return {};
+    std::unique_lock lock(channel_mu_);
+    Status s = CompleteLocked();
+    return {std::move(lock), std::move(s)};
   }
 
   // Waits for the response of the dispatch in flight, if any; records its outcome on its
@@ -610,7 +700,14 @@ class ServiceExecutor final : public runtime::Executor {
 // Connects to `endpoint_text` (empty: the default socket) with the token from `token_file`,
 // which a tcp: endpoint needs.
 Result<std::shared_ptr<Connection>> OpenEndpoint(const std::string& endpoint_text,
-                                                 const std::string& token_file) {
+                                                 const std::string& token_file,
+                                                 double timeout_seconds) {
+  if (!(timeout_seconds >= 0) || timeout_seconds > 1e6) {
+    return MakeError(ErrorCode::kTypeError,
+                     "connectTimeoutSeconds must be between 0 (no "
+                     "timeout) and 1e6, not ",
+                     timeout_seconds);
+  }
   auto endpoint =
       ParseEndpoint(endpoint_text.empty() ? "unix:" + DefaultSocketPath() : endpoint_text);
   if (!endpoint.ok()) return std::move(endpoint.error());
@@ -621,7 +718,7 @@ Result<std::shared_ptr<Connection>> OpenEndpoint(const std::string& endpoint_tex
     }
     WEBNN_ASSIGN_OR_RETURN(token, ReadTokenFile(token_file));
   }
-  auto c = Connection::Open(endpoint.value(), std::move(token));
+  auto c = Connection::Open(endpoint.value(), std::move(token), timeout_seconds);
   if (!c.ok()) return std::move(c.error().Prefix(endpoint->ToString()));
   return c;
 }
@@ -634,7 +731,7 @@ namespace {
 Result<std::shared_ptr<runtime::Executor>> ConnectOne(const std::string& endpoint,
                                                       const MLContextOptions& options) {
   WEBNN_ASSIGN_OR_RETURN(std::shared_ptr<Connection> conn,
-                         OpenEndpoint(endpoint, options.tokenFile));
+                         OpenEndpoint(endpoint, options.tokenFile, options.connectTimeoutSeconds));
   std::shared_ptr<SharedRegion> channel;
   if (conn->unix_socket()) {
     auto r = SharedRegion::Create(sizeof(DispatchChannel), "webnn-channel");
@@ -705,12 +802,13 @@ Result<std::shared_ptr<runtime::Executor>> Connect(const MLContextOptions& optio
       options.endpoint, [&](const std::string& endpoint) { return ConnectOne(endpoint, options); });
 }
 
-Result<PingResult> Ping(const std::string& endpoint_text, const std::string& token_file,
-                        int count) {
+Result<PingResult> Ping(const std::string& endpoint_text, const std::string& token_file, int count,
+                        double timeout_seconds) {
   const auto t0 = std::chrono::steady_clock::now();
-  auto c = FirstThatWorks<std::shared_ptr<Connection>>(
-      endpoint_text,
-      [&](const std::string& endpoint) { return OpenEndpoint(endpoint, token_file); });
+  auto c =
+      FirstThatWorks<std::shared_ptr<Connection>>(endpoint_text, [&](const std::string& endpoint) {
+        return OpenEndpoint(endpoint, token_file, timeout_seconds);
+      });
   if (!c.ok()) return std::move(c.error());
   PingResult result;
   result.connect_ms =

@@ -30,6 +30,8 @@ struct PingResult {
   uint64_t tensor_bytes = 0, constant_bytes = 0;
   bool sandboxed = false;  // the service runs under its seccomp sandbox (docs/SECURITY.md)
 };
-Result<PingResult> Ping(const std::string& endpoint, const std::string& token_file, int count);
+// Fails after `timeout_seconds` (0: never) when the peer does not answer the handshake.
+Result<PingResult> Ping(const std::string& endpoint, const std::string& token_file, int count,
+                        double timeout_seconds = 10);
 
 }  // namespace webnn::service
