@@ -27,8 +27,10 @@ if [ "${1:-}" != "--no-sanitizers" ]; then
   # clang: its UBSan has float-cast-overflow (GCC's has not), and the libFuzzer harnesses of
   # tests/fuzz are built and run here (each over its corpus, then WEBNN_FUZZ_SECONDS of fuzzing).
   echo "== ASan+UBSan build (clang) and fuzzing =="
+  # -O1: the instrumented suite runs several times faster than at -O0 and ASan still reports
+  # exact lines.
   CC=clang CXX=clang++ cmake -S . -B build/asan-clang -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-    -DWEBNN_SANITIZE=ON -DWEBNN_FUZZ=ON >/dev/null
+    -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DWEBNN_SANITIZE=ON -DWEBNN_FUZZ=ON >/dev/null
   ninja -C build/asan-clang -j"$jobs"
   (cd build/asan-clang && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs")
