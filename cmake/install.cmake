@@ -33,7 +33,10 @@ set(WEBNN_PC_LIBS_PRIVATE "-ldnnl -lonnx_proto ${OpenMP_CXX_FLAGS} -pthread")
 if(NOT webnn_dnnl_dir STREQUAL "/usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}" AND NOT webnn_dnnl_dir STREQUAL "/usr/lib")
   string(PREPEND WEBNN_PC_LIBS_PRIVATE "-L${webnn_dnnl_dir} ")
 endif()
-set(WEBNN_PC_REQUIRES_PRIVATE "capnp-rpc capnp kj-async protobuf")
+set(WEBNN_PC_REQUIRES_PRIVATE "capnp-rpc capnp kj-async protobuf libseccomp")
+if(WEBNN_LIBSYSTEMD_FOUND)
+  string(APPEND WEBNN_PC_REQUIRES_PRIVATE " libsystemd")
+endif()
 # Relocatable: the prefix is told from where the .pc file is, so `cmake --install --prefix P`
 # (which does not reconfigure) and a package's /usr both work.
 if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}" OR IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
@@ -74,12 +77,12 @@ if(TARGET webnnd)
   install(TARGETS webnnd RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR} COMPONENT daemon)
   set(comp daemon)
   webnn_man_page(webnnd webnnd 8 "the WebNN service daemon" "\\fBwebnn\\fR(1)" OFF)
-  # systemd units (packaging/systemd/*.service, *.socket) when the tree has them; installed under
+  # systemd units (dist/systemd/*.service, *.socket) when the tree has them; installed under
   # <prefix>/lib/systemd/system (Debian's systemd reads /lib/systemd/system and /usr/lib/...).
   set(WEBNN_SYSTEMD_UNIT_DIR lib/systemd/system CACHE STRING
       "Where the systemd units go (relative to the prefix, or absolute)")
-  file(GLOB webnn_systemd_units CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/packaging/systemd/*.service
-       ${PROJECT_SOURCE_DIR}/packaging/systemd/*.socket)
+  file(GLOB webnn_systemd_units CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/dist/systemd/*.service
+       ${PROJECT_SOURCE_DIR}/dist/systemd/*.socket)
   if(webnn_systemd_units)
     install(FILES ${webnn_systemd_units} DESTINATION ${WEBNN_SYSTEMD_UNIT_DIR} COMPONENT daemon)
   endif()

@@ -39,7 +39,7 @@ set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 # The static library's link dependencies: what webnn-dependencies.cmake and webnn.pc's
 # Requires.private/Libs.private find.
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-    "libwebnn (= ${webnn_deb_version}), libdnnl-dev (>= 2), capnproto, libcapnp-dev, libprotobuf-dev, libonnx-dev, libgomp1, pkg-config | pkgconf")
+    "libwebnn (= ${webnn_deb_version}), libdnnl-dev (>= 2), capnproto, libcapnp-dev, libprotobuf-dev, libonnx-dev, libseccomp-dev, libsystemd-dev, libgomp1, pkg-config | pkgconf")
 set(CPACK_COMPONENT_DEV_DESCRIPTION "WebNN runtime library: development files\n"
     " Headers, the shared and static libraries, the CMake package (find_package(webnn CONFIG)\n"
     " gives webnn::webnn and webnn::webnn_static) and webnn.pc for pkg-config.")

@@ -1,6 +1,6 @@
-# libseccomp (Debian's libseccomp-dev) for webnnd's system-call sandbox (src/service/sandbox.cc),
-# linked into the `webnn` library. Include from the top CMakeLists.txt after the `webnn` target:
-#   include(cmake/seccomp.cmake)
+# libseccomp (Debian's libseccomp-dev) for webnnd's system-call sandbox (src/service/sandbox.cc).
+# The target name is the one cmake/webnn-dependencies.cmake defines for the installed package.
 find_package(PkgConfig REQUIRED)
-pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp>=2.5)
-target_link_libraries(webnn PUBLIC PkgConfig::SECCOMP)
+pkg_check_modules(WEBNN_SECCOMP REQUIRED IMPORTED_TARGET libseccomp>=2.5)
+target_link_libraries(webnn PUBLIC $<BUILD_INTERFACE:PkgConfig::WEBNN_SECCOMP>
+                             INTERFACE $<INSTALL_INTERFACE:$<LINK_ONLY:PkgConfig::WEBNN_SECCOMP>>)

@@ -60,3 +60,18 @@ if(NOT TARGET webnn::onnx_proto)
       INTERFACE_LINK_LIBRARIES "${WEBNN_ONNX_PROTO_LIBRARY};protobuf::libprotobuf")
   endif()
 endif()
+
+# libseccomp (the service's sandbox) and libsystemd (socket activation), through pkg-config as
+# the build found them (cmake/seccomp.cmake, cmake/systemd.cmake).
+find_dependency(PkgConfig)
+if(NOT TARGET PkgConfig::WEBNN_SECCOMP)
+  pkg_check_modules(WEBNN_SECCOMP QUIET IMPORTED_TARGET libseccomp)
+  if(NOT WEBNN_SECCOMP_FOUND)
+    set(webnn_FOUND FALSE)
+    set(webnn_NOT_FOUND_MESSAGE "webnn needs libseccomp (Debian: libseccomp-dev)")
+    return()
+  endif()
+endif()
+if(NOT TARGET PkgConfig::WEBNN_LIBSYSTEMD)
+  pkg_check_modules(WEBNN_LIBSYSTEMD QUIET IMPORTED_TARGET libsystemd)
+endif()

@@ -82,7 +82,7 @@ def test_a_directory_as_a_graph_or_image(direct_context, tmp_path):
 
 
 def test_save_errors_name_the_file_asked_for(direct_context, tmp_path):
-    g = direct_context.load_graph(MODELS_DIR / "lenet" / "lenet.json")
+    g = direct_context.load_graph(MODELS_DIR / "lenet" / "lenet.json", keep_graph=True)
     target = tmp_path / "missing" / "lenet.json"
     with pytest.raises(webnn.Error) as info:
         g.save(target)

@@ -584,11 +584,11 @@ Status DropPrivileges(const SandboxOptions& options, const SandboxLog& log) {
     }
     return {};
   }
-  if (user.empty() && getpwnam("webnn") != nullptr) user = "webnn";
+  if (user.empty() && getpwnam("webnnd") != nullptr) user = "webnnd";
   if (user.empty()) {
     if (!options.allow_root) {
       return MakeError(ErrorCode::kNotSupportedError,
-                       "sandbox: refusing to run as root: create a user 'webnn', pass --user "
+                       "sandbox: refusing to run as root: create a user 'webnnd', pass --user "
                        "NAME, or pass --allow-root to run as root without capabilities");
     }
     if (Status s = DropCapabilities(); !s.ok()) return s;

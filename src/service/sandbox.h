@@ -1,7 +1,7 @@
 // The sandbox of a webnnd process: once start-up is over (config read, sockets bound, backends
 // initialized), the process gives up what serving clients does not need.
 //
-//  1. When started as root, it becomes an unprivileged user (--user, default "webnn" if that
+//  1. When started as root, it becomes an unprivileged user (--user, default "webnnd" if that
 //     user exists) or, with --allow-root only, stays root without any capability.
 //  2. Resource limits: no core dumps (a dump would hold clients' tensors), open files bounded.
 //  3. PR_SET_NO_NEW_PRIVS, then a seccomp-bpf allow-list (libseccomp) on every thread: the event
@@ -25,7 +25,7 @@ namespace webnn::service {
 
 struct SandboxOptions {
   bool enabled = true;      // --no-sandbox clears it (debugging only)
-  std::string user;         // --user NAME; empty: "webnn" when started as root and it exists
+  std::string user;         // --user NAME; empty: "webnnd" when started as root and it exists
   bool allow_root = false;  // --allow-root: stay root (without capabilities) if no user is found
   uint64_t max_open_files = 16384;  // RLIMIT_NOFILE (lowered to the hard limit if above it)
 };

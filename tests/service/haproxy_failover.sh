@@ -7,6 +7,7 @@
 # Usage: haproxy_failover.sh WEBNND WEBNN SOURCE_DIR
 set -euo pipefail
 webnnd=$1 webnn=$2 src=$3
+root_flag=(); [ "$(id -u)" -eq 0 ] && root_flag=(--allow-root)  # the sandbox refuses root otherwise
 py=/usr/bin/python3
 command -v haproxy >/dev/null || { echo "FAIL: haproxy is not installed (scripts/install-deps.sh)"; exit 1; }
 dir=$(mktemp -d)
@@ -32,7 +33,7 @@ ports=()
 for i in 1 2 3; do
   port=$(free_port)
   ports+=("$port")
-  "$webnnd" --listen "tcp:127.0.0.1:$port" --token-file "$dir/token" --threads 1 \
+  "$webnnd" "${root_flag[@]}" --listen "tcp:127.0.0.1:$port" --token-file "$dir/token" --threads 1 \
     --log-level info 2>"$dir/webnnd$i.log" &
   eval "webnnd_pid$i=$!"
   pids+=($!)

@@ -103,9 +103,9 @@ TEST(SandboxedWebnnd, NoSandboxIsReportedOffAndLoggedLoudly) {
   EXPECT_NE(log.find("warning: sandbox: DISABLED (--no-sandbox)"), std::string::npos) << log;
 }
 
-// Root without --user, a "webnn" user or --allow-root is refused at start; anyone else starts.
+// Root without --user, a "webnnd" user or --allow-root is refused at start; anyone else starts.
 TEST(SandboxedWebnnd, RootNeedsAUserOrAllowRoot) {
-  if (getuid() != 0 || getpwnam("webnn") != nullptr) {
+  if (getuid() != 0 || getpwnam("webnnd") != nullptr) {
     // Not root, or root with a service user to switch to: it starts and serves.
     Daemon d({"--allow-uid", std::to_string(getuid())});
     ASSERT_TRUE(d.process);

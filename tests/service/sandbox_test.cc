@@ -343,7 +343,7 @@ TEST(Sandbox, RootMustNameAUserOrAllowRoot) {
     SandboxOptions options;
     const Status s = DropPrivileges(options, quiet);
     if (getuid() != 0) return s.ok() ? kOk : kNotRefused;  // not root: nothing to drop
-    if (getpwnam("webnn") != nullptr) return s.ok() && getuid() != 0 ? kOk : kNotRefused;
+    if (getpwnam("webnnd") != nullptr) return s.ok() && getuid() != 0 ? kOk : kNotRefused;
     return !s.ok() && s.error().message().find("--allow-root") != std::string::npos ? kOk
                                                                                     : kNotRefused;
   });

@@ -7,6 +7,7 @@
 # Usage: systemd_activation.sh WEBNND WEBNN SOURCE_DIR
 set -euo pipefail
 webnnd=$1 webnn=$2 src=$3
+root_flag=(); [ "$(id -u)" -eq 0 ] && root_flag=(--allow-root)  # the sandbox refuses root otherwise
 py=/usr/bin/python3
 dir=$(mktemp -d)
 pids=()
@@ -38,7 +39,7 @@ for _ in $(seq 500); do [ -S "$dir/notify" ] && break; sleep 0.02; done
 sock="$dir/run/webnnd.sock"
 mkdir -m 0700 "$dir/run"
 NOTIFY_SOCKET="$dir/notify" systemd-socket-activate -l "$sock" -E NOTIFY_SOCKET \
-  "$webnnd" --log-level info --threads 2 2>"$dir/log" &
+  "$webnnd" "${root_flag[@]}" --log-level info --threads 2 2>"$dir/log" &
 activator=$!
 pids+=($activator)
 for _ in $(seq 500); do [ -S "$sock" ] && break; sleep 0.02; done

@@ -61,7 +61,7 @@ void Usage(std::ostream& out) {
          "  --metrics EP      serve GET /metrics in the Prometheus text format on tcp:HOST:PORT\n"
          "                    (default: off)\n"
          "  --user NAME       started as root, run as this user once the sockets are bound\n"
-         "                    (default: the user 'webnn' if it exists)\n"
+         "                    (default: the user 'webnnd' if it exists)\n"
          "  --allow-root      started as root with no such user, stay root (without any\n"
          "                    capability) instead of refusing to start\n"
          "  --no-sandbox      do not sandbox the process (debugging only; logged loudly).\n"
