@@ -4,8 +4,11 @@
 #include <algorithm>
 #include <charconv>
 #include <iostream>
+#include <limits>
 
+#include "common.h"
 #include "conformance/onnx_conformance.h"
+#include "flags.h"
 #include "format/onnx/onnx_import.h"
 #include "ops/op_info.h"
 
@@ -14,36 +17,6 @@ namespace fs = std::filesystem;
 namespace webnn::cli {
 
 namespace {
-
-constexpr char kOnnxConformanceUsage[] = R"(Usage: webnn onnx-conformance DIR... [options]
-
-Runs the ONNX backend tests (e.g. /usr/share/libonnx-testdata/data from libonnx-testdata): each
-DIR is a test folder (model.onnx + test_data_set_N/), a folder of them, or a folder of such
-folders. Every model is imported, every data set run with MLContext::compute, and the outputs
-compared with ONNX's tolerances (|actual - expected| <= atol + rtol * |expected|). Prints one
-line per failing or skipped test and ends with `N passed, N failed, N skipped`. A test is
-skipped when the importer reports that the model cannot be expressed in WebNN.
-
-Options:
-  --expectations F        the expected non-passes (`<group>::<test> | skip|fail | <reason>`);
-                          exit 1 on any unexpected result, an unexpected pass included
-  --write-expectations F  write this run's non-passes to F in that format
-  --filter S              run only the tests whose "<group>::<test>" contains S
-  --executor E            direct (default) or worker
-  --threads N             worker threads for --executor worker
-  --rtol X, --atol X      tolerances (default 1e-3 and 1e-7, ONNX's own)
-Without --expectations the exit code is 1 if any test failed.
-)";
-
-double ParseDouble(const std::string& flag, const std::string& v) {
-  try {
-    size_t used = 0;
-    const double d = std::stod(v, &used);
-    if (used == v.size()) return d;
-  } catch (const std::exception&) {
-  }
-  throw Exception(MakeError(ErrorCode::kTypeError, flag, ": expected a number, got '", v, "'"));
-}
 
 // `a`, `b`, `c` (the names in backticks, comma separated).
 std::string CodeList(const std::vector<std::string>& names) {
@@ -87,23 +60,6 @@ Status ParseDimOption(const std::string& value, std::map<std::string, uint32_t>&
   return {};
 }
 
-std::vector<std::string> TakeDimOptions(const std::vector<std::string>& args,
-                                        std::map<std::string, uint32_t>& dims) {
-  std::vector<std::string> rest;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] != "--dim") {
-      rest.push_back(args[i]);
-      continue;
-    }
-    if (i + 1 >= args.size()) {
-      throw Exception(MakeError(ErrorCode::kTypeError, "--dim needs a value: NAME=VALUE"));
-    }
-    Status s = ParseDimOption(args[++i], dims);
-    if (!s.ok()) throw Exception(std::move(s.error()));
-  }
-  return rest;
-}
-
 int OnnxReport(const fs::path& path, const std::map<std::string, uint32_t>& dims) {
   format::OnnxImportOptions options;
   options.dims = dims;
@@ -120,14 +76,14 @@ int OnnxReport(const fs::path& path, const std::map<std::string, uint32_t>& dims
 }
 
 int CmdOnnxOps(const std::vector<std::string>& args) {
-  const bool markdown = args.size() == 1 && args[0] == "--markdown";
-  if (!args.empty() && !markdown) {
-    std::cout << "Usage: webnn onnx-ops [--markdown]\n\nLists the ONNX op types the importer "
-                 "converts (default domain, opsets 7 and up), one a line.\n"
-                 "  --markdown  the README's table instead: the ONNX op types imported and the "
-                 "WebNN operators exported\n";
-    return args.size() == 1 && args[0] == "--help" ? 0 : 2;
-  }
+  bool markdown = false;
+  Flags flags("onnx-ops", "[--markdown]",
+              "Lists the ONNX op types the importer converts (default domain, opsets 7 and up), "
+              "one a line.");
+  flags.Bool("--markdown", &markdown,
+             "the README's table instead: the ONNX op types imported and the WebNN operators "
+             "exported");
+  if (int rc = HandleParse(flags, flags.Parse(args)); rc >= 0) return rc;
   if (markdown) {
     PrintOpsMarkdown();
     return 0;
@@ -137,41 +93,36 @@ int CmdOnnxOps(const std::vector<std::string>& args) {
 }
 
 int CmdOnnxConformance(const std::vector<std::string>& args) {
-  if (args.empty() || std::find(args.begin(), args.end(), "--help") != args.end()) {
-    std::cout << kOnnxConformanceUsage;
-    return args.empty() ? 2 : 0;
-  }
-  std::vector<fs::path> paths;
+  std::vector<std::string> dirs;
   conformance::OnnxRunOptions options;
   std::string expectations_path, write_path;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= args.size())
-        throw Exception(MakeError(ErrorCode::kTypeError, a, " needs a value"));
-      return args[++i];
-    };
-    if (a == "--expectations") {
-      expectations_path = value();
-    } else if (a == "--write-expectations") {
-      write_path = value();
-    } else if (a == "--filter") {
-      options.filter = value();
-    } else if (a == "--executor") {
-      options.context.executor = value();
-    } else if (a == "--threads") {
-      options.context.workerThreads = static_cast<uint32_t>(ParseDouble(a, value()));
-    } else if (a == "--rtol") {
-      options.rtol = ParseDouble(a, value());
-    } else if (a == "--atol") {
-      options.atol = ParseDouble(a, value());
-    } else if (a.starts_with("--")) {
-      std::cerr << "webnn: unknown option " << a << " (see webnn onnx-conformance --help)\n";
-      return 2;
-    } else {
-      paths.emplace_back(a);
-    }
-  }
+  std::string executor = "direct";
+  Flags flags("onnx-conformance", "DIR... [options]",
+              "Runs the ONNX backend tests (e.g. /usr/share/libonnx-testdata/data from "
+              "libonnx-testdata): each DIR is a test folder (model.onnx + test_data_set_N/), a "
+              "folder of them, or a folder of such folders. Every model is imported, every data "
+              "set run with MLContext::compute, and the outputs compared with ONNX's tolerances "
+              "(|actual - expected| <= atol + rtol * |expected|). Prints one line per failing or "
+              "skipped test and ends with `N passed, N failed, N skipped`. A test is skipped when "
+              "the importer reports that the model cannot be expressed in WebNN.");
+  flags
+      .String("--expectations", &expectations_path, "F",
+              "the expected non-passes (`<group>::<test> | skip|fail | <reason>`); exit 1 on any "
+              "unexpected result, an unexpected pass included")
+      .String("--write-expectations", &write_path, "F",
+              "write this run's non-passes to F in that format")
+      .String("--filter", &options.filter, "S",
+              "run only the tests whose \"<group>::<test>\" contains S")
+      .Choice("--executor", &executor, {"direct", "worker"}, "where the graphs run")
+      .UInt("--threads", &options.context.workerThreads, "worker threads for --executor worker", 0,
+            4096)
+      .Double("--rtol", &options.rtol, "relative tolerance (ONNX's own: 1e-3)", 0, 1)
+      .Double("--atol", &options.atol, "absolute tolerance (ONNX's own: 1e-7)", 0, 1)
+      .Positionals(&dirs, 1, std::numeric_limits<size_t>::max())
+      .Epilog("Without --expectations the exit code is 1 if any test failed.");
+  if (int rc = HandleParse(flags, flags.Parse(args)); rc >= 0) return rc;
+  options.context.executor = executor;
+  std::vector<fs::path> paths(dirs.begin(), dirs.end());
   auto summary = conformance::RunOnnx(paths, options, std::cout);
   if (!summary.ok()) {
     std::cerr << "webnn: " << summary.error().ToString() << "\n";

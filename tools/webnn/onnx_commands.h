@@ -17,10 +17,6 @@ int CmdOnnxOps(const std::vector<std::string>& args);
 int CmdOnnxConformance(const std::vector<std::string>& args);
 // `webnn convert M.onnx --report`: lists every node that blocks the model; 1 if any.
 int OnnxReport(const std::filesystem::path& path, const std::map<std::string, uint32_t>& dims);
-// The arguments without their `--dim NAME=VALUE` pairs, which go to `dims` (a bad one throws
-// webnn::Exception naming it).
-std::vector<std::string> TakeDimOptions(const std::vector<std::string>& args,
-                                        std::map<std::string, uint32_t>& dims);
 // Parses one `--dim NAME=VALUE` into `dims`.
 Status ParseDimOption(const std::string& value, std::map<std::string, uint32_t>& dims);
 
