@@ -1,5 +1,5 @@
 // Reference kernels of the element-wise family on small hand-checked inputs and on cases
-// copied from the W3C conformance files (/work/shared/conformance, wpt 2025-03-31).
+// copied from the W3C conformance files (../shared/conformance, wpt 2025-03-31).
 #include <gtest/gtest.h>
 
 #include <cmath>

@@ -1,5 +1,5 @@
 // Reference kernels of gather, gatherElements, gatherND, scatterElements and scatterND:
-// the spec's examples, wpt conformance cases (/work/shared/conformance, wpt commit 0556bbc4,
+// the spec's examples, wpt conformance cases (../shared/conformance, wpt commit 0556bbc4,
 // 3-Clause BSD), every index type, negative and out-of-range indices.
 #include <gtest/gtest.h>
 

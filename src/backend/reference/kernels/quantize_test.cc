@@ -1,6 +1,6 @@
 // Reference kernels of quantizeLinear / dequantizeLinear: rounding, saturation, int4/uint4
 // packing, blockwise scales, and cases from the wpt conformance JSON
-// (/work/shared/conformance, wpt commit 0556bbc4, 3-Clause BSD).
+// (../shared/conformance, wpt commit 0556bbc4, 3-Clause BSD).
 #include <gtest/gtest.h>
 
 #include <cmath>

@@ -1,6 +1,6 @@
 // Reference kernels of concat, expand, pad, reshape, reverse, slice, split, tile, transpose and
 // triangular: hand-checked inputs, cases copied from the wpt conformance JSON
-// (/work/shared/conformance, wpt commit 0556bbc4, 3-Clause BSD), several data types.
+// (../shared/conformance, wpt commit 0556bbc4, 3-Clause BSD), several data types.
 #include <gtest/gtest.h>
 
 #include <cstdint>
