@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds and runs every test: a release build, then the same suite under ASan+UBSan.
+# Builds and runs every test: a release build and its suite, pip install and the Debian packages,
+# then the suite and the fuzz harnesses under clang ASan+UBSan.
 # Installs the Debian packages it needs first. Usage: scripts/test.sh [--no-sanitizers]
 set -euo pipefail
 cd "$(dirname "$0")/.."
