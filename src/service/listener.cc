@@ -136,7 +136,8 @@ bool TokenMatches(std::string_view presented, std::string_view expected) {
   return diff == 0 && !expected.empty();
 }
 
-Result<Peer> IdentifyUnixPeer(int fd, std::span<const uint32_t> allowed_uids, uint64_t serial) {
+Result<Peer> IdentifyUnixPeer(int fd, std::span<const uint32_t> allowed_uids, uint32_t own_uid,
+                              uint64_t serial) {
   ucred cred{};
   socklen_t len = sizeof(cred);
   if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
@@ -147,7 +148,7 @@ Result<Peer> IdentifyUnixPeer(int fd, std::span<const uint32_t> allowed_uids, ui
   peer.id = peer.principal + " pid " + std::to_string(cred.pid) + " #" + std::to_string(serial);
   peer.address = peer.principal;
   peer.unix_peer = true;
-  peer.uid_allowed = UidAllowed(cred.uid, allowed_uids, getuid());
+  peer.uid_allowed = UidAllowed(cred.uid, allowed_uids, own_uid);
   return peer;
 }
 

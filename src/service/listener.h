@@ -53,8 +53,10 @@ struct Peer {
   bool uid_allowed = false;
 };
 
-// The peer of an accepted Unix socket, from SO_PEERCRED.
-Result<Peer> IdentifyUnixPeer(int fd, std::span<const uint32_t> allowed_uids, uint64_t serial);
+// The peer of an accepted Unix socket, from SO_PEERCRED. `own_uid` is the uid that started the
+// service (before a sandbox switched it to an unprivileged user): it is always allowed.
+Result<Peer> IdentifyUnixPeer(int fd, std::span<const uint32_t> allowed_uids, uint32_t own_uid,
+                              uint64_t serial);
 // The peer of an accepted TCP socket, from its address.
 Peer IdentifyTcpPeer(int fd, uint64_t serial);
 

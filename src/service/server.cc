@@ -169,7 +169,7 @@ Status Server::Listen(const Endpoint& endpoint) {
   auto l = kj::heap<Listener>();
   l->endpoint = endpoint;
   if (endpoint.kind == Endpoint::Kind::kUnix) {
-    const bool owner_only = UnixSocketOwnerOnly(config_.allowed_uids, getuid());
+    const bool owner_only = UnixSocketOwnerOnly(config_.allowed_uids, own_uid_);
     auto fd = ListenUnix(endpoint.path, owner_only);
     if (!fd.ok()) return std::move(fd.error());
     l->fd = fd.value();
@@ -217,7 +217,7 @@ void Server::Accept(int fd, bool unix_peer) {
   const uint64_t serial = next_client_++;
   Peer peer;
   if (unix_peer) {
-    auto p = IdentifyUnixPeer(fd, config_.allowed_uids, serial);
+    auto p = IdentifyUnixPeer(fd, config_.allowed_uids, own_uid_, serial);
     if (!p.ok()) {
       log_.Error(p.error().message());
       close(fd);

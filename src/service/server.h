@@ -8,6 +8,8 @@
 // tensors, the dispatch channel), rpc.h (the Cap'n Proto servers). This file wires them.
 #pragma once
 
+#include <unistd.h>
+
 #include <atomic>
 #include <functional>
 #include <map>
@@ -93,6 +95,9 @@ class Server {
 
   const ServerConfig& config_;
   ClientLimits limits_;  // config_.limits, or a reload's
+  // The uid that started the service, read before a sandbox switches to an unprivileged user:
+  // its own clients stay allowed after the switch.
+  const uint32_t own_uid_ = getuid();
   std::atomic<bool> draining_{false};
   Metrics metrics_;  // outlives the connections (their channel threads record into it)
   const Logger& log_;

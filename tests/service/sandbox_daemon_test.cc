@@ -155,5 +155,18 @@ TEST(SandboxedWebnnd, RootSwitchesToTheNamedUser) {
   EXPECT_EQ(Compute(d.endpoint()).size(), 12u);
 }
 
+// Without --allow-uid, the uid that started the service stays its client after the switch to
+// --user (a root-started webnnd that switched to its own user used to refuse root).
+TEST(SandboxedWebnnd, TheStartingUidStaysAllowedAfterTheSwitch) {
+  const passwd* nobody = getpwnam("nobody");
+  ASSERT_NE(nobody, nullptr) << "the test needs the user 'nobody'";
+  const std::string user = getuid() == 0 ? "nobody" : getpwuid(getuid())->pw_name;
+  Daemon d({"--user", user});
+  ASSERT_TRUE(d.process);
+  auto ping = Ping(d.endpoint(), "", 1);
+  ASSERT_TRUE(ping.ok()) << ping.error().ToString() << "\n" << ReadFile(d.log);
+  EXPECT_EQ(Compute(d.endpoint()).size(), 12u);
+}
+
 }  // namespace
 }  // namespace webnn::service
