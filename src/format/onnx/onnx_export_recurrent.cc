@@ -53,7 +53,10 @@ std::string GruStep(GraphWriter& w, const CellParams& p, const GruCellAttrs& a,
                     const ActivationList& act, DataType type, const std::string& x,
                     const std::string& h) {
   const int64_t hs = a.hiddenSize;
-  const auto [xw, hr] = GateProducts(w, p, x, h);
+  // Named copies, not a structured binding: clang 14 cannot capture a binding in a lambda.
+  const auto products = GateProducts(w, p, x, h);
+  const std::string& xw = products.first;
+  const std::string& hr = products.second;
   const int64_t z_off = a.layout == GruWeightLayout::kZrn ? 0 : hs;
   const int64_t r_off = a.layout == GruWeightLayout::kZrn ? hs : 0;
   const int64_t n_off = 2 * hs;
@@ -85,7 +88,9 @@ std::string GruStep(GraphWriter& w, const CellParams& p, const GruCellAttrs& a,
 CellState LstmStep(GraphWriter& w, const CellParams& p, const LstmCellAttrs& a,
                    const ActivationList& act, const std::string& x, const CellState& s) {
   const int64_t hs = a.hiddenSize;
-  const auto [xw, hr] = GateProducts(w, p, x, s.h);
+  const auto products = GateProducts(w, p, x, s.h);
+  const std::string& xw = products.first;
+  const std::string& hr = products.second;
   const bool iofg = a.layout == LstmWeightLayout::kIofg;
   const int64_t i_off = 0, o_off = iofg ? hs : 3 * hs, f_off = iofg ? 2 * hs : hs,
                 g_off = iofg ? 3 * hs : 2 * hs;
