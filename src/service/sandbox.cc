@@ -421,6 +421,14 @@ using Filter = std::unique_ptr<void, FilterDeleter>;
 
 // The filter's default: the SIGSYS handler refuses the call with EPERM or ends the process.
 constexpr uint32_t kTrap = SCMP_ACT_TRAP;
+// A system call argument equal to `value`; one with every bit of `bits` set. (Spelled out
+// instead of SCMP_CMP, whose two-datum form leaves a field to the compiler's warning.)
+scmp_arg_cmp ArgEq(unsigned arg, uint64_t value) {
+  return scmp_arg_cmp{arg, SCMP_CMP_EQ, value, 0};
+}
+scmp_arg_cmp ArgHasBits(unsigned arg, uint64_t bits) {
+  return scmp_arg_cmp{arg, SCMP_CMP_MASKED_EQ, bits, bits};
+}
 
 class PolicyBuilder {
  public:
@@ -441,7 +449,7 @@ class PolicyBuilder {
   }
   // Allowed when argument `arg` is one of `values`; other values trap (kRefusedWithEperm).
   void AllowValues(const char* name, unsigned arg, std::initializer_list<uint64_t> values) {
-    for (uint64_t v : values) Add(SCMP_ACT_ALLOW, name, {SCMP_CMP(arg, SCMP_CMP_EQ, v)});
+    for (uint64_t v : values) Add(SCMP_ACT_ALLOW, name, {ArgEq(arg, v)});
   }
   Status status() const { return status_; }
 
@@ -465,9 +473,8 @@ Status BuildPolicy(scmp_filter_ctx ctx) {
   p.Allow({"memfd_create", "ftruncate", "mmap", "munmap", "mremap", "mprotect", "madvise", "brk",
            "fstat"});
   // fstat of a descriptor: glibc's fstat is newfstatat(fd, "", AT_EMPTY_PATH); a path is refused.
-  p.Add(SCMP_ACT_ALLOW, "newfstatat",
-        {SCMP_CMP(3, SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH)});
-  p.Add(SCMP_ACT_ALLOW, "statx", {SCMP_CMP(2, SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH)});
+  p.Add(SCMP_ACT_ALLOW, "newfstatat", {ArgHasBits(3, AT_EMPTY_PATH)});
+  p.Add(SCMP_ACT_ALLOW, "statx", {ArgHasBits(2, AT_EMPTY_PATH)});
   // Descriptor flags and memfd seals.
   p.AllowValues("fcntl", 1,
                 {F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_DUPFD_CLOEXEC, F_GET_SEALS, F_ADD_SEALS});
@@ -475,7 +482,7 @@ Status BuildPolicy(scmp_filter_ctx ctx) {
   // Threads: the worker pool, channel threads and the OpenMP teams. clone only for a thread
   // (CLONE_THREAD); clone3 passes its flags in memory the filter cannot read, so it answers
   // ENOSYS and glibc falls back to clone.
-  p.Add(SCMP_ACT_ALLOW, "clone", {SCMP_CMP(0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)});
+  p.Add(SCMP_ACT_ALLOW, "clone", {ArgHasBits(0, CLONE_THREAD)});
   p.Add(SCMP_ACT_ERRNO(ENOSYS), "clone3");
   p.Allow({"futex",
            "set_robust_list",
@@ -500,13 +507,13 @@ Status BuildPolicy(scmp_filter_ctx ctx) {
            "getegid",
            "getrlimit"});
   // Limits may be read (glibc reads RLIMIT_STACK for a thread), not changed.
-  p.Add(SCMP_ACT_ALLOW, "prlimit64", {SCMP_CMP(0, SCMP_CMP_EQ, 0), SCMP_CMP(2, SCMP_CMP_EQ, 0)});
+  p.Add(SCMP_ACT_ALLOW, "prlimit64", {ArgEq(0, 0), ArgEq(2, 0)});
   p.AllowValues("prctl", 0, {PR_SET_NAME, PR_GET_NAME, PR_GET_SECCOMP, PR_GET_NO_NEW_PRIVS});
   // Signals: handlers and masks of this process; signals only to this process's own threads.
   p.Allow({"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack", "rt_sigtimedwait"});
   const uint64_t self = static_cast<uint64_t>(getpid());
-  p.Add(SCMP_ACT_ALLOW, "tgkill", {SCMP_CMP(0, SCMP_CMP_EQ, self)});
-  p.Add(SCMP_ACT_ALLOW, "kill", {SCMP_CMP(0, SCMP_CMP_EQ, self)});
+  p.Add(SCMP_ACT_ALLOW, "tgkill", {ArgEq(0, self)});
+  p.Add(SCMP_ACT_ALLOW, "kill", {ArgEq(0, self)});
   // Time and timers, randomness (hash seeds).
   p.Allow({"clock_gettime", "clock_getres", "gettimeofday", "time", "nanosleep", "clock_nanosleep",
            "timerfd_create", "timerfd_settime", "timerfd_gettime", "getrandom"});
