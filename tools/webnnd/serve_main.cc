@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <memory>
@@ -245,7 +246,17 @@ int ServeMain(int argc, char** argv) {
       });
     };
     if (config.sandbox.enabled) options.sandbox = "seccomp";
-    return RunServer(config, log, options);
+    const int status = RunServer(config, log, options);
+    if (config.sandbox.enabled) {
+      // Everything is torn down; exit without the atexit handlers, which under the sanitizers
+      // include LeakSanitizer's check (it stops the world with ptrace, which the sandbox ends
+      // the process for). Leak checks of webnnd run with --no-sandbox.
+      std::cout.flush();
+      std::cerr.flush();
+      std::fflush(nullptr);
+      _exit(status);
+    }
+    return status;
   } catch (const kj::Exception& e) {
     log.Error("fatal: ", Describe(e));
     return 1;
