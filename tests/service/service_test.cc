@@ -31,6 +31,19 @@
 #include "service/spawn.h"
 #include "webnn/webnn.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define WEBNN_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WEBNN_TEST_ASAN 1
+#endif
+#endif
+#ifdef WEBNN_TEST_ASAN
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
 namespace webnn {
 namespace {
 
@@ -748,7 +761,11 @@ TEST(Service, ThousandClientCyclesLeaveNothingBehind) {
               static_cast<unsigned long long>(rss_after),
               100.0 * (static_cast<double>(rss_after) - static_cast<double>(rss_before)) /
                   static_cast<double>(rss_before));
-  EXPECT_LT(rss_after, rss_before + rss_before / 2 + 16 * 1024) << "memory grows per client";
+  // Under AddressSanitizer freed memory waits in its quarantine (256 MiB), so webnnd's RSS says
+  // nothing there; the counts above are the check in that build.
+  if (!kAddressSanitizer) {
+    EXPECT_LT(rss_after, rss_before + rss_before / 2 + 16 * 1024) << "memory grows per client";
+  }
 }
 
 TEST(Service, BadFlagValuesAreRefusedNamingTheFlag) {
