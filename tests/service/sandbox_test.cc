@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -282,18 +283,28 @@ TEST(Sandbox, GraphsRunOnBothBackendsUnderThePolicy) {
   EXPECT_TRUE(r.Exited(kOk)) << r.Describe();
 }
 
-// An OpenMP team of two started after the policy: libgomp's thread creation is allowed.
+// An OpenMP team of two started after the policy: libgomp's thread creation is allowed. The team
+// is started through libgomp's entry point, the one Debian's oneDNN calls (clang compiles
+// `#pragma omp` only for LLVM's runtime, so a pragma would not start a libgomp team there).
+extern "C" void GOMP_parallel(void (*fn)(void*), void* data, unsigned num_threads, unsigned flags);
+
+struct TeamProbe {
+  std::atomic<int> team{0};
+  std::atomic<pid_t> tids[2] = {0, 0};
+};
+
 TEST(Sandbox, AnOpenMpTeamStartsUnderThePolicy) {
   auto r = RunChild(true, [] {
-    pid_t tids[2] = {0, 0};
-    int team = 0;
-#pragma omp parallel num_threads(2)
-    {
-#pragma omp single
-      team = omp_get_num_threads();
-      tids[omp_get_thread_num() % 2] = gettid();
-    }
-    return team == 2 && tids[0] != 0 && tids[1] != 0 && tids[0] != tids[1] ? kOk : kComputeFailed;
+    TeamProbe probe;
+    GOMP_parallel(
+        [](void* data) {
+          auto* p = static_cast<TeamProbe*>(data);
+          p->team = omp_get_num_threads();
+          p->tids[omp_get_thread_num() % 2] = gettid();
+        },
+        &probe, 2, 0);
+    const pid_t a = probe.tids[0], b = probe.tids[1];
+    return probe.team == 2 && a != 0 && b != 0 && a != b ? kOk : kComputeFailed;
   });
   EXPECT_TRUE(r.Exited(kOk)) << r.Describe();
 }
