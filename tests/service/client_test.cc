@@ -20,29 +20,18 @@
 
 #include "service/client.h"
 #include "service/spawn.h"
+#include "test_daemon.h"
 #include "webnn/webnn.h"
 
 namespace webnn {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+using service_test::ExpectThrows;
+using service_test::ReadFile;
 
 // A daemon on a private socket, its stderr in a log file.
-struct Daemon {
-  service::TempDir dir;
-  std::string log = dir.path() + "/webnnd.log";
-  std::optional<service::SpawnedService> process;
-
-  Daemon() {
-    std::vector<std::string> cmd{WEBNND, "--log-level", "info", "--threads", "2"};
-    auto p = service::SpawnedService::Start(cmd, dir.path() + "/s.sock", log);
-    if (!p.ok()) ADD_FAILURE() << p.error().ToString() << "\n" << ReadFile(log);
-    if (p.ok()) process.emplace(std::move(p).value());
-  }
-  std::string endpoint() const { return "unix:" + dir.path() + "/s.sock"; }
+struct Daemon : service_test::DaemonProcess {
+  Daemon() : DaemonProcess({"--log-level", "info", "--threads", "2"}) {}
   std::shared_ptr<MLContext> Context(const std::string& executor = "service") const {
     MLContextOptions o;
     o.executor = executor;
@@ -50,16 +39,6 @@ struct Daemon {
     return ML().createContext(o);
   }
 };
-
-std::string ExpectThrows(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Exception& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an exception";
-  return {};
-}
 
 std::vector<std::byte> Filled(size_t count, float value) {
   std::vector<float> v(count, value);

@@ -20,17 +20,16 @@
 
 #include "service/client.h"
 #include "service/spawn.h"
+#include "test_daemon.h"
 #include "webnn/webnn.h"
 
 namespace webnn {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using service_test::ExpectThrows;
+using service_test::ReadFile;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+using Clock = std::chrono::steady_clock;
 
 // Polls `ok` until it holds or a minute has passed (a bound against hanging, not a timing
 // assertion); returns whether it held.
@@ -43,21 +42,14 @@ bool WaitUntil(const std::function<bool()>& ok) {
   return ok();
 }
 
-struct Daemon {
-  service::TempDir dir;
-  std::string log = dir.path() + "/webnnd.log";
-  std::string socket = dir.path() + "/s.sock";
-  std::optional<service::SpawnedService> process;
-
-  explicit Daemon(std::vector<std::string> extra = {}, std::string socket_path = "") {
-    if (!socket_path.empty()) socket = socket_path;
-    std::vector<std::string> cmd{WEBNND, "--log-level", "debug", "--threads", "1"};
-    cmd.insert(cmd.end(), extra.begin(), extra.end());
-    auto p = service::SpawnedService::Start(cmd, socket, log);
-    if (!p.ok()) ADD_FAILURE() << p.error().ToString() << "\n" << ReadFile(log);
-    if (p.ok()) process.emplace(std::move(p).value());
+struct Daemon : service_test::DaemonProcess {
+  explicit Daemon(const std::vector<std::string>& extra = {}, std::string socket_path = "")
+      : DaemonProcess(Args(extra), std::move(socket_path)) {}
+  static std::vector<std::string> Args(const std::vector<std::string>& extra) {
+    std::vector<std::string> args{"--log-level", "debug", "--threads", "1"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
   }
-  std::string endpoint() const { return "unix:" + socket; }
   std::shared_ptr<MLContext> Context(const std::string& backend = "") const {
     MLContextOptions o;
     o.executor = "service";
@@ -70,16 +62,6 @@ struct Daemon {
     return WaitUntil([&] { return ReadFile(log).find(text) != std::string::npos; });
   }
 };
-
-std::string ExpectThrows(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Exception& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an exception";
-  return {};
-}
 
 // out = a x b, float32 [n, n]: slow enough on the reference kernels to be in flight a while.
 MLGraph MatMul(const std::shared_ptr<MLContext>& ctx, uint32_t n) {

@@ -15,15 +15,13 @@
 
 #include "service/client.h"
 #include "service/spawn.h"
+#include "test_daemon.h"
 #include "webnn/webnn.h"
 
 namespace webnn::service {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+using service_test::ReadFile;
 
 // The value of a /proc/<pid>/status line ("Seccomp" -> "2").
 std::string StatusField(pid_t pid, const std::string& key) {
@@ -37,19 +35,13 @@ std::string StatusField(pid_t pid, const std::string& key) {
   return "<missing>";
 }
 
-struct Daemon {
-  TempDir dir;
-  std::string log = dir.path() + "/webnnd.log";
-  std::optional<SpawnedService> process;
-
-  explicit Daemon(std::vector<std::string> extra = {}) {
-    std::vector<std::string> cmd{WEBNND, "--log-level", "info", "--threads", "2"};
-    cmd.insert(cmd.end(), extra.begin(), extra.end());
-    auto p = SpawnedService::Start(cmd, dir.path() + "/s.sock", log);
-    if (!p.ok()) ADD_FAILURE() << p.error().ToString() << "\n" << ReadFile(log);
-    if (p.ok()) process.emplace(std::move(p).value());
+struct Daemon : service_test::DaemonProcess {
+  explicit Daemon(const std::vector<std::string>& extra = {}) : DaemonProcess(Args(extra)) {}
+  static std::vector<std::string> Args(const std::vector<std::string>& extra) {
+    std::vector<std::string> args{"--log-level", "info", "--threads", "2"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
   }
-  std::string endpoint() const { return "unix:" + dir.path() + "/s.sock"; }
 };
 
 // A graph through the service on the oneDNN backend with two threads: relu(x) @ w.

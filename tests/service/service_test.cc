@@ -29,6 +29,7 @@
 #include "service/common.h"
 #include "service/server.h"
 #include "service/spawn.h"
+#include "test_daemon.h"
 #include "webnn/webnn.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -47,6 +48,9 @@ constexpr bool kAddressSanitizer = false;
 namespace webnn {
 namespace {
 
+using service_test::ExpectThrows;
+using service_test::ReadFile;
+
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
@@ -54,26 +58,14 @@ std::string g_self;  // this binary, for child processes
 
 std::string Models() { return std::string(WEBNN_SOURCE_DIR) + "/models"; }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
 // A daemon on a private socket, its stderr in a log file.
-struct Daemon {
-  service::TempDir dir;
-  std::string log = dir.path() + "/webnnd.log";
-  std::optional<service::SpawnedService> process;
-
+struct Daemon : service_test::DaemonProcess {
   explicit Daemon(std::vector<std::string> extra = {}) { Start(extra); }
   void Start(std::vector<std::string> extra = {}) {
-    std::vector<std::string> cmd{WEBNND, "--log-level", "debug", "--threads", "2"};
-    cmd.insert(cmd.end(), extra.begin(), extra.end());
-    auto p = service::SpawnedService::Start(cmd, dir.path() + "/s.sock", log);
-    if (!p.ok()) ADD_FAILURE() << p.error().ToString() << "\n" << ReadFile(log);
-    if (p.ok()) process.emplace(std::move(p).value());
+    std::vector<std::string> args{"--log-level", "debug", "--threads", "2"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    DaemonProcess::Start(args);
   }
-  std::string endpoint() const { return "unix:" + dir.path() + "/s.sock"; }
   std::string Config(const std::string& json) const {
     const std::string path = dir.path() + "/config.json";
     std::ofstream(path) << json;
@@ -103,16 +95,6 @@ HostTensors LeNetInput(int digit) {
   for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>((i * (digit + 3)) % 256);
   in["input"] = HostTensor::FromFloats({1, 1, 28, 28}, v);
   return in;
-}
-
-std::string ExpectThrows(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Exception& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an exception";
-  return {};
 }
 
 TEST(Service, SameResultsAsDirectAndWorker) {
