@@ -415,6 +415,23 @@ Result<Expectations> LoadExpectations(const std::filesystem::path& path) {
   return e;
 }
 
+void Summary::Add(CaseResult r, std::ostream& log) {
+  switch (r.outcome) {
+    case Outcome::kPass:
+      ++passed;
+      break;
+    case Outcome::kFail:
+      ++failed;
+      log << "FAIL " << r.Key() << ": " << r.reason << "\n";
+      break;
+    case Outcome::kSkip:
+      ++skipped;
+      log << "SKIP " << r.Key() << ": " << r.reason << "\n";
+      break;
+  }
+  results.push_back(std::move(r));
+}
+
 Result<Summary> Run(const std::vector<std::filesystem::path>& paths, const RunOptions& options,
                     std::ostream& log) {
   WEBNN_ASSIGN_OR_RETURN(std::vector<std::filesystem::path> files, ListFiles(paths));
@@ -448,20 +465,7 @@ Result<Summary> Run(const std::vector<std::filesystem::path>& paths, const RunOp
         r.reason = std::string("malformed case: ") + e.what();
         r.outcome = Outcome::kFail;
       }
-      switch (r.outcome) {
-        case Outcome::kPass:
-          ++summary.passed;
-          break;
-        case Outcome::kFail:
-          ++summary.failed;
-          log << "FAIL " << r.Key() << ": " << r.reason << "\n";
-          break;
-        case Outcome::kSkip:
-          ++summary.skipped;
-          log << "SKIP " << r.Key() << ": " << r.reason << "\n";
-          break;
-      }
-      summary.results.push_back(std::move(r));
+      summary.Add(std::move(r), log);
     }
   }
   return summary;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iosfwd>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,9 @@ struct Summary {
   int failed = 0;
   int skipped = 0;
   std::vector<CaseResult> results;
+  // Counts `r`, writes "FAIL <key>: <reason>" or "SKIP <key>: <reason>" to `log` for a non-pass,
+  // and keeps it.
+  void Add(CaseResult r, std::ostream& log);
 };
 
 // Runs every case of every file (a folder means each *.json in it, sorted). Prints one line per

@@ -273,20 +273,7 @@ Result<Summary> RunOnnx(const std::vector<fs::path>& paths, const OnnxRunOptions
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (seconds > 2) log << "SLOW " << r.Key() << ": " << seconds << " s\n";
-    switch (r.outcome) {
-      case Outcome::kPass:
-        ++summary.passed;
-        break;
-      case Outcome::kFail:
-        ++summary.failed;
-        log << "FAIL " << r.Key() << ": " << r.reason << "\n";
-        break;
-      case Outcome::kSkip:
-        ++summary.skipped;
-        log << "SKIP " << r.Key() << ": " << r.reason << "\n";
-        break;
-    }
-    summary.results.push_back(std::move(r));
+    summary.Add(std::move(r), log);
   }
   return summary;
 }
