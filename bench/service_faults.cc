@@ -26,6 +26,7 @@
 
 #include "service/client.h"
 #include "service/spawn.h"
+#include "util/flags.h"
 #include "webnn/webnn.h"
 
 namespace webnn {
@@ -34,8 +35,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct Options {
-  int clients = 16;
-  int dispatches = 10000;
+  uint32_t clients = 16;
+  uint32_t dispatches = 10000;
   uint32_t upload_mib = 256;
 };
 
@@ -78,11 +79,11 @@ bool Load(const Options& o) {
   auto service = StartService(dir);
   if (!service) return false;
   const std::string endpoint = service->endpoint();
-  std::atomic<int> errors{0}, warmed{0}, done{0};
+  std::atomic<uint32_t> errors{0}, warmed{0}, done{0};
   std::atomic<long> rss_warm{0};
   std::vector<std::thread> threads;
   const auto t0 = Clock::now();
-  for (int c = 0; c < o.clients; ++c) {
+  for (uint32_t c = 0; c < o.clients; ++c) {
     threads.emplace_back([&] {
       try {
         auto ctx = Context(endpoint);
@@ -91,7 +92,7 @@ bool Load(const Options& o) {
         MLTensor out = ctx->createTensor({DataType::kFloat32, {1024}, true, false});
         std::vector<float> x(1024, -1.0f);
         ctx->writeTensor(in, std::as_bytes(std::span(x)));
-        for (int d = 0; d < o.dispatches; ++d) {
+        for (uint32_t d = 0; d < o.dispatches; ++d) {
           try {
             ctx->dispatch(g, {{"a", in}}, {{"out", out}});
             if (d % 100 == 99) (void)ctx->readTensor(out);
@@ -130,11 +131,11 @@ bool KillService(const Options& o) {
   auto service = StartService(dir);
   if (!service) return false;
   const std::string endpoint = service->endpoint();
-  std::atomic<int> ready{0};
+  std::atomic<uint32_t> ready{0};
   std::atomic<int64_t> kill_ns{0};
   std::vector<double> latency_ms(o.clients, -1);
   std::vector<std::thread> threads;
-  for (int c = 0; c < o.clients; ++c) {
+  for (uint32_t c = 0; c < o.clients; ++c) {
     threads.emplace_back([&, c] {
       try {
         auto ctx = Context(endpoint);
@@ -248,23 +249,15 @@ int main(int argc, char** argv) {
     return UploadChild(argv[2], static_cast<uint32_t>(std::stoul(argv[3])), std::atoi(argv[4]));
   }
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "usage: %s [--clients N] [--dispatches D] [--upload-mib M]\n", argv[0]);
-      return 2;
-    }
-    if (a == "--clients") {
-      o.clients = std::max(1, std::atoi(argv[++i]));
-    } else if (a == "--dispatches") {
-      o.dispatches = std::max(10, std::atoi(argv[++i]));
-    } else if (a == "--upload-mib") {
-      o.upload_mib = static_cast<uint32_t>(std::clamp(std::atoi(argv[++i]), 1, 1024));
-    } else {
-      std::fprintf(stderr, "unknown argument %s\n", a.c_str());
-      return 2;
-    }
-  }
+  cli::Flags flags("", "[--clients N] [--dispatches D] [--upload-mib M]",
+                   "webnnd under load and faults: N clients x D dispatches (errors, RSS drift), "
+                   "kill -9 of the\nservice mid-dispatch, kill -9 of a client mid-upload "
+                   "(docs/service-load.md).");
+  flags.Program("webnn_service_faults")
+      .UInt("--clients", &o.clients, "clients dispatching at once", 1, 1024)
+      .UInt("--dispatches", &o.dispatches, "dispatches per client", 10, 100000000)
+      .UInt("--upload-mib", &o.upload_mib, "the killed client's upload, MiB", 1, 1024);
+  if (int rc = flags.ParseMain(argc, argv); rc >= 0) return rc;
   const std::string self = "/proc/self/exe";
   bool ok = Load(o);
   ok = KillService(o) && ok;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "service/spawn.h"
+#include "util/flags.h"
 #include "webnn/webnn.h"
 
 namespace webnn {
@@ -25,7 +26,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct Options {
-  int clients = 8;
+  uint32_t clients = 8;
   double seconds = 20;
   uint32_t threads = 0;
   std::string backend;
@@ -70,21 +71,17 @@ double MedianMs(Client& c, int runs) {
 
 int Main(int argc, char** argv) {
   Options opt;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string a = argv[i], v = argv[i + 1];
-    if (a == "--clients")
-      opt.clients = std::stoi(v);
-    else if (a == "--seconds")
-      opt.seconds = std::stod(v);
-    else if (a == "--threads")
-      opt.threads = static_cast<uint32_t>(std::stoul(v));
-    else if (a == "--backend")
-      opt.backend = v;
-    else {
-      std::fprintf(stderr, "unknown option %s\n", a.c_str());
-      return 2;
-    }
-  }
+  cli::Flags flags("", "[--clients N] [--seconds S] [--threads T] [--backend B]",
+                   "MobileNetV2 in-process vs through a private webnnd, then N clients at once "
+                   "for a fixed time;\nprints a Markdown table with the goals of "
+                   "docs/benchmarks.md.");
+  flags.Program("webnn_service_load")
+      .UInt("--clients", &opt.clients, "clients at once in the second part", 1, 1024)
+      .Double("--seconds", &opt.seconds, "how long each part of the throughput test runs", 0.1,
+              3600)
+      .UInt("--threads", &opt.threads, "intra-op threads per dispatch (0: one per core)", 0, 1024)
+      .String("--backend", &opt.backend, "B", "the backend (default: the service's default)");
+  if (int rc = flags.ParseMain(argc, argv); rc >= 0) return rc;
   const std::string model = std::string(WEBNN_SOURCE_DIR) + "/models/mobilenetv2/mobilenetv2.json";
   service::TempDir dir;
   auto daemon =

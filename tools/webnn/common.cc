@@ -19,18 +19,7 @@ int Fail(const std::string& message) {
 }
 
 int HandleParse(const Flags& flags, const Result<Flags::Outcome>& outcome) {
-  if (!outcome.ok()) return Fail(outcome.error().message());
-  switch (*outcome) {
-    case Flags::Outcome::kOk:
-      return -1;
-    case Flags::Outcome::kHelp:
-      std::cout << flags.Help();
-      return 0;
-    case Flags::Outcome::kUsage:
-      std::cerr << flags.Help();
-      return 2;
-  }
-  return 2;
+  return flags.Handle(outcome, "webnn");
 }
 
 void AddContextFlags(Flags& flags, MLContextOptions& o) {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "flags.h"
+#include "util/flags.h"
 #include "format/graph_file.h"
 #include "webnn/webnn.h"
 

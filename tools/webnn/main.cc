@@ -7,7 +7,7 @@
 
 #include "commands.h"
 #include "common.h"
-#include "flags.h"
+#include "util/flags.h"
 #include "webnn/version.h"
 
 namespace {

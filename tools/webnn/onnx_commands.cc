@@ -8,7 +8,7 @@
 
 #include "common.h"
 #include "conformance/onnx_conformance.h"
-#include "flags.h"
+#include "util/flags.h"
 #include "format/onnx/onnx_import.h"
 #include "ops/op_info.h"
 

@@ -37,6 +37,9 @@ class Flags {
   Flags& Alias(std::string short_name, std::string name);
   // Positional arguments: between `min` and `max` of them (their names are in `args`).
   Flags& Positionals(std::vector<std::string>* out, size_t min, size_t max);
+  // The program named in the usage line before the command (default "webnn"); a program
+  // without commands passes an empty command.
+  Flags& Program(std::string name);
   // Text after the options in --help.
   Flags& Epilog(std::string text);
 
@@ -47,6 +50,12 @@ class Flags {
   std::string Help() const;
   const std::string& command() const { return command_; }
 
+  // What a program does with Parse's outcome: -1 to go on; else the exit status after printing
+  // the help (0, to stdout), the usage (2) or "PROGRAM: the error" (1, to stderr).
+  int Handle(const Result<Outcome>& outcome, const std::string& program) const;
+  // Parse of argv[1..] and Handle, for a program's main.
+  int ParseMain(int argc, char** argv);
+
  private:
   struct Flag {
     std::string name;
@@ -56,9 +65,11 @@ class Flags {
     std::function<Status(const std::string&)> set;
   };
   Flag* Find(const std::string& name);
+  // "webnn run", or the program alone.
+  std::string Invocation() const;
   Flags& Add(Flag flag);
 
-  std::string command_, args_, about_, epilog_;
+  std::string program_ = "webnn", command_, args_, about_, epilog_;
   std::vector<Flag> flags_;
   std::vector<std::pair<std::string, std::string>> aliases_;
   std::vector<std::string>* positionals_ = nullptr;

@@ -1,7 +1,8 @@
-#include "flags.h"
+#include "util/flags.h"
 
 #include <charconv>
 #include <cmath>
+#include <iostream>
 #include <sstream>
 
 namespace webnn::cli {
@@ -181,8 +182,8 @@ Result<Flags::Outcome> Flags::Parse(const std::vector<std::string>& args) {
     if (only_positionals || a.size() < 2 || a[0] != '-' ||
         (a[1] != '-' && !std::isalpha(static_cast<unsigned char>(a[1])))) {
       if (!positionals_ || positionals >= max_positionals_) {
-        return MakeError(ErrorCode::kTypeError, "unexpected argument '", a, "' (see webnn ",
-                         command_, " --help)");
+        return MakeError(ErrorCode::kTypeError, "unexpected argument '", a, "' (see ", Invocation(),
+                         " --help)");
       }
       positionals_->push_back(a);
       ++positionals;
@@ -196,7 +197,7 @@ Result<Flags::Outcome> Flags::Parse(const std::vector<std::string>& args) {
     const std::string name = eq == std::string::npos ? a : a.substr(0, eq);
     Flag* flag = Find(name);
     if (!flag) {
-      return MakeError(ErrorCode::kTypeError, "unknown option ", name, " (see webnn ", command_,
+      return MakeError(ErrorCode::kTypeError, "unknown option ", name, " (see ", Invocation(),
                        " --help)");
     }
     std::string value;
@@ -219,8 +220,7 @@ Result<Flags::Outcome> Flags::Parse(const std::vector<std::string>& args) {
 
 std::string Flags::Help() const {
   std::ostringstream o;
-  o << "Usage: webnn " << command_ << (args_.empty() ? "" : " ") << args_ << "\n\n"
-    << about_ << "\n";
+  o << "Usage: " << Invocation() << (args_.empty() ? "" : " ") << args_ << "\n\n" << about_ << "\n";
   if (!flags_.empty()) {
     o << "\nOptions:\n";
     for (const Flag& f : flags_) {
@@ -247,6 +247,37 @@ std::string Flags::Help() const {
   if (!epilog_.empty()) o << "\n" << epilog_;
   if (!epilog_.empty() && epilog_.back() != '\n') o << "\n";
   return o.str();
+}
+
+int Flags::Handle(const Result<Outcome>& outcome, const std::string& program) const {
+  if (!outcome.ok()) {
+    std::cerr << program << ": " << outcome.error().message() << "\n";
+    return 1;
+  }
+  switch (*outcome) {
+    case Outcome::kOk:
+      return -1;
+    case Outcome::kHelp:
+      std::cout << Help();
+      return 0;
+    case Outcome::kUsage:
+      std::cerr << Help();
+      return 2;
+  }
+  return 2;
+}
+
+int Flags::ParseMain(int argc, char** argv) {
+  return Handle(Parse(std::vector<std::string>(argv + 1, argv + argc)), program_);
+}
+
+std::string Flags::Invocation() const {
+  return command_.empty() ? program_ : program_ + " " + command_;
+}
+
+Flags& Flags::Program(std::string name) {
+  program_ = std::move(name);
+  return *this;
 }
 
 }  // namespace webnn::cli
