@@ -1,12 +1,12 @@
 #include "runtime/compute_budget.h"
+#include "util/cores.h"
 
 #include <algorithm>
 #include <thread>
 
 namespace webnn::runtime {
 
-ComputeBudget::ComputeBudget(uint32_t cores)
-    : size_(cores != 0 ? cores : std::max(1u, std::thread::hardware_concurrency())), free_(size_) {}
+ComputeBudget::ComputeBudget(uint32_t cores) : size_(ThreadsOrCores(cores)), free_(size_) {}
 
 // A thread that leads an OpenMP team: runs one job at a time, handed over by Run().
 struct ComputeBudget::TeamThread {

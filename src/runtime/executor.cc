@@ -1,4 +1,5 @@
 #include "runtime/executor.h"
+#include "util/cores.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -70,8 +71,7 @@ Result<GraphRef> HostExecutor::Compile(GraphInfo graph) {
   // workers per thread that starts parallel work, and libgomp counts every team's workers: once
   // they outnumber the cores it stops spinning between parallel regions, and each of a graph's
   // regions then pays a futex wake-up of its workers. One leading thread keeps one team.
-  const uint32_t threads =
-      options_.threads != 0 ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
+  const uint32_t threads = ThreadsOrCores(options_.threads);
   WEBNN_RETURN_IF_ERROR(budget_ ? budget_->Run(threads, compile) : compile());
   return std::make_shared<ExecGraph>(std::move(signature), std::move(compiled));
 }
@@ -106,7 +106,7 @@ Status DirectExecutor::Dispatch(const GraphRef& graph, std::vector<TensorRef> in
 // ---- ThreadPool --------------------------------------------------------------------------------
 
 ThreadPool::ThreadPool(unsigned threads) {
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = ThreadsOrCores(threads);
   for (unsigned i = 0; i < threads; ++i) {
     threads_.emplace_back([this] {
       std::unique_lock lock(mu_);

@@ -21,6 +21,7 @@
 #include "service/common.h"
 #include "service/gate.h"
 #include "service/systemd.h"
+#include "util/cores.h"
 
 namespace webnn::service {
 
@@ -393,8 +394,7 @@ namespace {
 
 // The start-up line: what this instance is and what it enforces.
 std::string StartupLine(const ServerConfig& config, const RunOptions& options, bool activated) {
-  const unsigned threads =
-      config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = ThreadsOrCores(config.threads);
   std::ostringstream out;
   out << kServerVersion << " starting: backends";
   for (size_t i = 0; i < config.backends.size(); ++i) {

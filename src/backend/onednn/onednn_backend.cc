@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "backend/onednn/compiler.h"
+#include "util/cores.h"
 
 namespace webnn::onednn {
 
@@ -158,8 +159,7 @@ Result<std::unique_ptr<backend::CompiledGraph>> OneDnnBackend::Compile(
   // Below a few million multiply-adds per thread a run takes tens of microseconds: waking a thread
   // team costs more than it saves (LeNet runs faster on one thread than on two).
   constexpr uint64_t kMinWorkForThreads = uint64_t{4} << 20;
-  uint32_t threads =
-      options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  uint32_t threads = ThreadsOrCores(options.threads);
   if (EstimateWork(graph) < kMinWorkForThreads * threads) threads = 1;
   ScopedThreads scoped(static_cast<int>(threads));
   try {
