@@ -32,6 +32,8 @@
 #include "test_daemon.h"
 #include "webnn/webnn.h"
 
+extern char** environ;
+
 namespace webnn {
 namespace {
 
@@ -278,7 +280,6 @@ struct ClientProcess {
       std::vector<char*> argv;
       for (auto& s : args) argv.push_back(s.data());
       argv.push_back(nullptr);
-      extern char** environ;
       fexecve(exe, argv.data(), environ);
       _exit(99);
     }
