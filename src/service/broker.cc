@@ -111,24 +111,30 @@ class Broker {
     return {};
   }
 
-  void Reload(std::string text, const ServerConfig& next) {
+  // SIGHUP: the new config text for the workers that run and those to come.
+  void Reload(std::string text) {
     config_text_ = std::move(text);
     for (auto& [serial, w] : procs_) {
       if (w->fd >= 0) Send(*w, {"reload", {config_text_}});
     }
-    (void)next;
   }
 
   // Stops accepting and tells every worker to drain.
   void BeginDrain() {
     draining_ = true;
     acceptor_.Close(/*remove_files=*/!SandboxActive());
+    std::vector<uint64_t> unstarted;  // waiting for a back-off: nothing to drain
     for (auto& [serial, w] : procs_) {
       for (auto& [fd, peer] : w->queue) close(fd);
       w->queue.clear();
       w->retiring = true;
-      if (w->fd >= 0) Send(*w, {"drain", {}});
+      if (w->fd >= 0) {
+        Send(*w, {"drain", {}});
+      } else {
+        unstarted.push_back(serial);
+      }
     }
+    for (uint64_t serial : unstarted) Forget(serial);
   }
   void Stop() {
     for (auto& [serial, w] : procs_) {
@@ -631,7 +637,7 @@ int RunBroker(const ServerConfig& config, Logger& log, const BrokerOptions& opti
       log.Error("SIGHUP: the configuration is kept: ", next.error().message());
     } else {
       log.SetLevel(next.value().log_level);
-      broker.Reload(next_text.value(), next.value());
+      broker.Reload(next_text.value());
       log.Info(ReloadedLine(next.value()));
     }
     notifier.Notify("READY=1\nSTATUS=serving");
