@@ -105,7 +105,8 @@ class Broker {
   }
 
   Status ServeMetrics(const Endpoint& endpoint) {
-    auto m = MetricsEndpoint::Start(io_, endpoint, [this] { return MetricsPage(); }, log_);
+    auto m = MetricsEndpoint::Start(
+        io_, endpoint, [this] { return MetricsPage(); }, log_);
     if (!m.ok()) return std::move(m.error());
     metrics_endpoint_ = std::move(m).value();
     return {};
@@ -306,12 +307,12 @@ class Broker {
     while (!w.queue.empty()) {
       auto& [fd, peer] = w.queue.front();
       bool would_block = false;
-      Status s = SendControl(w.fd,
-                             {"conn",
-                              {peer.id, peer.address, peer.unix_peer ? "1" : "0",
-                               peer.uid_allowed ? "1" : "0"},
-                              fd},
-                             &would_block);
+      Status s = SendControl(
+          w.fd,
+          {"conn",
+           {peer.id, peer.address, peer.unix_peer ? "1" : "0", peer.uid_allowed ? "1" : "0"},
+           fd},
+          &would_block);
       if (s.ok() && would_block) {
         w.waiting_writable = true;
         tasks_->add(w.observer->whenBecomesWritable().then(

@@ -30,7 +30,7 @@ struct BrokerOptions {
   std::vector<std::string> worker_argv;  // {"webnnd", "--worker"}: how the binary runs a worker
   // The --config file's text now ("" without one): read at start and on SIGHUP, sent to workers.
   std::function<Result<std::string>()> config_text;
-  ConfigParser parse;          // args + config text -> settings (the workers' parser too)
+  ConfigParser parse;            // args + config text -> settings (the workers' parser too)
   std::string sandbox = "none";  // what the start-up line says
 };
 

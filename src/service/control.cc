@@ -18,8 +18,7 @@ void PutLength(std::string& out, size_t n) {
 }
 
 Error Sys(std::string_view what) {
-  return MakeError(ErrorCode::kUnknownError, "control channel: ", what, ": ",
-                   std::strerror(errno));
+  return MakeError(ErrorCode::kUnknownError, "control channel: ", what, ": ", std::strerror(errno));
 }
 
 }  // namespace
@@ -30,9 +29,8 @@ Result<std::string> EncodeControl(const ControlMessage& message) {
   for (const std::string& f : message.fields) total += 4 + f.size();
   if (total > kMaxControlMessageBytes || message.fields.size() > kMaxFields) {
     return MakeError(ErrorCode::kNotSupportedError, "control message '", message.kind, "' of ",
-                     total, " bytes and ", message.fields.size(),
-                     " fields is over the limit of ", kMaxControlMessageBytes, " bytes and ",
-                     kMaxFields, " fields");
+                     total, " bytes and ", message.fields.size(), " fields is over the limit of ",
+                     kMaxControlMessageBytes, " bytes and ", kMaxFields, " fields");
   }
   out.reserve(total);
   PutLength(out, message.kind.size());
@@ -59,8 +57,7 @@ Result<ControlMessage> DecodeControl(std::string_view bytes) {
                        at, " runs past the end (", bytes.size(), " bytes)");
     }
     if (parts.size() > kMaxFields) {
-      return MakeError(ErrorCode::kDataError, "control message: more than ", kMaxFields,
-                       " fields");
+      return MakeError(ErrorCode::kDataError, "control message: more than ", kMaxFields, " fields");
     }
     parts.emplace_back(bytes.substr(at, n));
     at += n;

@@ -170,7 +170,8 @@ std::string DescribeWaitStatus(int status) {
   if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
   if (WIFSIGNALED(status)) {
     const char* name = sigabbrev_np(WTERMSIG(status));
-    std::string text = name ? std::string("SIG") + name : "signal " + std::to_string(WTERMSIG(status));
+    std::string text =
+        name ? std::string("SIG") + name : "signal " + std::to_string(WTERMSIG(status));
     if (WCOREDUMP(status)) text += " (core dumped)";
     return text;
   }

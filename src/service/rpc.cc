@@ -512,7 +512,8 @@ class ServiceImpl final : public rpc::Service::Server {
     }
     client.authenticated = true;
     client.log.Info(client.id, ": connected");
-    call.getResults().setProvider(kj::heap<ProviderImpl>(client_, pool_, registry_, reaper_, isolation_));
+    call.getResults().setProvider(
+        kj::heap<ProviderImpl>(client_, pool_, registry_, reaper_, isolation_));
     return kj::READY_NOW;
   }
 

@@ -465,10 +465,12 @@ Status BuildPolicy(scmp_filter_ctx ctx, SandboxRole role) {
   PolicyBuilder p(ctx);
   const bool broker = role == SandboxRole::kBroker;
   // The event loop (kj on epoll): connections, descriptor passing, wake-ups, signals.
-  p.Allow({"epoll_wait", "epoll_pwait", "epoll_pwait2", "epoll_ctl", "epoll_create1", "eventfd2",
-           "signalfd4", "poll", "ppoll", "recvmsg", "sendmsg", "recvfrom", "sendto", "shutdown",
-           "getsockopt", "setsockopt", "getpeername", "getsockname", "read", "write", "readv",
-           "writev", "pread64", "pwrite64", "lseek", "close", "dup", "dup3", "pipe2"});
+  p.Allow({"epoll_wait", "epoll_pwait", "epoll_pwait2", "epoll_ctl", "epoll_create1",
+           "eventfd2",   "signalfd4",   "poll",         "ppoll",     "recvmsg",
+           "sendmsg",    "recvfrom",    "sendto",       "shutdown",  "getsockopt",
+           "setsockopt", "getpeername", "getsockname",  "read",      "write",
+           "readv",      "writev",      "pread64",      "pwrite64",  "lseek",
+           "close",      "dup",         "dup3",         "pipe2"});
   // Accepting: the listening sockets are the broker's (or the single process's); a worker is
   // handed its connections.
   if (role != SandboxRole::kWorker) p.Allow({"accept4", "accept"});

@@ -342,8 +342,8 @@ std::string ReloadedLine(const ServerConfig& config) {
   const ClientLimits& l = config.limits;
   std::ostringstream out;
   out << "SIGHUP: reloaded: log level " << LogLevelName(config.log_level)
-      << "; limits per client: " << l.max_contexts << " contexts, " << l.max_graphs
-      << " graphs, " << l.max_tensors << " tensors, " << l.max_tensor_bytes << " tensor bytes, "
+      << "; limits per client: " << l.max_contexts << " contexts, " << l.max_graphs << " graphs, "
+      << l.max_tensors << " tensors, " << l.max_tensor_bytes << " tensor bytes, "
       << l.max_inflight_dispatches << " dispatches in flight, " << l.requests_per_second
       << " requests/s";
   return out.str();
@@ -445,8 +445,9 @@ int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options
   kj::UnixEventPort::captureSignal(SIGHUP);
   auto io = kj::setupAsyncIo();
   Server server(config, log, io, startup.token);
-  log.Warning("--single-process: clients share one process; a crash reached by one client ends "
-              "every client's session (use it for debugging only)");
+  log.Warning(
+      "--single-process: clients share one process; a crash reached by one client ends "
+      "every client's session (use it for debugging only)");
   if (int rc = BindEndpoints(
           startup, [&](const Endpoint& e) { return server.Listen(e); },
           [&](int fd) { return server.Adopt(fd); }, log);

@@ -164,12 +164,12 @@ void WaitForDispatches(Server& server, kj::AsyncIoContext& io, uint32_t timeout_
 // The limits line of a reload ("SIGHUP: reloaded: ...").
 std::string ReloadedLine(const ServerConfig& config);
 
-// Runs the service in one process (--single-process); returns the process exit status. Listens on the sockets systemd passes
-// (socket activation) if any, else on config.listen (default: DefaultSocketPath()). Logs
-// "listening on ..." once every endpoint is bound (tests wait for it) and tells a service
-// manager READY=1. SIGHUP reloads the limits and the log level; SIGTERM or SIGINT drains:
-// no new work, dispatches in flight finish (up to config.drain_timeout_seconds; a second
-// signal cuts it short), then exit status 0.
+// Runs the service in one process (--single-process); returns the process exit status. Listens on
+// the sockets systemd passes (socket activation) if any, else on config.listen (default:
+// DefaultSocketPath()). Logs "listening on ..." once every endpoint is bound (tests wait for it)
+// and tells a service manager READY=1. SIGHUP reloads the limits and the log level; SIGTERM or
+// SIGINT drains: no new work, dispatches in flight finish (up to config.drain_timeout_seconds; a
+// second signal cuts it short), then exit status 0.
 int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options = {});
 
 }  // namespace webnn::service

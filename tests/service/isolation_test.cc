@@ -7,8 +7,8 @@
 // otherwise unused uids, whose clients are this binary re-executed under them (main()).
 // Usage: webnn_isolation_tests [gtest flags].
 #include <fcntl.h>
-#include <gtest/gtest.h>
 #include <grp.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -383,8 +383,8 @@ int main(int argc, char** argv) {
   testing::InitGoogleTest(&argc, argv);
   // Clients under two other uids need root (setuid); the test exists only where it can run.
   if (geteuid() == 0) {
-    testing::RegisterTest("Isolation", "TwoUidsWorkerCrashMidDispatch", nullptr, nullptr,
-                          __FILE__, __LINE__, []() -> testing::Test* { return new webnn::TwoUids; });
+    testing::RegisterTest("Isolation", "TwoUidsWorkerCrashMidDispatch", nullptr, nullptr, __FILE__,
+                          __LINE__, []() -> testing::Test* { return new webnn::TwoUids; });
   }
   return RUN_ALL_TESTS();
 }

@@ -1,9 +1,9 @@
 // The command table `webnn` dispatches on and lists in --help.
 #include "commands.h"
 
+#include "../webnnd/serve_main.h"
 #include "common.h"
 #include "onnx_commands.h"
-#include "../webnnd/serve_main.h"
 
 namespace webnn::cli {
 

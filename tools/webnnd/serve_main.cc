@@ -11,10 +11,10 @@
 #include <iostream>
 #include <memory>
 
+#include "service/broker.h"
 #include "service/common.h"
 #include "service/log.h"
 #include "service/sandbox.h"
-#include "service/broker.h"
 #include "service/server.h"
 #include "service/worker.h"
 
@@ -230,10 +230,10 @@ namespace {
 Result<ServerConfig> ParseWithText(const std::vector<std::string>& args, const std::string& text) {
   ServerConfig config;
   bool help = false;
-  WEBNN_RETURN_IF_ERROR(ParseServeArgs(args, config, help,
-                                       [&text](const std::string& path, ServerConfig& c) {
-                                         return ParseServerConfig(text, path, c);
-                                       }));
+  WEBNN_RETURN_IF_ERROR(
+      ParseServeArgs(args, config, help, [&text](const std::string& path, ServerConfig& c) {
+        return ParseServerConfig(text, path, c);
+      }));
   return config;
 }
 
