@@ -47,10 +47,18 @@ TEST(Control, RoundTripsKindFieldsAndADescriptor) {
 TEST(Control, MalformedRecordsAreErrors) {
   auto ok = EncodeControl({"count", {"3"}});
   ASSERT_TRUE(ok.ok());
-  EXPECT_TRUE(DecodeControl(ok.value()).ok());
-  // Cut anywhere inside, a record no longer decodes.
+  auto whole = DecodeControl(ok.value());
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(whole->fields, std::vector<std::string>{"3"});
+  // Cut inside a length or a field, a record no longer decodes; cut between fields, it is a
+  // shorter record, never the original.
   for (size_t n = 0; n < ok.value().size(); ++n) {
-    EXPECT_FALSE(DecodeControl(std::string_view(ok.value()).substr(0, n)).ok()) << n;
+    auto cut = DecodeControl(std::string_view(ok.value()).substr(0, n));
+    const bool boundary = n == 4 + 5;  // after the kind
+    EXPECT_EQ(cut.ok(), boundary) << n;
+    if (cut.ok()) {
+      EXPECT_TRUE(cut->fields.empty()) << n;
+    }
   }
   // A length past the end.
   std::string bad = ok.value();
@@ -116,7 +124,7 @@ TEST(MergeMetricsPages, EachFamilyOnceWithEverySample) {
   EXPECT_EQ(count("reason=\"tensor bytes\"} 2"), 1u) << merged;
   EXPECT_EQ(count("outcome=\"ok\"} 5"), 1u) << merged;
   // A sample given twice keeps the first page's value (the broker's).
-  EXPECT_EQ(count("webnnd_draining "), 1u) << merged;
+  EXPECT_EQ(count("\nwebnnd_draining "), 1u) << merged;
   EXPECT_NE(merged.find("webnnd_draining 0"), std::string::npos) << merged;
   // Samples follow their family's TYPE line.
   EXPECT_LT(merged.find("# TYPE webnnd_refusals_total"), merged.find("tensor bytes"));

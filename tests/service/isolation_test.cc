@@ -219,6 +219,47 @@ TEST(Isolation, WorkerCrashMidDispatchLeavesTheOtherPrincipalUntouched) {
   EXPECT_EQ(d.process->Stop(), 0) << ReadFile(d.log);
 }
 
+// A worker that crashes again and again is restarted with a growing back-off, logged; the
+// principal is served again once the back-off has passed.
+TEST(Isolation, RepeatedCrashesAreRestartedWithBackoff) {
+  service_test::DaemonProcess d({"--log-level", "info", "--threads", "1"});
+  ASSERT_TRUE(d.process);
+  std::vector<uint32_t> pids;
+  for (int crash = 0; crash < 3; ++crash) {
+    auto p = service::Ping(d.endpoint(), "", 1, 60);
+    ASSERT_TRUE(p.ok()) << p.error().ToString() << "\n" << ReadFile(d.log);
+    ASSERT_NE(p->worker_pid, 0u);
+    for (uint32_t earlier : pids) EXPECT_NE(p->worker_pid, earlier) << "a fresh worker each time";
+    pids.push_back(p->worker_pid);
+    ASSERT_EQ(kill(static_cast<pid_t>(p->worker_pid), SIGSEGV), 0);
+    const std::string crashed = "(pid " + std::to_string(p->worker_pid) + ") ended by SIGSEGV";
+    ASSERT_TRUE(WaitUntil([&] { return ReadFile(d.log).find(crashed) != std::string::npos; }))
+        << ReadFile(d.log);
+  }
+  // The fourth start waits, and says so; then the principal is served again.
+  auto p = service::Ping(d.endpoint(), "", 1, 60);
+  ASSERT_TRUE(p.ok()) << p.error().ToString() << "\n" << ReadFile(d.log);
+  const std::string log = ReadFile(d.log);
+  EXPECT_NE(log.find("crashed 3 times in a minute: starting the next one in"), std::string::npos)
+      << log;
+  EXPECT_EQ(d.process->Stop(), 0) << ReadFile(d.log);
+}
+
+// --single-process: one process serves everyone, and says so loudly.
+TEST(Isolation, SingleProcessModeIsOneProcessAndLoggedLoudly) {
+  service_test::DaemonProcess d({"--log-level", "info", "--threads", "1", "--single-process"});
+  ASSERT_TRUE(d.process);
+  auto p = service::Ping(d.endpoint(), "", 1);
+  ASSERT_TRUE(p.ok()) << p.error().ToString();
+  EXPECT_EQ(static_cast<pid_t>(p->worker_pid), d.process->pid());
+  EXPECT_EQ(p->isolation, "single process");
+  const std::string log = ReadFile(d.log);
+  EXPECT_NE(log.find("warning: --single-process: clients share one process"), std::string::npos)
+      << log;
+  EXPECT_NE(log.find("processes: single process"), std::string::npos) << log;
+  EXPECT_EQ(d.process->Stop(), 0) << ReadFile(d.log);
+}
+
 // ---- Two uids (as root) -----------------------------------------------------------------
 
 // The clients of the two-uid test: this binary, re-executed under the uid.
