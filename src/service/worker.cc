@@ -25,7 +25,6 @@ class WorkerLoop {
       : fd_(control_fd),
         server_(server),
         log_(log),
-        io_(io),
         parse_(parse),
         args_(std::move(args)),
         principal_(std::move(principal)),
@@ -109,7 +108,6 @@ class WorkerLoop {
   int fd_;
   Server& server_;
   Logger& log_;
-  kj::AsyncIoContext& io_;
   const ConfigParser& parse_;
   std::vector<std::string> args_;
   std::string principal_;

@@ -237,8 +237,7 @@ Result<ServerConfig> ParseWithText(const std::vector<std::string>& args, const s
   return config;
 }
 
-// A worker (`--worker FD`, started by the broker's launcher): exits without the atexit
-// handlers, as the sandboxed service does (see below).
+// A worker (`--worker FD`, started by the broker's launcher).
 int WorkerMain(const std::vector<std::string>& args) {
   if (args.size() != 2) {
     std::cerr << "webnnd: --worker FD is started by webnnd itself\n";
@@ -255,6 +254,8 @@ int WorkerMain(const std::vector<std::string>& args) {
   } catch (const kj::Exception& e) {
     std::cerr << "webnnd worker: fatal: " << Describe(e).c_str() << "\n";
   }
+  // Sandboxed: without the atexit handlers (LeakSanitizer's check needs ptrace, see below).
+  if (!SandboxActive()) return status;
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);
