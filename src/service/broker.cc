@@ -39,18 +39,19 @@ constexpr kj::Duration kMaxBackoff = 30 * kj::SECONDS;
 // How long the metrics page waits for a worker's part.
 constexpr kj::Duration kMetricsTimeout = 2 * kj::SECONDS;
 
-// Tells a peer that is refused before any worker sees it why, without reading what it sent: a
-// Cap'n Proto RPC Abort message, which the client library reports as the connection's error.
-void RefuseWithAbort(int fd, const std::string& reason) {
+// How long a refused peer's connection stays open after the answer (for the peer to read it).
+constexpr kj::Duration kRefusalLinger = 2 * kj::SECONDS;
+
+// A Cap'n Proto RPC Abort message: the client library reports its reason as the connection's
+// error.
+std::string AbortMessage(const std::string& reason) {
   capnp::MallocMessageBuilder builder;
   auto abort = builder.initRoot<capnp::rpc::Message>().initAbort();
   abort.setReason(reason);
   abort.setType(capnp::rpc::Exception::Type::FAILED);
   auto words = capnp::messageToFlatArray(builder);
   auto bytes = words.asBytes();
-  (void)!send(fd, bytes.begin(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-  shutdown(fd, SHUT_WR);
-  close(fd);
+  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
 }
 
 struct WorkerProc {
@@ -95,6 +96,7 @@ class Broker {
     acceptor_.Close(/*remove_files=*/!SandboxActive());
     tasks_ = nullptr;
     procs_.clear();
+    for (auto& [id, fd] : refusals_) close(fd);
   }
 
   Acceptor& acceptor() { return acceptor_; }
@@ -183,7 +185,7 @@ class Broker {
     if (peer.unix_peer && !peer.uid_allowed) {
       metrics_.Refused(peer.principal, "uid not allowed");
       log_.Warning(peer.id, ": refused: uid not allowed");
-      RefuseWithAbort(fd, "permission denied: " + peer.id + " is not allowed to use this service");
+      Refuse(fd, "permission denied: " + peer.id + " is not allowed to use this service");
       return;
     }
     WorkerProc* w = WorkerFor(peer.principal);
@@ -191,19 +193,44 @@ class Broker {
       metrics_.Refused(peer.principal, "max workers");
       log_.Warning(peer.id, ": refused: ", active_.size(),
                    " workers run, each busy with its principal (maxWorkers)");
-      close(fd);
+      Refuse(fd, "the service serves " + std::to_string(active_.size()) +
+                     " other principals, its limit (maxWorkers); try again later");
       return;
     }
     if (w->queue.size() >= config_.max_pending_connections) {
       metrics_.Refused(peer.principal, "worker not taking connections");
       log_.Warning(peer.id, ": refused: its worker has ", w->queue.size(),
                    " connections waiting to be handed over");
-      close(fd);
+      Refuse(fd, "too many connections of " + peer.principal +
+                     " are waiting for its worker; try again later");
       return;
     }
     log_.Debug(peer.id, ": handed to the worker for ", peer.principal);
     w->queue.emplace_back(fd, std::move(peer));
     Flush(*w);
+  }
+
+  // Tells a peer refused before any worker sees it why, without reading what it sent: an RPC
+  // Abort with the reason, written at once, and the write side shut. The connection stays open
+  // a little (the peer's first messages land in its buffer, unread, instead of failing with
+  // EPIPE and hiding the reason), then is closed. At most maxPendingConnections linger; beyond,
+  // the oldest is closed.
+  void Refuse(int fd, const std::string& reason) {
+    const std::string message = AbortMessage(reason);
+    (void)!send(fd, message.data(), message.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    shutdown(fd, SHUT_WR);
+    if (refusals_.size() >= config_.max_pending_connections) {
+      close(refusals_.begin()->second);
+      refusals_.erase(refusals_.begin());
+    }
+    const uint64_t id = next_refusal_++;
+    refusals_[id] = fd;
+    tasks_->add(io_.provider->getTimer().afterDelay(kRefusalLinger).then([this, id] {
+      auto it = refusals_.find(id);
+      if (it == refusals_.end()) return;
+      close(it->second);
+      refusals_.erase(it);
+    }));
   }
 
   // The worker of `principal`, started now (or after its back-off) if it has none.
@@ -509,7 +536,8 @@ class Broker {
   std::map<pid_t, Ended> awaiting_status_;  // control socket closed, exit status not yet known
   std::map<pid_t, int> statuses_;           // exit status known, control socket not yet closed
   std::map<std::string, std::deque<kj::TimePoint>> crashes_;
-  uint64_t next_client_ = 1, next_worker_ = 1, next_metrics_ = 1;
+  std::map<uint64_t, int> refusals_;  // refused peers being told why: their descriptors
+  uint64_t next_client_ = 1, next_worker_ = 1, next_metrics_ = 1, next_refusal_ = 1;
 };
 
 }  // namespace

@@ -249,6 +249,41 @@ TEST(Isolation, RepeatedCrashesAreRestartedWithBackoff) {
   EXPECT_EQ(d.process->Stop(), 0) << ReadFile(d.log);
 }
 
+// maxWorkers bounds the worker processes: an idle worker gives its slot to a new principal; a
+// busy one keeps it, and the new principal is refused with the reason.
+TEST(Isolation, MaxWorkersRetiresIdleWorkersAndRefusesWhenAllAreBusy) {
+  service::TempDir tmp;
+  const std::string token = tmp.path() + "/token";
+  std::ofstream(token) << "isolation-token\n";
+  ASSERT_EQ(chmod(token.c_str(), 0600), 0);
+  const std::string tcp = "tcp:127.0.0.1:" + std::to_string(FreePort());
+  service_test::DaemonProcess d({"--log-level", "info", "--threads", "1", "--max-workers", "1",
+                                 "--listen", tcp, "--token-file", token});
+  ASSERT_TRUE(d.process);
+  auto first = service::Ping(d.endpoint(), "", 1);  // this uid's worker; idle once it is done
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  // The token principal gets the one slot once the uid's worker is seen idle.
+  Result<service::PingResult> second = first;
+  ASSERT_TRUE(WaitUntil([&] {
+    second = service::Ping(tcp, token, 1);
+    return second.ok();
+  })) << ReadFile(d.log);
+  EXPECT_NE(second->worker_pid, first->worker_pid);
+  EXPECT_TRUE(WaitUntil([&] {
+    return ReadFile(d.log).find("is idle and its slot is needed (maxWorkers): retiring it") !=
+           std::string::npos;
+  })) << ReadFile(d.log);
+  // Busy now (a context held): this uid is refused, and told why.
+  auto held = Connect(tcp, token);
+  auto refused = service::Ping(d.endpoint(), "", 1);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().ToString().find("maxWorkers"), std::string::npos)
+      << refused.error().ToString();
+  // The token principal is served on.
+  EXPECT_EQ(held->compute(MatMul(held, 8), Inputs(8)).size(), 1u);
+  EXPECT_EQ(d.process->Stop(), 0) << ReadFile(d.log);
+}
+
 // --single-process: one process serves everyone, and says so loudly.
 TEST(Isolation, SingleProcessModeIsOneProcessAndLoggedLoudly) {
   service_test::DaemonProcess d({"--log-level", "info", "--threads", "1", "--single-process"});
