@@ -157,6 +157,13 @@ class Broker {
     const Logger& log_;
   };
 
+  // A worker whose end is to be logged.
+  struct Ended {
+    std::string principal;
+    uint32_t connections = 0;
+    bool retiring = false;
+  };
+
   WorkerProc* Find(uint64_t serial) {
     auto it = procs_.find(serial);
     return it == procs_.end() ? nullptr : it->second.get();
@@ -411,7 +418,15 @@ class Broker {
     Ended e{w->principal, w->connections + static_cast<uint32_t>(w->queue.size()), w->retiring};
     const pid_t pid = w->pid;
     Forget(serial);
-    if (pid == 0) return;
+    if (pid == 0) {  // gone before the launcher's "started" was read
+      unstarted_ended_[serial] = e;
+      return;
+    }
+    Closed(pid, e);
+  }
+
+  // Logs a worker's end once both its control socket has closed and its status is known.
+  void Closed(pid_t pid, const Ended& e) {
     if (auto it = statuses_.find(pid); it != statuses_.end()) {
       const int status = it->second;
       statuses_.erase(it);
@@ -428,12 +443,6 @@ class Broker {
     if (a != active_.end() && a->second == serial) active_.erase(a);
     procs_.erase(it);
   }
-
-  struct Ended {
-    std::string principal;
-    uint32_t connections = 0;
-    bool retiring = false;
-  };
 
   void LogEnd(pid_t pid, const Ended& e, int status) {
     const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -476,6 +485,10 @@ class Broker {
       if (WorkerProc* w = Find(serial.value())) {
         w->pid = static_cast<pid_t>(pid.value());
         log_.Info("worker for ", w->principal, " started (pid ", w->pid, ")");
+      } else if (auto it = unstarted_ended_.find(serial.value()); it != unstarted_ended_.end()) {
+        const Ended e = it->second;
+        unstarted_ended_.erase(it);
+        Closed(static_cast<pid_t>(pid.value()), e);
       }
     } else if (m.kind == "failed" && m.fields.size() == 2) {
       auto serial = ParseUnsigned("serial", m.field(0), 0, UINT64_MAX);
@@ -532,9 +545,10 @@ class Broker {
   Acceptor acceptor_;
   kj::UnixEventPort::FdObserver launcher_observer_;
   kj::Own<MetricsEndpoint> metrics_endpoint_;
-  std::map<std::string, uint64_t> active_;  // principal -> its worker's serial
-  std::map<pid_t, Ended> awaiting_status_;  // control socket closed, exit status not yet known
-  std::map<pid_t, int> statuses_;           // exit status known, control socket not yet closed
+  std::map<std::string, uint64_t> active_;     // principal -> its worker's serial
+  std::map<pid_t, Ended> awaiting_status_;     // control socket closed, exit status not yet known
+  std::map<pid_t, int> statuses_;              // exit status known, control socket not yet closed
+  std::map<uint64_t, Ended> unstarted_ended_;  // closed before its pid was known
   std::map<std::string, std::deque<kj::TimePoint>> crashes_;
   std::map<uint64_t, int> refusals_;  // refused peers being told why: their descriptors
   uint64_t next_client_ = 1, next_worker_ = 1, next_metrics_ = 1, next_refusal_ = 1;
