@@ -1,11 +1,13 @@
-// webnnd: the WebNN service. Listens on Unix sockets (and optionally TCP), authenticates each
-// peer, and runs graphs for its clients on one worker pool. Every graph it receives is decoded
+// webnnd's serving core: the connections of a worker process (one principal's, handed over by
+// the broker: broker.h, worker.h), or of every client with --single-process, where it also
+// listens and authenticates (RunServer). It runs graphs for its clients on one worker pool. Every graph it receives is decoded
 // and validated with the builder's validators; per-client quotas and a request rate limit bound
 // what one client can take; a client's resources are freed when it disconnects.
 //
 // The parts: config.h (settings), log.h (the log), listener.h (sockets, peer identity, auth
-// policies), accounting.h (per-principal quotas and rate limit), session.h (contexts, graphs,
-// tensors, the dispatch channel), rpc.h (the Cap'n Proto servers). This file wires them.
+// policies), acceptor.h (listening sockets), accounting.h (per-principal quotas and rate limit),
+// session.h (contexts, graphs, tensors, the dispatch channel), rpc.h (the Cap'n Proto servers).
+// This file wires them.
 #pragma once
 
 #include <unistd.h>

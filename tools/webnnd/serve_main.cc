@@ -85,7 +85,8 @@ void Usage(std::ostream& out) {
          "status 0; a second signal exits at once); without --no-sandbox the socket files stay\n"
          "(the next webnnd on the same path replaces them). SIGHUP re-reads the config's\n"
          "limits and log level without dropping clients. Under systemd\n"
-         "(Type=notify) it reports READY=1, RELOADING=1 and STOPPING=1.\n";
+         "(Type=notify) it reports READY=1, RELOADING=1 and STOPPING=1. Signals go to the\n"
+         "broker (the first webnnd process), which passes them on to its workers.\n";
 }
 
 // The --config file, kept open from start-up so that SIGHUP can read it again in the sandbox.
