@@ -58,9 +58,12 @@ interface ContextProvider {
   # dispatch fast path. `fastDispatch` says whether the service serves it; then the client
   # sends every dispatch of this context through the channel, the others over RPC.
   ping @1 (payload :Data) -> (payload :Data, serverVersion :Text, clientId :Text,
-                              stats :ServiceStats, sandboxed :Bool);
+                              stats :ServiceStats, sandboxed :Bool, isolation :Text,
+                              workerPid :UInt32);
   # `sandboxed`: the service runs under its seccomp sandbox with no_new_privs (docs/SECURITY.md);
-  # false from a service that predates the field.
+  # false from a service that predates the field. `isolation`: the process that serves this
+  # client ("worker pid 42 for uid 1000", or "single process"); `workerPid` its pid (0 when
+  # unknown). Empty and 0 from a service that predates the fields.
 }
 
 struct ServiceStats {

@@ -830,6 +830,8 @@ Result<PingResult> Ping(const std::string& endpoint_text, const std::string& tok
         result.tensor_bytes = stats.getTensorBytes();
         result.constant_bytes = stats.getConstantBytes();
         result.sandboxed = response.getSandboxed();
+        result.isolation = response.getIsolation().cStr();
+        result.worker_pid = response.getWorkerPid();
       });
     });
     if (!r.ok()) return std::move(r.error());

@@ -113,6 +113,9 @@ class ConfigParser {
     } else if (key == "maxConnections") {
       WEBNN_ASSIGN_OR_RETURN(uint64_t n, Integer(v, key, 1, kMaxConnections));
       config_.max_connections = static_cast<uint32_t>(n);
+    } else if (key == "maxWorkers") {
+      WEBNN_ASSIGN_OR_RETURN(uint64_t n, Integer(v, key, 1, kMaxWorkers));
+      config_.max_workers = static_cast<uint32_t>(n);
     } else if (key == "drainTimeoutSeconds") {
       WEBNN_ASSIGN_OR_RETURN(uint64_t n, Integer(v, key, 0, kMaxDrainTimeoutSeconds));
       config_.drain_timeout_seconds = static_cast<uint32_t>(n);

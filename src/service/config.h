@@ -54,7 +54,13 @@ struct ServerConfig {
   // Backends clients may ask for; the first is the default for a context that names none.
   std::vector<std::string> backends = {"onednn", "reference"};
   uint32_t intra_op_threads = 0;   // threads one dispatch may use; 0: one per core
-  uint32_t max_connections = 256;  // authenticated connections
+  uint32_t max_connections = 256;  // authenticated connections (per worker: per principal)
+  // Worker processes, one per principal with connections (the broker's cap). A principal whose
+  // worker would pass it waits for an idle worker to be retired, or is refused.
+  uint32_t max_workers = 64;
+  // --single-process: one process accepts, serves and computes for every principal (debugging;
+  // a crash reached by one client ends everyone's sessions).
+  bool single_process = false;
   // On SIGTERM: how long dispatches in flight may take to finish before the service exits.
   uint32_t drain_timeout_seconds = 30;
   // "tcp:HOST:PORT" serving GET /metrics (Prometheus text format); empty: no metrics endpoint.
@@ -81,6 +87,7 @@ struct ServerConfig {
 inline constexpr uint64_t kMaxThreads = 1024;
 inline constexpr uint64_t kMaxUid = 4294967294u;  // (uid_t)-1 is "no uid"
 inline constexpr uint64_t kMaxConnections = 1000000;
+inline constexpr uint64_t kMaxWorkers = 4096;
 inline constexpr uint64_t kMaxDrainTimeoutSeconds = 86400;
 
 // Parses a whole string as a decimal integer in [min, max]: no sign, no spaces, no trailing

@@ -77,6 +77,17 @@ TEST(ServerConfig, ParsesEveryKey) {
   EXPECT_EQ(c.limits.request_burst, 9.0);
 }
 
+TEST(ServerConfig, MaxWorkersIsAStrictCount) {
+  ServerConfig c;
+  EXPECT_EQ(c.max_workers, 64u);
+  ASSERT_TRUE(ParseServerConfig(R"({"maxWorkers": 3})", "test", c).ok());
+  EXPECT_EQ(c.max_workers, 3u);
+  ExpectError(ParseServerConfig(R"({"maxWorkers": 0})", "test", c), "maxWorkers");
+  ExpectError(ParseServerConfig(R"({"maxWorkers": 1.5})", "test", c), "maxWorkers");
+  ExpectError(ParseServerConfig(R"({"maxWorkers": 5000})", "test", c), "maxWorkers");
+  EXPECT_EQ(c.max_workers, 3u);
+}
+
 TEST(ServerConfig, ParsesTheHostileClientLimits) {
   ServerConfig c;
   Status s = ParseServerConfig(R"({"maxPendingConnections": 10, "maxPendingPerAddress": 2,
@@ -225,6 +236,18 @@ TEST(Logger, SetLevelChangesWhatIsWritten) {
   log.Debug("shown");
   EXPECT_EQ(out.str().find("hidden"), std::string::npos) << out.str();
   EXPECT_NE(out.str().find("debug: shown"), std::string::npos) << out.str();
+}
+
+TEST(Logger, TagNamesTheProcessInEveryLine) {
+  std::ostringstream out;
+  Logger log(LogLevel::kInfo, out);
+  log.Info("from the broker");
+  log.SetTag("worker 42 uid 1000");
+  log.Warning("from a worker");
+  EXPECT_NE(out.str().find(" webnnd info: from the broker\n"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find(" webnnd[worker 42 uid 1000] warning: from a worker\n"),
+            std::string::npos)
+      << out.str();
 }
 
 }  // namespace

@@ -23,7 +23,8 @@ void Logger::Write(LogLevel level, const std::string& message) const {
   std::tm tm{};
   gmtime_r(&now, &tm);
   std::strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  std::string line = std::string(when) + " webnnd " + LogLevelName(level) + ": " + message + "\n";
+  std::string line = std::string(when) + " webnnd" + (tag_.empty() ? "" : "[" + tag_ + "]") + " " +
+                     LogLevelName(level) + ": " + message + "\n";
   std::lock_guard lock(mu_);
   *out_ << line << std::flush;
 }

@@ -31,6 +31,10 @@ class Logger {
     return static_cast<int>(level) <= static_cast<int>(this->level());
   }
 
+  // Names the process in every line: "<time> webnnd[TAG] <level>: ..." (a worker's
+  // "worker 4242 uid 1000"). Set before other threads log.
+  void SetTag(std::string tag) { tag_ = std::move(tag); }
+
   // Writes one line "<time> webnnd <level>: <args...>" if `level` is enabled.
   template <typename... Args>
   void Log(LogLevel level, const Args&... args) const {
@@ -61,6 +65,7 @@ class Logger {
 
   std::atomic<LogLevel> level_;
   std::ostream* out_;
+  std::string tag_;
   mutable std::mutex mu_;  // lines from the event loop and the channel threads do not interleave
 };
 

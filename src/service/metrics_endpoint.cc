@@ -79,17 +79,21 @@ kj::Promise<void> MetricsEndpoint::Serve(kj::Own<kj::AsyncIoStream> stream) {
       .then([this, &r]() -> kj::Promise<void> {
         const std::string_view text = r.bytes;
         const std::string_view line = text.substr(0, text.find("\r\n"));
-        std::string reply;
+        kj::Promise<std::string> reply = nullptr;
         if (line.starts_with("GET /metrics ") || line == "GET /metrics") {
-          reply = Response("200 OK", "text/plain; version=0.0.4; charset=utf-8", page_());
+          reply = page_().then([](std::string page) {
+            return Response("200 OK", "text/plain; version=0.0.4; charset=utf-8", page);
+          });
         } else if (line.starts_with("GET ")) {
           reply = Response("404 Not Found", "text/plain", "only /metrics is served here\n");
         } else {
           reply = Response("405 Method Not Allowed", "text/plain", "only GET /metrics\n");
         }
-        auto bytes = kj::heapString(reply.data(), reply.size());
-        auto write = r.stream->write(bytes.begin(), bytes.size());
-        return write.attach(kj::mv(bytes)).then([&r] { r.stream->shutdownWrite(); });
+        return reply.then([&r](std::string text) {
+          auto bytes = kj::heapString(text.data(), text.size());
+          auto write = r.stream->write(bytes.begin(), bytes.size());
+          return write.attach(kj::mv(bytes)).then([&r] { r.stream->shutdownWrite(); });
+        });
       })
       .attach(kj::mv(request));
 }

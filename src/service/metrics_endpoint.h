@@ -16,7 +16,8 @@ namespace webnn::service {
 
 class MetricsEndpoint {
  public:
-  using Page = std::function<std::string()>;  // renders the page, on the event loop
+  // Renders the page, on the event loop (a broker asks its workers for theirs first).
+  using Page = std::function<kj::Promise<std::string>()>;
 
   // Binds `endpoint` (TCP) and starts answering on `io`'s event loop.
   static Result<kj::Own<MetricsEndpoint>> Start(kj::AsyncIoContext& io, const Endpoint& endpoint,

@@ -1,5 +1,7 @@
 #include "service/rpc.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <functional>
@@ -362,11 +364,13 @@ class ContextImpl final : public rpc::Context::Server {
 class ProviderImpl final : public rpc::ContextProvider::Server {
  public:
   ProviderImpl(std::shared_ptr<ClientState> client, std::shared_ptr<const Compute> pool,
-               std::shared_ptr<Registry> registry, std::shared_ptr<Reaper> reaper)
+               std::shared_ptr<Registry> registry, std::shared_ptr<Reaper> reaper,
+               std::string isolation)
       : client_(std::move(client)),
         pool_(std::move(pool)),
         registry_(std::move(registry)),
-        reaper_(std::move(reaper)) {}
+        reaper_(std::move(reaper)),
+        isolation_(std::move(isolation)) {}
 
   kj::Promise<void> createContext(CreateContextContext call) override {
     ClientState& client = *client_;
@@ -427,6 +431,8 @@ class ProviderImpl final : public rpc::ContextProvider::Server {
     results.setServerVersion(kServerVersion);
     results.setClientId(client_->id);
     results.setSandboxed(SandboxActive());
+    results.setIsolation(isolation_);
+    results.setWorkerPid(static_cast<uint32_t>(getpid()));
     // Only the caller's own principal: what other tenants hold is none of its business.
     auto stats = results.initStats();
     uint32_t clients = 0;
@@ -458,17 +464,20 @@ class ProviderImpl final : public rpc::ContextProvider::Server {
   std::shared_ptr<const Compute> pool_;
   std::shared_ptr<Registry> registry_;
   std::shared_ptr<Reaper> reaper_;
+  std::string isolation_;
 };
 
 class ServiceImpl final : public rpc::Service::Server {
  public:
   ServiceImpl(std::shared_ptr<ClientState> client, std::shared_ptr<const Compute> pool,
-              std::string token, std::shared_ptr<Registry> registry, std::shared_ptr<Reaper> reaper)
+              std::string token, std::shared_ptr<Registry> registry, std::shared_ptr<Reaper> reaper,
+              std::string isolation)
       : client_(std::move(client)),
         pool_(std::move(pool)),
         token_(std::move(token)),
         registry_(std::move(registry)),
-        reaper_(std::move(reaper)) {}
+        reaper_(std::move(reaper)),
+        isolation_(std::move(isolation)) {}
 
   kj::Promise<void> connect(ConnectContext call) override {
     auto params = call.getParams();
@@ -503,7 +512,8 @@ class ServiceImpl final : public rpc::Service::Server {
     }
     client.authenticated = true;
     client.log.Info(client.id, ": connected");
-    call.getResults().setProvider(kj::heap<ProviderImpl>(client_, pool_, registry_, reaper_));
+    call.getResults().setProvider(
+        kj::heap<ProviderImpl>(client_, pool_, registry_, reaper_, isolation_));
     return kj::READY_NOW;
   }
 
@@ -513,6 +523,7 @@ class ServiceImpl final : public rpc::Service::Server {
   std::string token_;
   std::shared_ptr<Registry> registry_;
   std::shared_ptr<Reaper> reaper_;
+  std::string isolation_;
 };
 
 }  // namespace
@@ -520,7 +531,7 @@ class ServiceImpl final : public rpc::Service::Server {
 rpc::Service::Client MakeServiceCapability(std::shared_ptr<ClientState> client,
                                            const ServiceShared& shared) {
   return kj::heap<ServiceImpl>(std::move(client), shared.compute, shared.token, shared.registry,
-                               shared.reaper);
+                               shared.reaper, shared.isolation);
 }
 
 }  // namespace webnn::service

@@ -22,6 +22,8 @@ struct ServiceShared {
   std::shared_ptr<Registry> registry = std::make_shared<Registry>();
   // Where contexts end (session.h): off the event loop.
   std::shared_ptr<Reaper> reaper = std::make_shared<Reaper>();
+  // What ping reports about the process serving the client (Server::SetIsolation).
+  std::string isolation = "single process";
 };
 
 // The bootstrap capability of one connection of `client`.

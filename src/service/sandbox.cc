@@ -9,8 +9,10 @@
 #include <seccomp.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <ucontext.h>
@@ -459,19 +461,34 @@ class PolicyBuilder {
 };
 
 // The allow-list; docs/SECURITY.md gives the reason for each entry.
-Status BuildPolicy(scmp_filter_ctx ctx) {
+Status BuildPolicy(scmp_filter_ctx ctx, SandboxRole role) {
   PolicyBuilder p(ctx);
+  const bool broker = role == SandboxRole::kBroker;
   // The event loop (kj on epoll): connections, descriptor passing, wake-ups, signals.
-  p.Allow({"epoll_wait",  "epoll_pwait", "epoll_pwait2", "epoll_ctl", "epoll_create1", "eventfd2",
-           "signalfd4",   "poll",        "ppoll",        "accept4",   "accept",        "recvmsg",
-           "sendmsg",     "recvfrom",    "sendto",       "shutdown",  "getsockopt",    "setsockopt",
-           "getpeername", "getsockname", "read",         "write",     "readv",         "writev",
-           "pread64",     "pwrite64",    "lseek",        "close",     "dup",           "dup3",
-           "pipe2"});
-  // Shared memory and the heap: memfd tensors and channels, mappings, JIT code (oneDNN writes
-  // kernels into memory it then makes executable).
-  p.Allow({"memfd_create", "ftruncate", "mmap", "munmap", "mremap", "mprotect", "madvise", "brk",
-           "fstat"});
+  p.Allow({"epoll_wait", "epoll_pwait", "epoll_pwait2", "epoll_ctl", "epoll_create1",
+           "eventfd2",   "signalfd4",   "poll",         "ppoll",     "recvmsg",
+           "sendmsg",    "recvfrom",    "sendto",       "shutdown",  "getsockopt",
+           "setsockopt", "getpeername", "getsockname",  "read",      "write",
+           "readv",      "writev",      "pread64",      "pwrite64",  "lseek",
+           "close",      "dup",         "dup3",         "pipe2"});
+  // Accepting: the listening sockets are the broker's (or the single process's); a worker is
+  // handed its connections.
+  if (role != SandboxRole::kWorker) p.Allow({"accept4", "accept"});
+  if (broker) {
+    // The control channel of a new worker (src/service/control.h): a Unix SOCK_SEQPACKET pair.
+    p.Add(SCMP_ACT_ALLOW, "socketpair",
+          {ArgEq(0, AF_UNIX), ArgEq(1, SOCK_SEQPACKET | SOCK_CLOEXEC)});
+    // The heap, without executable memory: the broker runs no JIT code.
+    const scmp_arg_cmp no_exec{2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0};
+    p.Add(SCMP_ACT_ALLOW, "mmap", {no_exec});
+    p.Add(SCMP_ACT_ALLOW, "mprotect", {no_exec});
+    p.Allow({"munmap", "mremap", "madvise", "brk", "fstat"});
+  } else {
+    // Shared memory and the heap: memfd tensors and channels, mappings, JIT code (oneDNN writes
+    // kernels into memory it then makes executable).
+    p.Allow({"memfd_create", "ftruncate", "mmap", "munmap", "mremap", "mprotect", "madvise", "brk",
+             "fstat"});
+  }
   // fstat of a descriptor: glibc's fstat is newfstatat(fd, "", AT_EMPTY_PATH); a path is refused.
   p.Add(SCMP_ACT_ALLOW, "newfstatat", {ArgHasBits(3, AT_EMPTY_PATH)});
   p.Add(SCMP_ACT_ALLOW, "statx", {ArgHasBits(2, AT_EMPTY_PATH)});
@@ -482,7 +499,8 @@ Status BuildPolicy(scmp_filter_ctx ctx) {
   // Threads: the worker pool, channel threads and the OpenMP teams. clone only for a thread
   // (CLONE_THREAD); clone3 passes its flags in memory the filter cannot read, so it answers
   // ENOSYS and glibc falls back to clone.
-  p.Add(SCMP_ACT_ALLOW, "clone", {ArgHasBits(0, CLONE_THREAD)});
+  // The broker starts no thread (it has no compute); a clone there ends it.
+  if (!broker) p.Add(SCMP_ACT_ALLOW, "clone", {ArgHasBits(0, CLONE_THREAD)});
   p.Add(SCMP_ACT_ERRNO(ENOSYS), "clone3");
   p.Allow({"futex",
            "set_robust_list",
@@ -527,6 +545,9 @@ Status BuildPolicy(scmp_filter_ctx ctx) {
 // Drops every capability of the process (a root process that stays root keeps its uid only).
 Status DropCapabilities() {
   for (int cap = 0; cap <= 63; ++cap) {
+    // A worker started by a launcher that already dropped them finds them gone (and no longer
+    // holds CAP_SETPCAP to drop any).
+    if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 1) continue;
     if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) {
       return SysError("PR_CAPBSET_DROP");
     }
@@ -637,7 +658,7 @@ Status SetResourceLimits(uint64_t max_open_files) {
   return {};
 }
 
-Status ApplySyscallPolicy() {
+Status ApplySyscallPolicy(SandboxRole role) {
   struct sigaction sa {};
   sa.sa_sigaction = OnSigsys;
   sa.sa_flags = SA_SIGINFO;
@@ -655,12 +676,24 @@ Status ApplySyscallPolicy() {
   if (int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS); rc != 0) {
     return SysError("SCMP_FLTATR_ACT_BADARCH", -rc);
   }
-  if (Status s = BuildPolicy(ctx); !s.ok()) return s;
+  if (Status s = BuildPolicy(ctx, role); !s.ok()) return s;
   if (int rc = seccomp_load(ctx); rc != 0) return SysError("seccomp_load", -rc);
   return {};
 }
 
-Status ApplySandbox(const SandboxOptions& options, const SandboxLog& log) {
+const char* SandboxRoleName(SandboxRole role) {
+  switch (role) {
+    case SandboxRole::kService:
+      return "single process";
+    case SandboxRole::kBroker:
+      return "broker";
+    case SandboxRole::kWorker:
+      return "worker";
+  }
+  return "?";
+}
+
+Status ApplySandbox(const SandboxOptions& options, const SandboxLog& log, SandboxRole role) {
   if (!options.enabled) {
     log(1,
         "sandbox: DISABLED (--no-sandbox): this process keeps every system call, its user and "
@@ -669,8 +702,9 @@ Status ApplySandbox(const SandboxOptions& options, const SandboxLog& log) {
   }
   if (Status s = DropPrivileges(options, log); !s.ok()) return s;
   if (Status s = SetResourceLimits(options.max_open_files); !s.ok()) return s;
-  if (Status s = ApplySyscallPolicy(); !s.ok()) return s;
-  log(2, "sandbox: active (no_new_privs, seccomp allow-list on every thread, core dumps off, " +
+  if (Status s = ApplySyscallPolicy(role); !s.ok()) return s;
+  log(2, std::string("sandbox: active (") + SandboxRoleName(role) +
+             " policy: no_new_privs, seccomp allow-list on every thread, core dumps off, " +
              std::to_string(options.max_open_files) + " open files at most)");
   return {};
 }

@@ -30,6 +30,14 @@ struct SandboxOptions {
   uint64_t max_open_files = 16384;  // RLIMIT_NOFILE (lowered to the hard limit if above it)
 };
 
+// Which webnnd process a policy is for (docs/SECURITY.md gives the differences and why):
+//  - kService: the single process of --single-process: accepts, serves and computes.
+//  - kBroker: accepts and hands connections to workers; no threads, no executable memory, no
+//    shared memory; may make the socketpair of a new worker's control channel.
+//  - kWorker: serves and computes the connections it is handed; accepts none.
+enum class SandboxRole { kService, kBroker, kWorker };
+const char* SandboxRoleName(SandboxRole role);
+
 // Where the sandbox logs: level 0 error, 1 warning, 2 info, 3 debug.
 using SandboxLog = std::function<void(int level, const std::string& message)>;
 
@@ -48,10 +56,11 @@ Status SetResourceLimits(uint64_t max_open_files);
 
 // PR_SET_NO_NEW_PRIVS, the SIGSYS handler that logs refusals, and the seccomp allow-list on
 // every thread of the process. Irreversible.
-Status ApplySyscallPolicy();
+Status ApplySyscallPolicy(SandboxRole role = SandboxRole::kService);
 
 // All of the above in order, or, when `options.enabled` is false, nothing but a loud warning.
-Status ApplySandbox(const SandboxOptions& options, const SandboxLog& log);
+Status ApplySandbox(const SandboxOptions& options, const SandboxLog& log,
+                    SandboxRole role = SandboxRole::kService);
 
 // Whether this process runs under a seccomp filter with no_new_privs (what `webnn ping` shows).
 bool SandboxActive();

@@ -20,16 +20,11 @@
 #include "runtime/executor.h"
 #include "service/common.h"
 #include "service/gate.h"
+#include "service/sandbox.h"
 #include "service/systemd.h"
 #include "util/cores.h"
 
 namespace webnn::service {
-
-struct Server::Listener {
-  Endpoint endpoint;
-  int fd = -1;
-  kj::Own<kj::UnixEventPort::FdObserver> observer;
-};
 
 struct Server::Connection {
   std::shared_ptr<ClientState> client;
@@ -53,7 +48,7 @@ Server::Server(const ServerConfig& config, const Logger& log, kj::AsyncIoContext
       accounts_(config.limits),
       handler_(log),
       tasks_(kj::heap<kj::TaskSet>(handler_)),
-      accept_tasks_(kj::heap<kj::TaskSet>(handler_)) {
+      acceptor_(io, log) {
   shared_.compute = std::make_shared<const Compute>(
       Compute{std::make_shared<runtime::ThreadPool>(config.threads),
               std::make_shared<runtime::ComputeBudget>(config.threads), config.backends,
@@ -63,63 +58,23 @@ Server::Server(const ServerConfig& config, const Logger& log, kj::AsyncIoContext
 
 Server::~Server() {
   metrics_endpoint_ = nullptr;
-  CloseListeners();
+  // A sandboxed process may not unlink: its socket files stay (the next webnnd replaces them).
+  acceptor_.Close(/*remove_files=*/!SandboxActive());
   tasks_ = nullptr;         // every connection, before what they use
   shared_.reaper->Drain();  // the contexts they held end before the compute does
 }
 
-void Server::CloseListeners() {
-  accept_tasks_ = nullptr;  // the accept loops, before the observers they wait on
-  for (auto& l : listeners_) {
-    l->observer = nullptr;
-    if (l->fd >= 0) close(l->fd);
-    l->fd = -1;
-  }
-  listeners_.clear();
-  for (const std::string& p : unix_paths_) unlink(p.c_str());
-  unix_paths_.clear();
-}
-
-Result<Endpoint> Server::Adopt(int fd) {
-  sockaddr_storage addr{};
-  socklen_t len = sizeof(addr);
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    return MakeError(ErrorCode::kUnknownError, "getsockname: ", std::strerror(errno));
-  }
-  Endpoint e;
-  if (addr.ss_family == AF_UNIX) {
-    const auto* un = reinterpret_cast<const sockaddr_un*>(&addr);
-    e.kind = Endpoint::Kind::kUnix;
-    e.path = len > offsetof(sockaddr_un, sun_path) ? std::string(un->sun_path) : "";
-    if (e.path.empty()) e.path = "(unnamed)";
-  } else if (addr.ss_family == AF_INET || addr.ss_family == AF_INET6) {
-    char host[NI_MAXHOST] = "?", port[NI_MAXSERV] = "0";
-    getnameinfo(reinterpret_cast<sockaddr*>(&addr), len, host, sizeof(host), port, sizeof(port),
-                NI_NUMERICHOST | NI_NUMERICSERV);
-    e.kind = Endpoint::Kind::kTcp;
-    e.host = host;
-    e.port = static_cast<uint16_t>(std::atoi(port));
-  } else {
-    return MakeError(ErrorCode::kUnknownError, "descriptor ", fd, ": address family ",
-                     addr.ss_family, " is neither Unix nor TCP");
-  }
-  auto l = kj::heap<Listener>();
-  l->endpoint = e;
-  l->fd = fd;
-  l->observer = kj::heap<kj::UnixEventPort::FdObserver>(
-      io_.unixEventPort, l->fd, kj::UnixEventPort::FdObserver::OBSERVE_READ);
-  listeners_.push_back(kj::mv(l));
-  return e;
-}
+Result<Endpoint> Server::Adopt(int fd) { return acceptor_.Adopt(fd); }
 
 void Server::BeginDrain() {
   draining_ = true;
-  CloseListeners();
+  acceptor_.Close(/*remove_files=*/!SandboxActive());
 }
 
 Status Server::ServeMetrics(const Endpoint& endpoint) {
   auto m = MetricsEndpoint::Start(
-      io_, endpoint, [this] { return metrics_.Render(Live(), draining_.load()); }, log_);
+      io_, endpoint,
+      [this] { return kj::Promise<std::string>(metrics_.Render(Live(), draining_.load())); }, log_);
   if (!m.ok()) return std::move(m.error());
   metrics_endpoint_ = std::move(m).value();
   return {};
@@ -167,51 +122,11 @@ void Server::ApplyLimits(const ClientLimits& limits) {
 }
 
 Status Server::Listen(const Endpoint& endpoint) {
-  auto l = kj::heap<Listener>();
-  l->endpoint = endpoint;
-  if (endpoint.kind == Endpoint::Kind::kUnix) {
-    const bool owner_only = UnixSocketOwnerOnly(config_.allowed_uids, own_uid_);
-    auto fd = ListenUnix(endpoint.path, owner_only);
-    if (!fd.ok()) return std::move(fd.error());
-    l->fd = fd.value();
-    unix_paths_.push_back(endpoint.path);
-    // An existing directory is left as it is: say so when it keeps the allowed uids out.
-    const std::string dir = endpoint.path.substr(0, endpoint.path.rfind('/'));
-    struct stat st {};
-    if (!owner_only && !dir.empty() && stat(dir.c_str(), &st) == 0 && (st.st_mode & 0001) == 0) {
-      log_.Warning("the --allow-uid peers cannot reach ", endpoint.path, ": its directory ", dir,
-                   " has mode ", std::oct, (st.st_mode & 0777), std::dec,
-                   " (others need search permission: chmod o+x ", dir, ")");
-    }
-  } else {
-    auto fd = ListenTcp(endpoint);
-    if (!fd.ok()) return std::move(fd.error().Prefix(endpoint.ToString()));
-    l->fd = fd.value();
-  }
-  l->observer = kj::heap<kj::UnixEventPort::FdObserver>(
-      io_.unixEventPort, l->fd, kj::UnixEventPort::FdObserver::OBSERVE_READ);
-  listeners_.push_back(kj::mv(l));
-  return {};
+  return acceptor_.Listen(endpoint, config_.allowed_uids, own_uid_);
 }
 
 void Server::Start() {
-  for (auto& l : listeners_) accept_tasks_->add(AcceptLoop(*l));
-}
-
-kj::Promise<void> Server::AcceptLoop(Listener& l) {
-  return l.observer->whenBecomesReadable().then([this, &l]() -> kj::Promise<void> {
-    for (;;) {
-      int fd = accept4(l.fd, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-        if (errno == EINTR || errno == ECONNABORTED) continue;
-        log_.Error("accept on ", l.endpoint.ToString(), ": ", std::strerror(errno));
-        break;
-      }
-      Accept(fd, l.endpoint.kind == Endpoint::Kind::kUnix);
-    }
-    return AcceptLoop(l);
-  });
+  acceptor_.Start([this](int fd, bool unix_peer) { Accept(fd, unix_peer); });
 }
 
 void Server::Accept(int fd, bool unix_peer) {
@@ -228,6 +143,14 @@ void Server::Accept(int fd, bool unix_peer) {
   } else {
     peer = IdentifyTcpPeer(fd, serial);
   }
+  Admit(fd, peer);
+}
+
+void Server::ConnectionsChanged() {
+  if (connections_changed_) connections_changed_(connections());
+}
+
+void Server::Admit(int fd, const Peer& peer) {
   if (draining_) {
     metrics_.Refused(peer.principal, "shutting down");
     log_.Info(peer.id, ": refused: the service is shutting down");
@@ -268,17 +191,19 @@ Status Server::Authenticated(Connection& conn) {
   Release(conn);
   conn.authenticated = true;
   ++connections_;
+  ConnectionsChanged();
   return {};
 }
 
 void Server::Release(Connection& conn) {
   if (conn.authenticated) {
     --connections_;
-    return;
+  } else {
+    --pending_;
+    auto it = pending_by_address_.find(conn.address);
+    if (it != pending_by_address_.end() && --it->second == 0) pending_by_address_.erase(it);
   }
-  --pending_;
-  auto it = pending_by_address_.find(conn.address);
-  if (it != pending_by_address_.end() && --it->second == 0) pending_by_address_.erase(it);
+  ConnectionsChanged();
 }
 
 kj::Promise<void> Server::Watch(Connection& conn) {
@@ -335,6 +260,7 @@ void Server::ServeConnection(int fd, const Peer& peer) {
     ++pending_;
     ++pending_by_address_[peer.address];
   }
+  ConnectionsChanged();
   client->on_authenticated = [this, c = conn.get()] { return Authenticated(*c); };
   capnp::ReaderOptions options;
   options.traversalLimitInWords = kMaxRpcMessageWords;
@@ -390,10 +316,8 @@ void Server::ServeConnection(int fd, const Peer& peer) {
                   .attach(kj::mv(conn)));
 }
 
-namespace {
-
-// The start-up line: what this instance is and what it enforces.
-std::string StartupLine(const ServerConfig& config, const RunOptions& options, bool activated) {
+std::string StartupLine(const ServerConfig& config, const std::string& sandbox, bool activated,
+                        const std::string& processes) {
   const unsigned threads = ThreadsOrCores(config.threads);
   std::ostringstream out;
   out << kServerVersion << " starting: backends";
@@ -407,23 +331,31 @@ std::string StartupLine(const ServerConfig& config, const RunOptions& options, b
       << " graphs, " << l.max_tensors << " tensors, " << l.max_tensor_bytes << " tensor bytes, "
       << l.max_constant_bytes << " constant bytes, " << l.max_inflight_dispatches
       << " dispatches in flight, " << l.requests_per_second << " requests/s; "
-      << config.max_connections << " connections; sandbox: " << options.sandbox
-      << "; socket activation: " << (activated ? "yes" : "no")
+      << config.max_connections << " connections; processes: " << processes
+      << "; sandbox: " << sandbox << "; socket activation: " << (activated ? "yes" : "no")
       << "; metrics: " << (config.metrics.empty() ? "off" : config.metrics)
       << "; log level: " << LogLevelName(config.log_level);
   return out.str();
 }
 
-}  // namespace
+std::string ReloadedLine(const ServerConfig& config) {
+  const ClientLimits& l = config.limits;
+  std::ostringstream out;
+  out << "SIGHUP: reloaded: log level " << LogLevelName(config.log_level)
+      << "; limits per client: " << l.max_contexts << " contexts, " << l.max_graphs << " graphs, "
+      << l.max_tensors << " tensors, " << l.max_tensor_bytes << " tensor bytes, "
+      << l.max_inflight_dispatches << " dispatches in flight, " << l.requests_per_second
+      << " requests/s";
+  return out.str();
+}
 
-int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options) {
-  const ServiceManagerNotifier notifier;  // before the sandbox, which forbids new sockets
+int PrepareStartup(const ServerConfig& config, const Logger& log, Startup& out) {
   auto activated = ActivatedSockets();
   if (!activated.ok()) {
     log.Error(activated.error().message());
     return 1;
   }
-  std::vector<Endpoint> endpoints;
+  out.activated = std::move(activated).value();
   const std::vector<std::string> listen =
       config.listen.empty() ? std::vector<std::string>{"unix:" + DefaultSocketPath()}
                             : config.listen;
@@ -434,17 +366,16 @@ int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options
       log.Error(e.error().message());
       return 2;
     }
-    if (activated.value().empty()) tcp |= e.value().kind == Endpoint::Kind::kTcp;
-    endpoints.push_back(e.value());
+    if (out.activated.empty()) tcp |= e.value().kind == Endpoint::Kind::kTcp;
+    out.endpoints.push_back(e.value());
   }
-  for (int fd : activated.value()) {
+  for (int fd : out.activated) {
     sockaddr_storage addr{};
     socklen_t len = sizeof(addr);
     if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
       tcp |= addr.ss_family != AF_UNIX;
     }
   }
-  std::string token;
   if (tcp) {
     if (config.token_file.empty()) {
       log.Error("listening on TCP needs --token-file (or \"tokenFile\" in the config)");
@@ -455,8 +386,56 @@ int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options
       log.Error(t.error().message());
       return 2;
     }
-    token = std::move(t).value();
+    out.token = std::move(t).value();
   }
+  return 0;
+}
+
+int BindEndpoints(const Startup& startup, const std::function<Status(const Endpoint&)>& listen,
+                  const std::function<Result<Endpoint>(int)>& adopt, const Logger& log) {
+  if (!startup.activated.empty()) {
+    // Socket activation: the service manager bound the sockets; --listen is not used.
+    for (int fd : startup.activated) {
+      auto e = adopt(fd);
+      if (!e.ok()) {
+        log.Error(e.error().message());
+        return 1;
+      }
+      log.Info("listening on ", e.value().ToString(), " (socket activation)");
+    }
+    return 0;
+  }
+  for (const Endpoint& e : startup.endpoints) {
+    if (Status s = listen(e); !s.ok()) {
+      log.Error(s.error().message());
+      return 1;
+    }
+    log.Info("listening on ", e.ToString());
+  }
+  return 0;
+}
+
+void WaitForDispatches(Server& server, kj::AsyncIoContext& io, uint32_t timeout_seconds,
+                       const bool* cut_short, const Logger& log) {
+  auto& timer = io.provider->getTimer();
+  const kj::TimePoint deadline = timer.now() + timeout_seconds * kj::SECONDS;
+  while (server.InflightDispatches() > 0 && !*cut_short && timer.now() < deadline) {
+    timer.afterDelay(20 * kj::MILLISECONDS).wait(io.waitScope);
+  }
+  if (const uint64_t left = server.InflightDispatches(); left > 0) {
+    log.Warning("exiting with ", left, " dispatches still in flight (",
+                *cut_short ? "a second signal" : "the drain timeout", ")");
+  } else {
+    // The last replies are queued on their connections: let the loop write them out.
+    timer.afterDelay(100 * kj::MILLISECONDS).wait(io.waitScope);
+    log.Info("drained: every dispatch finished");
+  }
+}
+
+int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options) {
+  const ServiceManagerNotifier notifier;  // before the sandbox, which forbids new sockets
+  Startup startup;
+  if (int rc = PrepareStartup(config, log, startup); rc != 0) return rc;
   if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
     log.Error("cannot ignore SIGPIPE: ", std::strerror(errno));
     return 1;
@@ -465,25 +444,15 @@ int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options
   kj::UnixEventPort::captureSignal(SIGINT);
   kj::UnixEventPort::captureSignal(SIGHUP);
   auto io = kj::setupAsyncIo();
-  Server server(config, log, io, token);
-  if (!activated.value().empty()) {
-    // Socket activation: the service manager bound the sockets; --listen is not used.
-    for (int fd : activated.value()) {
-      auto e = server.Adopt(fd);
-      if (!e.ok()) {
-        log.Error(e.error().message());
-        return 1;
-      }
-      log.Info("listening on ", e.value().ToString(), " (socket activation)");
-    }
-  } else {
-    for (const Endpoint& e : endpoints) {
-      if (Status s = server.Listen(e); !s.ok()) {
-        log.Error(s.error().message());
-        return 1;
-      }
-      log.Info("listening on ", e.ToString());
-    }
+  Server server(config, log, io, startup.token);
+  log.Warning(
+      "--single-process: clients share one process; a crash reached by one client ends "
+      "every client's session (use it for debugging only)");
+  if (int rc = BindEndpoints(
+          startup, [&](const Endpoint& e) { return server.Listen(e); },
+          [&](int fd) { return server.Adopt(fd); }, log);
+      rc != 0) {
+    return rc;
   }
   if (!config.metrics.empty()) {
     auto e = ParseEndpoint(config.metrics);
@@ -501,7 +470,7 @@ int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options
     }
   }
   server.Start();
-  log.Info(StartupLine(config, options, !activated.value().empty()));
+  log.Info(StartupLine(config, options.sandbox, !startup.activated.empty(), "single process"));
   notifier.Notify("READY=1\nSTATUS=serving");
 
   int signo = 0;
@@ -519,12 +488,7 @@ int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options
     } else {
       server.ApplyLimits(next.value().limits);
       log.SetLevel(next.value().log_level);
-      const ClientLimits& l = next.value().limits;
-      log.Info("SIGHUP: reloaded: log level ", LogLevelName(next.value().log_level),
-               "; limits per client: ", l.max_contexts, " contexts, ", l.max_graphs, " graphs, ",
-               l.max_tensors, " tensors, ", l.max_tensor_bytes, " tensor bytes, ",
-               l.max_inflight_dispatches, " dispatches in flight, ", l.requests_per_second,
-               " requests/s");
+      log.Info(ReloadedLine(next.value()));
     }
     notifier.Notify("READY=1\nSTATUS=serving");
   }
@@ -534,22 +498,12 @@ int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options
   server.BeginDrain();
   log.Info("signal ", signo, ": shutting down; ", server.InflightDispatches(),
            " dispatches in flight (waiting up to ", config.drain_timeout_seconds, " s)");
-  auto& timer = io.provider->getTimer();
-  const kj::TimePoint deadline = timer.now() + config.drain_timeout_seconds * kj::SECONDS;
-  auto again = io.unixEventPort.onSignal(SIGTERM).exclusiveJoin(io.unixEventPort.onSignal(SIGINT));
   bool cut_short = false;
-  auto stop = again.then([&cut_short](siginfo_t) { cut_short = true; }).fork();
-  while (server.InflightDispatches() > 0 && !cut_short && timer.now() < deadline) {
-    stop.addBranch().exclusiveJoin(timer.afterDelay(20 * kj::MILLISECONDS)).wait(io.waitScope);
-  }
-  if (const uint64_t left = server.InflightDispatches(); left > 0) {
-    log.Warning("exiting with ", left, " dispatches still in flight (",
-                cut_short ? "a second signal" : "the drain timeout", ")");
-  } else {
-    // The last replies are queued on their connections: let the loop write them out.
-    timer.afterDelay(100 * kj::MILLISECONDS).wait(io.waitScope);
-    log.Info("drained: every dispatch finished");
-  }
+  auto again = io.unixEventPort.onSignal(SIGTERM)
+                   .exclusiveJoin(io.unixEventPort.onSignal(SIGINT))
+                   .then([&cut_short](siginfo_t) { cut_short = true; })
+                   .eagerlyEvaluate(nullptr);
+  WaitForDispatches(server, io, config.drain_timeout_seconds, &cut_short, log);
   return 0;
 }
 

@@ -1,11 +1,13 @@
-// webnnd: the WebNN service. Listens on Unix sockets (and optionally TCP), authenticates each
-// peer, and runs graphs for its clients on one worker pool. Every graph it receives is decoded
+// webnnd's serving core: the connections of a worker process (one principal's, handed over by
+// the broker: broker.h, worker.h), or of every client with --single-process, where it also
+// listens and authenticates (RunServer). It runs graphs for its clients on one worker pool. Every graph it receives is decoded
 // and validated with the builder's validators; per-client quotas and a request rate limit bound
 // what one client can take; a client's resources are freed when it disconnects.
 //
 // The parts: config.h (settings), log.h (the log), listener.h (sockets, peer identity, auth
-// policies), accounting.h (per-principal quotas and rate limit), session.h (contexts, graphs,
-// tensors, the dispatch channel), rpc.h (the Cap'n Proto servers). This file wires them.
+// policies), acceptor.h (listening sockets), accounting.h (per-principal quotas and rate limit),
+// session.h (contexts, graphs, tensors, the dispatch channel), rpc.h (the Cap'n Proto servers).
+// This file wires them.
 #pragma once
 
 #include <unistd.h>
@@ -19,6 +21,7 @@
 
 #include <kj/async-io.h>
 
+#include "service/acceptor.h"
 #include "service/accounting.h"
 #include "service/config.h"
 #include "service/listener.h"
@@ -57,6 +60,8 @@ class Server {
   Status ServeMetrics(const Endpoint& endpoint);
   // What each principal holds now, over its live connections.
   std::map<std::string, LiveObjects> Live() const;
+  // The metrics page of this process (what ServeMetrics serves; a worker sends it to its broker).
+  std::string RenderMetrics() const { return metrics_.Render(Live(), draining_.load()); }
 
   // Applies a reloaded config's limits to new and open connections alike (SIGHUP). Endpoints,
   // threads and backends need a restart.
@@ -64,15 +69,24 @@ class Server {
 
   // Serves one already-connected socket whose peer the transport has identified (a Unix peer's
   // uid check is in `peer.uid_allowed`; a TCP peer still presents the token at connect). Takes
-  // ownership of `fd`. The accept loops call this; so can a process handed connections by
-  // another (SCM_RIGHTS) or a test feeding bytes through a socketpair.
+  // ownership of `fd`. Admit calls this; so can a test feeding bytes through a socketpair.
   void ServeConnection(int fd, const Peer& peer);
+  // Admits an identified connection: refused (closed, logged, counted) while draining or when
+  // its pool is full (maxConnections for allowed Unix peers, the pending pool for the others),
+  // else served. The accept loops call this; so does a worker for each connection the broker
+  // hands it (SCM_RIGHTS). Takes ownership of `fd`.
+  void Admit(int fd, const Peer& peer);
 
   // Connections open: authenticated and pending.
   uint32_t connections() const { return connections_ + pending_; }
+  // Called with connections() whenever it changes (a worker tells its broker).
+  void OnConnectionsChanged(std::function<void(uint32_t)> observer) {
+    connections_changed_ = std::move(observer);
+  }
+  // What `ping` reports about the process model ("worker pid 42", "single process").
+  void SetIsolation(std::string text) { shared_.isolation = std::move(text); }
 
  private:
-  struct Listener;
   struct Connection;
   class ErrorHandler final : public kj::TaskSet::ErrorHandler {
    public:
@@ -83,9 +97,8 @@ class Server {
     const Logger& log_;
   };
 
-  kj::Promise<void> AcceptLoop(Listener& l);
-  void CloseListeners();
   void Accept(int fd, bool unix_peer);
+  void ConnectionsChanged();
   // A slot among the authenticated connections for `conn` (pending until now), or an error.
   Status Authenticated(Connection& conn);
   void Release(Connection& conn);
@@ -105,11 +118,10 @@ class Server {
   ServiceShared shared_;
   Accounts accounts_;
   ErrorHandler handler_;
-  kj::Own<kj::TaskSet> tasks_;         // the connections
-  kj::Own<kj::TaskSet> accept_tasks_;  // the accept loops
-  std::vector<kj::Own<Listener>> listeners_;
+  kj::Own<kj::TaskSet> tasks_;  // the connections
+  Acceptor acceptor_;
   kj::Own<MetricsEndpoint> metrics_endpoint_;
-  std::vector<std::string> unix_paths_;
+  std::function<void(uint32_t)> connections_changed_;
   uint64_t next_client_ = 1;
   uint32_t connections_ = 0;  // authenticated
   uint32_t pending_ = 0;      // not yet authenticated
@@ -131,12 +143,35 @@ struct RunOptions {
   std::string sandbox = "none";
 };
 
-// Runs the service; returns the process exit status. Listens on the sockets systemd passes
-// (socket activation) if any, else on config.listen (default: DefaultSocketPath()). Logs
-// "listening on ..." once every endpoint is bound (tests wait for it) and tells a service
-// manager READY=1. SIGHUP reloads the limits and the log level; SIGTERM or SIGINT drains:
-// no new work, dispatches in flight finish (up to config.drain_timeout_seconds; a second
-// signal cuts it short), then exit status 0.
+// What start-up reads before binding: the sockets systemd passed (socket activation), else the
+// endpoints to bind, and the TCP token when there is TCP.
+struct Startup {
+  std::vector<int> activated;
+  std::vector<Endpoint> endpoints;
+  std::string token;
+};
+// Fills `out`; on error logs it and returns the exit status (2: bad settings, 1: otherwise).
+int PrepareStartup(const ServerConfig& config, const Logger& log, Startup& out);
+// Adopts the activated sockets or binds the endpoints, logging "listening on ..." for each;
+// returns 0 or, logged, exit status 1.
+int BindEndpoints(const Startup& startup, const std::function<Status(const Endpoint&)>& listen,
+                  const std::function<Result<Endpoint>(int)>& adopt, const Logger& log);
+// The start-up line: what this instance is and what it enforces; `processes` the process model.
+std::string StartupLine(const ServerConfig& config, const std::string& sandbox, bool activated,
+                        const std::string& processes);
+// After BeginDrain: waits until the dispatches in flight finish, up to `timeout_seconds` or
+// until `*cut_short` is set (a second signal), turning the event loop; logs the outcome.
+void WaitForDispatches(Server& server, kj::AsyncIoContext& io, uint32_t timeout_seconds,
+                       const bool* cut_short, const Logger& log);
+// The limits line of a reload ("SIGHUP: reloaded: ...").
+std::string ReloadedLine(const ServerConfig& config);
+
+// Runs the service in one process (--single-process); returns the process exit status. Listens on
+// the sockets systemd passes (socket activation) if any, else on config.listen (default:
+// DefaultSocketPath()). Logs "listening on ..." once every endpoint is bound (tests wait for it)
+// and tells a service manager READY=1. SIGHUP reloads the limits and the log level; SIGTERM or
+// SIGINT drains: no new work, dispatches in flight finish (up to config.drain_timeout_seconds; a
+// second signal cuts it short), then exit status 0.
 int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options = {});
 
 }  // namespace webnn::service

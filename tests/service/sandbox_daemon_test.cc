@@ -70,18 +70,32 @@ TEST(SandboxedWebnnd, IsOnByDefaultAndPingAndProcAgree) {
   auto ping = Ping(d.endpoint(), "", 1);
   ASSERT_TRUE(ping.ok()) << ping.error().ToString();
   EXPECT_TRUE(ping->sandboxed);
-  const pid_t pid = d.process->pid();
-  EXPECT_EQ(StatusField(pid, "NoNewPrivs"), "1");
-  EXPECT_EQ(StatusField(pid, "Seccomp"), "2");
-  if (getuid() == 0) {
-    EXPECT_EQ(StatusField(pid, "CapEff"), "0000000000000000");
+  // The broker and the worker that answered are each under a filter of their own.
+  const pid_t worker = static_cast<pid_t>(ping->worker_pid);
+  ASSERT_GT(worker, 0);
+  EXPECT_NE(worker, d.process->pid());
+  EXPECT_NE(ping->isolation.find("worker pid " + std::to_string(worker)), std::string::npos)
+      << ping->isolation;
+  for (const pid_t pid : {d.process->pid(), worker}) {
+    EXPECT_EQ(StatusField(pid, "NoNewPrivs"), "1") << pid;
+    EXPECT_EQ(StatusField(pid, "Seccomp"), "2") << pid;
+    if (getuid() == 0) {
+      EXPECT_EQ(StatusField(pid, "CapEff"), "0000000000000000") << pid;
+    }
   }
   // It computes under the filter, and nothing it needed was refused.
   const std::vector<float> y = Compute(d.endpoint());
   ASSERT_EQ(y.size(), 12u);
   const std::string log = ReadFile(d.log);
-  EXPECT_NE(log.find("sandbox: active"), std::string::npos) << log;
+  EXPECT_NE(log.find("sandbox: active (broker policy"), std::string::npos) << log;
+  EXPECT_NE(log.find("sandbox: active (worker policy"), std::string::npos) << log;
   EXPECT_EQ(log.find("sandbox: system call"), std::string::npos) << log;
+  // A normal shutdown asks nothing of the file system the policies refuse (the socket file
+  // stays, as --help says).
+  EXPECT_EQ(d.process->Stop(), 0);
+  const std::string after = ReadFile(d.log);
+  EXPECT_EQ(after.find("sandbox: system call"), std::string::npos) << after;
+  EXPECT_NE(after.find("drained: every worker ended"), std::string::npos) << after;
 }
 
 TEST(SandboxedWebnnd, NoSandboxIsReportedOffAndLoggedLoudly) {
@@ -143,6 +157,8 @@ TEST(SandboxedWebnnd, RootSwitchesToTheNamedUser) {
   ASSERT_TRUE(ping.ok()) << ping.error().ToString() << "\n" << ReadFile(d.log);
   const std::string id = std::to_string(expected);
   EXPECT_EQ(StatusField(d.process->pid(), "Uid"), id + "\t" + id + "\t" + id + "\t" + id);
+  EXPECT_EQ(StatusField(static_cast<pid_t>(ping->worker_pid), "Uid"),
+            id + "\t" + id + "\t" + id + "\t" + id);
   EXPECT_TRUE(ping->sandboxed);
   EXPECT_EQ(Compute(d.endpoint()).size(), 12u);
 }

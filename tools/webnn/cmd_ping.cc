@@ -29,8 +29,9 @@ int CmdPing(const std::vector<std::string>& args) {
             << r->graphs << " graphs, " << r->tensors << " tensors (" << r->tensor_bytes
             << " bytes), " << r->constant_bytes << " constant bytes, " << r->inflight_dispatches
             << " dispatches in flight\nsandbox: "
-            << (r->sandboxed ? "active" : "OFF (the service runs without its seccomp sandbox)")
-            << "\n";
+            << (r->sandboxed ? "active (seccomp)"
+                             : "OFF (the service runs without its seccomp sandbox)")
+            << (r->isolation.empty() ? "" : ", ") << r->isolation << "\n";
   return 0;
 }
 

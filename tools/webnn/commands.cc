@@ -1,9 +1,9 @@
 // The command table `webnn` dispatches on and lists in --help.
 #include "commands.h"
 
+#include "../webnnd/serve_main.h"
 #include "common.h"
 #include "onnx_commands.h"
-#include "../webnnd/serve_main.h"
 
 namespace webnn::cli {
 
@@ -13,7 +13,7 @@ int CmdServe(const std::vector<std::string>& args) {
   std::vector<char*> argv;
   for (std::string& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
-  return service::ServeMain(static_cast<int>(argv_s.size()), argv.data());
+  return service::ServeMain(static_cast<int>(argv_s.size()), argv.data(), {"webnn", "serve"});
 }
 
 std::vector<Command> Commands() {

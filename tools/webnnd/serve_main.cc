@@ -11,10 +11,12 @@
 #include <iostream>
 #include <memory>
 
+#include "service/broker.h"
 #include "service/common.h"
 #include "service/log.h"
 #include "service/sandbox.h"
 #include "service/server.h"
+#include "service/worker.h"
 
 namespace webnn::service {
 
@@ -24,7 +26,8 @@ void Usage(std::ostream& out) {
   out << "usage: webnnd [--listen unix:PATH | --listen tcp:HOST:PORT]... [--config FILE]\n"
          "              [--token-file FILE] [--allow-uid UID]... [--threads N]\n"
          "              [--log-level LEVEL] [--drain-timeout SECONDS] [--metrics tcp:HOST:PORT]\n"
-         "              [--user NAME | --allow-root] [--no-sandbox]\n"
+         "              [--user NAME | --allow-root] [--no-sandbox] [--max-workers N]\n"
+         "              [--single-process]\n"
          "\n"
          "The WebNN service: runs WebNN graphs for clients that connect over a Unix socket\n"
          "(or TCP) with Cap'n Proto RPC; tensors travel through shared memory.\n"
@@ -66,6 +69,13 @@ void Usage(std::ostream& out) {
          "                    (default: the user 'webnnd' if it exists)\n"
          "  --allow-root      started as root with no such user, stay root (without any\n"
          "                    capability) instead of refusing to start\n"
+         "  --max-workers N   worker processes at most (default 64). Each principal (a\n"
+         "                    client uid; all TCP token clients together) is served by a\n"
+         "                    worker process of its own, started on demand by the broker\n"
+         "                    that accepts connections; a crash takes only that principal's\n"
+         "                    sessions\n"
+         "  --single-process  serve every principal in one process (debugging only; logged\n"
+         "                    loudly): a crash reached by one client ends every session\n"
          "  --no-sandbox      do not sandbox the process (debugging only; logged loudly).\n"
          "                    By default, after start-up webnnd gives up its user (as root),\n"
          "                    core dumps and every system call serving clients does not need\n"
@@ -75,7 +85,8 @@ void Usage(std::ostream& out) {
          "status 0; a second signal exits at once); without --no-sandbox the socket files stay\n"
          "(the next webnnd on the same path replaces them). SIGHUP re-reads the config's\n"
          "limits and log level without dropping clients. Under systemd\n"
-         "(Type=notify) it reports READY=1, RELOADING=1 and STOPPING=1.\n";
+         "(Type=notify) it reports READY=1, RELOADING=1 and STOPPING=1. Signals go to the\n"
+         "broker (the first webnnd process), which passes them on to its workers.\n";
 }
 
 // The --config file, kept open from start-up so that SIGHUP can read it again in the sandbox.
@@ -90,6 +101,11 @@ class OpenedConfig {
   OpenedConfig& operator=(const OpenedConfig&) = delete;
 
   Status Read(const std::string& path, ServerConfig& config) const {
+    WEBNN_ASSIGN_OR_RETURN(std::string text, Text(path));
+    return ParseServerConfig(text, path, config);
+  }
+
+  Result<std::string> Text(const std::string& path) const {
     if (fd_ < 0) {
       return MakeError(ErrorCode::kUnknownError, "config ", path, ": ", std::strerror(errno_));
     }
@@ -115,7 +131,7 @@ class OpenedConfig {
       text.append(buf, static_cast<size_t>(n));
       offset += n;
     }
-    return ParseServerConfig(text, path, config);
+    return text;
   }
 
  private:
@@ -144,9 +160,13 @@ Status ParseServeArgs(const std::vector<std::string>& args, ServerConfig& config
       config.sandbox.allow_root = true;
       continue;
     }
+    if (a == "--single-process") {
+      config.single_process = true;
+      continue;
+    }
     if (a == "--listen" || a == "--config" || a == "--token-file" || a == "--threads" ||
         a == "--log-level" || a == "--allow-uid" || a == "--drain-timeout" || a == "--metrics" ||
-        a == "--user") {
+        a == "--user" || a == "--max-workers") {
       if (i + 1 >= args.size()) return MakeError(ErrorCode::kTypeError, a, " needs a value");
       if (a == "--config") {
         config_path = args[++i];
@@ -174,6 +194,9 @@ Status ParseServeArgs(const std::vector<std::string>& args, ServerConfig& config
     } else if (flag == "--threads") {
       WEBNN_ASSIGN_OR_RETURN(uint64_t n, ParseUnsigned(flag, value, 0, kMaxThreads));
       config.threads = static_cast<unsigned>(n);
+    } else if (flag == "--max-workers") {
+      WEBNN_ASSIGN_OR_RETURN(uint64_t n, ParseUnsigned(flag, value, 1, kMaxWorkers));
+      config.max_workers = static_cast<uint32_t>(n);
     } else if (flag == "--drain-timeout") {
       WEBNN_ASSIGN_OR_RETURN(uint64_t n, ParseUnsigned(flag, value, 0, kMaxDrainTimeoutSeconds));
       config.drain_timeout_seconds = static_cast<uint32_t>(n);
@@ -202,10 +225,51 @@ Status ParseServeArgs(const std::vector<std::string>& args, ServerConfig& config
   return {};
 }
 
-int ServeMain(int argc, char** argv) {
+namespace {
+
+// The settings from the command line and the config file's text as the broker read it.
+Result<ServerConfig> ParseWithText(const std::vector<std::string>& args, const std::string& text) {
+  ServerConfig config;
+  bool help = false;
+  WEBNN_RETURN_IF_ERROR(
+      ParseServeArgs(args, config, help, [&text](const std::string& path, ServerConfig& c) {
+        return ParseServerConfig(text, path, c);
+      }));
+  return config;
+}
+
+// A worker (`--worker FD`, started by the broker's launcher).
+int WorkerMain(const std::vector<std::string>& args) {
+  if (args.size() != 2) {
+    std::cerr << "webnnd: --worker FD is started by webnnd itself\n";
+    return 2;
+  }
+  auto fd = ParseUnsigned("--worker", args[1], 3, 1 << 20);
+  if (!fd.ok()) {
+    std::cerr << "webnnd: " << fd.error().message() << "\n";
+    return 2;
+  }
+  int status = 1;
+  try {
+    status = RunWorker(static_cast<int>(fd.value()), ParseWithText);
+  } catch (const kj::Exception& e) {
+    std::cerr << "webnnd worker: fatal: " << Describe(e).c_str() << "\n";
+  }
+  // Sandboxed: without the atexit handlers (LeakSanitizer's check needs ptrace, see below).
+  if (!SandboxActive()) return status;
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  _exit(status);
+}
+
+}  // namespace
+
+int ServeMain(int argc, char** argv, std::vector<std::string> worker_command) {
   ServerConfig config;
   bool help = false;
   const std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "--worker") return WorkerMain(args);
   if (Status s = ParseServeArgs(args, config, help); !s.ok()) {
     std::cerr << "webnnd: " << s.error().message() << "\n";
     return 2;
@@ -237,16 +301,36 @@ int ServeMain(int argc, char** argv) {
     return next;
   };
   try {
-    // After start-up, before the first client: warm the backends up (what they load lazily is
-    // loaded while files can still be opened), then the sandbox (src/service/sandbox.h).
-    options.after_startup = [&config, &log]() -> Status {
-      if (config.sandbox.enabled) WEBNN_RETURN_IF_ERROR(WarmUpBackends(config.backends, 2));
-      return ApplySandbox(config.sandbox, [&log](int level, const std::string& message) {
-        log.Log(static_cast<LogLevel>(level), message);
-      });
-    };
     if (config.sandbox.enabled) options.sandbox = "seccomp";
-    const int status = RunServer(config, log, options);
+    int status;
+    if (config.single_process) {
+      // After start-up, before the first client: warm the backends up (what they load lazily
+      // is loaded while files can still be opened), then the sandbox (src/service/sandbox.h).
+      options.after_startup = [&config, &log]() -> Status {
+        if (config.sandbox.enabled) WEBNN_RETURN_IF_ERROR(WarmUpBackends(config.backends, 2));
+        return ApplySandbox(config.sandbox, [&log](int level, const std::string& message) {
+          log.Log(static_cast<LogLevel>(level), message);
+        });
+      };
+      status = RunServer(config, log, options);
+    } else {
+      BrokerOptions broker;
+      broker.args = args;
+      broker.worker_argv =
+          worker_command.empty() ? std::vector<std::string>{argv[0]} : worker_command;
+      broker.worker_argv.push_back("--worker");
+      broker.parse = ParseWithText;
+      broker.sandbox = options.sandbox;
+      std::string config_path;
+      for (size_t i = 0; i + 1 < args.size(); ++i) {
+        if (args[i] == "--config") config_path = args[i + 1];
+      }
+      broker.config_text = [opened, config_path]() -> Result<std::string> {
+        if (!opened) return std::string();
+        return opened->Text(config_path);
+      };
+      status = RunBroker(config, log, broker);
+    }
     if (config.sandbox.enabled) {
       // Everything is torn down; exit without the atexit handlers, which under the sanitizers
       // include LeakSanitizer's check (it stops the world with ptrace, which the sandbox ends

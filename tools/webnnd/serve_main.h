@@ -18,7 +18,8 @@ using ConfigReader = std::function<Status(const std::string& path, ServerConfig&
 Status ParseServeArgs(const std::vector<std::string>& args, ServerConfig& config, bool& help,
                       const ConfigReader& read_config = nullptr);
 
-// Parses the command line and runs the service; returns the exit status.
-int ServeMain(int argc, char** argv);
+// Parses the command line and runs the service; returns the exit status. `worker_command` is
+// how this binary runs a worker (default: argv[0]; "webnn serve" passes {"webnn", "serve"}).
+int ServeMain(int argc, char** argv, std::vector<std::string> worker_command = {});
 
 }  // namespace webnn::service
