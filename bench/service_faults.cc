@@ -73,12 +73,20 @@ std::optional<service::SpawnedService> StartService(const service::TempDir& dir)
   return std::move(p).value();
 }
 
+// The process that serves this uid's clients: its worker (ping reports the pid), or the service
+// itself when it runs as one process.
+pid_t ServingPid(const std::string& endpoint, pid_t service_pid) {
+  auto p = service::Ping(endpoint, "", 1);
+  return p.ok() && p->worker_pid != 0 ? static_cast<pid_t>(p->worker_pid) : service_pid;
+}
+
 // 1. Many clients dispatching.
 bool Load(const Options& o) {
   service::TempDir dir;
   auto service = StartService(dir);
   if (!service) return false;
   const std::string endpoint = service->endpoint();
+  const pid_t served = ServingPid(endpoint, service->pid());
   std::atomic<uint32_t> errors{0}, warmed{0}, done{0};
   std::atomic<long> rss_warm{0};
   std::vector<std::thread> threads;
@@ -100,7 +108,7 @@ bool Load(const Options& o) {
             if (errors++ == 0) std::fprintf(stderr, "dispatch: %s\n", e.what());
           }
           // RSS after warm-up: every client has dispatched 10 % of its share.
-          if (d == o.dispatches / 10 && ++warmed == o.clients) rss_warm = RssKib(service->pid());
+          if (d == o.dispatches / 10 && ++warmed == o.clients) rss_warm = RssKib(served);
         }
         (void)ctx->readTensor(out);
       } catch (const Exception& e) {
@@ -113,7 +121,7 @@ bool Load(const Options& o) {
   // The end point is sampled while the clients are still connected (their last reads).
   long rss_end = 0;
   for (auto& t : threads) t.join();
-  rss_end = RssKib(service->pid());
+  rss_end = RssKib(served);
   const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   const double drift =
       rss_warm.load() > 0 ? 100.0 * double(rss_end - rss_warm.load()) / double(rss_warm.load()) : 0;
@@ -190,7 +198,8 @@ bool KillUploadingClient(const Options& o, const std::string& self) {
   auto service = StartService(dir);
   if (!service) return false;
   const std::string endpoint = service->endpoint();
-  const long rss_before = RssKib(service->pid());
+  const pid_t served = ServingPid(endpoint, service->pid());
+  const long rss_before = RssKib(served);
   int fds[2];
   if (pipe(fds) != 0) return false;
   const pid_t child = fork();
@@ -207,7 +216,7 @@ bool KillUploadingClient(const Options& o, const std::string& self) {
   close(fds[0]);
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // inside a write
   auto held = service::Ping(endpoint, "", 1);
-  const long rss_held = RssKib(service->pid());
+  const long rss_held = RssKib(served);
   const auto killed = Clock::now();
   kill(child, SIGKILL);
   waitpid(child, nullptr, 0);
@@ -235,8 +244,7 @@ bool KillUploadingClient(const Options& o, const std::string& self) {
       held.ok() ? held->tensors : 0,
       static_cast<unsigned long long>(held.ok() ? held->tensor_bytes : 0),
       freed ? "all freed" : "NOT freed", ms, last.contexts, last.graphs, last.tensors,
-      static_cast<unsigned long long>(last.tensor_bytes), rss_before, rss_held,
-      RssKib(service->pid()));
+      static_cast<unsigned long long>(last.tensor_bytes), rss_before, rss_held, RssKib(served));
   return started && held.ok() && held->tensors > 0 && freed;
 }
 
