@@ -124,6 +124,7 @@ class Compiler {
   void AddStep(std::unique_ptr<Step> step, std::vector<ValueId> reads, std::vector<ValueId> writes);
   dnnl::primitive_attr Attr() const;  // user scratchpad, the attribute every primitive uses
   const dnnl::engine& engine() const { return plan_->engine; }
+  uint32_t threads() const { return plan_->threads; }
 
  private:
   struct Snapshot {

@@ -91,6 +91,14 @@ WEBNN_FLOAT16_CLONES void NarrowToFloat16(const float* src, uint16_t* dst, size_
   for (size_t i = 0; i < n; ++i) dst[i] = NarrowOne(src[i]);
 }
 
+WEBNN_FLOAT16_CLONES void KeepNaN(const float* src, float* dst, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t a = std::bit_cast<uint32_t>(src[i]) & ~kSignBit;
+    dst[i] = std::bit_cast<float>(
+        Select(a > kInfinity, std::bit_cast<uint32_t>(src[i]), std::bit_cast<uint32_t>(dst[i])));
+  }
+}
+
 namespace {
 
 // Elements per chunk of a step: below two chunks a step runs on the calling thread.
@@ -114,6 +122,9 @@ Status Float16Step::Run(RunContext& ctx) const {
       case Kind::kNarrow:
         NarrowToFloat16(static_cast<const float*>(src) + begin, static_cast<uint16_t*>(dst) + begin,
                         n);
+        break;
+      case Kind::kKeepNaN:
+        KeepNaN(static_cast<const float*>(src) + begin, static_cast<float*>(dst) + begin, n);
         break;
     }
   };
@@ -139,6 +150,8 @@ std::string Float16Step::describe() const {
       return "float16 -> float32";
     case Kind::kNarrow:
       return "float32 -> float16";
+    case Kind::kKeepNaN:
+      return "clamp: keep NaN";
   }
   return "float16";
 }

@@ -23,12 +23,14 @@ void RoundToFloat16(const float* src, float* dst, size_t n);
 void WidenFloat16(const uint16_t* src, float* dst, size_t n);
 // float -> float16 bits, round to nearest even (exact for values already rounded).
 void NarrowToFloat16(const float* src, uint16_t* dst, size_t n);
+// dst[i] = src[i] where src[i] is NaN (a clamp's input, whose NaN oneDNN's clip drops).
+void KeepNaN(const float* src, float* dst, size_t n);
 
 // One of the loops as a step of a plan, over `count` elements of two values (the same one for an
 // in-place rounding), split across the plan's threads when large.
 class Float16Step final : public Step {
  public:
-  enum class Kind : uint8_t { kRound, kWiden, kNarrow };
+  enum class Kind : uint8_t { kRound, kWiden, kNarrow, kKeepNaN };
   Float16Step(Kind kind, ValueId src, ValueId dst, size_t count, uint32_t threads)
       : kind_(kind), src_(src), dst_(dst), count_(count), threads_(threads) {}
   Status Run(RunContext& ctx) const override;
