@@ -2072,6 +2072,22 @@ TEST(BackendDifferential, Float16Elementwise) {
     seed += 1000;
   }
   RunFloat16Family("unary chains", 470000, 20, false, TwoRoundings, GenUnaryChain);
+  // oneDNN's clip maps NaN to the lower bound; a float16 clamp puts NaN inputs back.
+  RunFloat16Family("clamp of NaN and infinities", 471000, 6, true, OneRounding, [](Case& c) {
+    const Shape s = {c.rng.Int(1, 70)};
+    std::vector<double> v(s[0]);
+    for (double& x : v) {
+      const double any = c.rng.Uniform(-3, 3);
+      x = c.rng.Pick({std::numeric_limits<double>::quiet_NaN(),
+                      std::numeric_limits<double>::infinity(),
+                      -std::numeric_limits<double>::infinity(), -64000.0, 64000.0, -2.0, any});
+    }
+    ClampAttrs a;
+    a.minValue = -2;
+    if (c.rng.Chance(0.5)) a.maxValue = 1.5;
+    c.Output(c.Unary(OpKind::kClamp, c.InputValues(s, kF32, v), a));
+    c.tol = kExact;
+  });
 }
 
 TEST(BackendDifferential, Float16NormalizationReduceResample) {
