@@ -145,8 +145,9 @@ class Case {
   // every float32 operand a generator asks for as float16.
   DataType float_type = kF32;
   // What the fast plan must look like.
-  uint32_t expect_fallback = 0;   // exactly this many steps on the reference kernels
-  uint32_t expect_min_fused = 0;  // at least this many operations fused into other steps
+  uint32_t expect_fallback = 0;            // exactly this many steps on the reference kernels
+  uint32_t expect_min_fused = 0;           // at least this many operations fused into other steps
+  uint32_t expect_max_fused = UINT32_MAX;  // and at most this many
 
   OperandId Input(const Shape& shape, DataType type = kF32, double lo = -1, double hi = 1) {
     return InputValues(shape, type, Draw(shape, type, lo, hi));
@@ -386,6 +387,7 @@ void Check(Case& c, FamilyStats& stats) {
   }
   EXPECT_EQ(s.fallback_steps, c.expect_fallback) << "steps on the reference kernels";
   EXPECT_GE(s.fused_ops, c.expect_min_fused) << "operations fused into other steps";
+  EXPECT_LE(s.fused_ops, c.expect_max_fused) << "operations fused into other steps";
 }
 
 // Runs `count` cases of `generate` (a function filling a Case) with seeds from `base_seed`;
@@ -2054,6 +2056,33 @@ TEST(BackendDifferential, Float16Conv) {
   // Never folded in float16: the batchNormalization primitive on axis 1, the reference on axis 3.
   RunFloat16Family("conv2d+batchNorm", 422000, 8, false, TwoRoundings, GenConv2dBatchNormUnfolded);
   RunFloat16Family("convTranspose2d", 423000, 16, true, OneRounding, GenConvTranspose2d);
+}
+
+// The rule itself: after a float16 convolution a residual addition and a sigmoid run as steps
+// of their own (the reference rounds the convolution's result first), relu6 is fused.
+TEST(BackendDifferential, Float16FusionRule) {
+  RunFloat16Family("conv2d, then add", 490000, 6, false, TwoRoundings, [](Case& c) {
+    const ConvSpec s = DrawFusableConv(c.rng);
+    const OperandId y = AddConv(c, c.Input(s.InputShape()), s);
+    const Shape shape = c.ShapeOf(y);  // (a copy: adding an input may move the builder's)
+    c.Output(c.Op(OpKind::kAdd, {y, c.Input(shape)}));
+    c.tol = Then(Accumulation(s.K()), kArithmetic);
+    c.expect_max_fused = 0;
+  });
+  RunFloat16Family("conv2d, then sigmoid", 491000, 6, false, TwoRoundings, [](Case& c) {
+    const ConvSpec s = DrawFusableConv(c.rng);
+    c.Output(c.Unary(OpKind::kSigmoid, AddConv(c, c.Input(s.InputShape()), s)));
+    c.tol = Then(Accumulation(s.K()), kTranscendental);
+    c.expect_max_fused = 0;
+  });
+  RunFloat16Family("conv2d+relu6", 492000, 6, true, OneRounding, [](Case& c) {
+    const ConvSpec s = DrawFusableConv(c.rng);
+    ClampAttrs relu6;
+    relu6.minValue = 0, relu6.maxValue = 6;
+    c.Output(c.Unary(OpKind::kClamp, AddConv(c, c.Input(s.InputShape()), s), relu6));
+    c.tol = Accumulation(s.K());
+    c.expect_min_fused = 1;
+  });
 }
 
 TEST(BackendDifferential, Float16MatmulGemm) {

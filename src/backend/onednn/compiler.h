@@ -63,6 +63,10 @@ class Compiler {
   bool IsConstant(OperandId id) const;
   std::span<const std::byte> ConstantBytes(OperandId id) const;
   bool IsGraphOutput(OperandId id) const;
+  // Whether a primitive producing `id` may write the caller's output buffer directly (then it
+  // writes a dense layout): a graph output, but not a float16 one (its buffer holds float16, the
+  // primitive's result is float32, so any layout will do).
+  bool WritesOutputBuffer(OperandId id) const { return IsGraphOutput(id) && !IsFloat16(id); }
   // Whether `id` has a value yet: a constant, a graph input, or produced by an operation
   // already emitted (a post-op operand from a later branch has none).
   bool HasValue(OperandId id) const { return bindings_.count(id) != 0 || IsConstant(id); }

@@ -292,7 +292,7 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
                             : FusePostOps(c, conv_result, to_logical, candidates - 1 - k);
     dnnl::primitive_attr attr = c.Attr();
     attr.set_post_ops(chain.ops);
-    const bool dst_is_output = c.IsGraphOutput(chain.result);
+    const bool dst_is_output = c.WritesOutputBuffer(chain.result);
     const md_t y_want = chain.sum       ? c.Md(*chain.sum).permute_axes(to_logical)
                         : dst_is_output ? y_logical_plain
                                         : md_t(y_dims, dt::f32, memory::format_tag::any);

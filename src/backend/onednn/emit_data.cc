@@ -46,7 +46,7 @@ Result<bool> EmitConcat(Compiler& c, const Operation& op) {
     srcs.push_back(c.Md(v));
     args.push_back({DNNL_ARG_MULTIPLE_SRC + static_cast<int>(i), v});
   }
-  const md_t dst = c.IsGraphOutput(op.outputs[0])
+  const md_t dst = c.WritesOutputBuffer(op.outputs[0])
                        ? c.ValueMd(op.outputs[0])
                        : md_t(PlainMd(out).dims(), *type, dnnl::memory::format_tag::any);
   dnnl::concat::primitive_desc pd(dst, static_cast<int>(a.axis), srcs, c.engine(), c.Attr());

@@ -17,7 +17,7 @@ using dnnl::memory;
 // The layout a primitive keeping its source's layout writes `result` in: the source's, or
 // dense when the result is a graph output.
 md_t ResultMd(Compiler& c, OperandId result, const md_t& src) {
-  return c.IsGraphOutput(result) ? PlainMd(src.dims(), src.data_type()) : src;
+  return c.WritesOutputBuffer(result) ? PlainMd(src.dims(), src.data_type()) : src;
 }
 
 // The implementation of `pd`'s primitive that calls the C library (oneDNN's reference

@@ -79,7 +79,7 @@ Result<bool> EmitPool2d(Compiler& c, const Operation& op) {
   }
   xv = Permuted(c, xv, to_logical);
   const md_t y_logical_plain = c.ValueMd(y).permute_axes(to_logical);
-  const md_t dst = c.IsGraphOutput(y)
+  const md_t dst = c.WritesOutputBuffer(y)
                        ? y_logical_plain
                        : md_t(y_logical_plain.dims(), dt::f32, memory::format_tag::any);
   const algorithm alg = op.kind == OpKind::kMaxPool2d ? algorithm::pooling_max
