@@ -141,14 +141,19 @@ class Case {
   Rng rng;
   Tolerance tol = kArithmetic;
   uint32_t threads = 1;  // intra-op threads of the fast backend
+  // The float type of the case's operands: a float16 case (the float16 families below) builds
+  // every float32 operand a generator asks for as float16.
+  DataType float_type = kF32;
   // What the fast plan must look like.
-  uint32_t expect_fallback = 0;   // exactly this many steps on the reference kernels
-  uint32_t expect_min_fused = 0;  // at least this many operations fused into other steps
+  uint32_t expect_fallback = 0;            // exactly this many steps on the reference kernels
+  uint32_t expect_min_fused = 0;           // at least this many operations fused into other steps
+  uint32_t expect_max_fused = UINT32_MAX;  // and at most this many
 
   OperandId Input(const Shape& shape, DataType type = kF32, double lo = -1, double hi = 1) {
     return InputValues(shape, type, Draw(shape, type, lo, hi));
   }
   OperandId InputValues(const Shape& shape, DataType type, const std::vector<double>& values) {
+    if (type == kF32) type = float_type;
     const std::string name = "x" + std::to_string(inputs_.size());
     auto id = builder_.AddInput(name, {type, shape});
     if (!id.ok()) throw InvalidCase(id.error().ToString());
@@ -160,6 +165,7 @@ class Case {
     return ConstantValues(shape, type, Draw(shape, type, lo, hi));
   }
   OperandId ConstantValues(const Shape& shape, DataType type, const std::vector<double>& values) {
+    if (type == kF32) type = float_type;
     const OperandDescriptor desc{type, shape};
     auto id = builder_.AddConstant(desc, ByteBuffer::FromVector(Bytes(desc, values)));
     if (!id.ok()) throw InvalidCase(id.error().ToString());
@@ -381,6 +387,7 @@ void Check(Case& c, FamilyStats& stats) {
   }
   EXPECT_EQ(s.fallback_steps, c.expect_fallback) << "steps on the reference kernels";
   EXPECT_GE(s.fused_ops, c.expect_min_fused) << "operations fused into other steps";
+  EXPECT_LE(s.fused_ops, c.expect_max_fused) << "operations fused into other steps";
 }
 
 // Runs `count` cases of `generate` (a function filling a Case) with seeds from `base_seed`;
@@ -1329,10 +1336,9 @@ void GenCast(Case& c) {
   a.dataType = p.to;
   c.Output(c.Unary(OpKind::kCast, c.InputValues(s, p.from, v), a));
   c.tol = kExact;
-  // oneDNN 2.6 has no CPU reorder from an integer type to float16 either.
-  const bool declined =
-      !IsFloatingPoint(p.to) || (!IsFloatingPoint(p.from) && p.to == DataType::kFloat16);
-  c.expect_fallback = declined ? 1 : 0;
+  // An integer becomes float32 in a reorder and float16 in the plan's rounding step (exact:
+  // integers past 2^24 are past float16's range either way).
+  c.expect_fallback = IsFloatingPoint(p.to) ? 0 : 1;
 }
 
 TEST(BackendDifferential, Cast) { RunFamily("cast", 230000, 36, GenCast); }
@@ -1537,9 +1543,16 @@ void GenResample2d(Case& c) {
     a.scales = std::vector<float>{r.Pick({0.5f, 0.75f, 1.f, 1.25f, 1.5f, 2.f, 3.f}),
                                   r.Pick({0.5f, 0.75f, 1.f, 1.25f, 1.5f, 2.f, 3.f})};
   }
-  c.Output(c.Unary(OpKind::kResample2d, c.Input(s), a));
-  const bool fast =
-      a.mode == InterpolationMode::kLinear && (axes == UintList{2, 3} || axes == UintList{1, 2});
+  const OperandId y = c.Unary(OpKind::kResample2d, c.Input(s), a);
+  c.Output(y);
+  // Nearest-neighbour is taken where every output size is a whole multiple of the input's.
+  bool whole = true;
+  for (uint32_t axis : axes) {
+    const uint32_t in = s[axis], out = c.ShapeOf(y)[axis];
+    whole = whole && out >= in && out % in == 0;
+  }
+  const bool fast = (a.mode == InterpolationMode::kLinear || whole) &&
+                    (axes == UintList{2, 3} || axes == UintList{1, 2});
   c.expect_fallback = fast ? 0 : 1;
   // Bilinear weights from a float32 coordinate (o + 0.5) * in / out - 0.5: a few ulps of
   // coordinates below 12.
@@ -1991,6 +2004,130 @@ TEST(BackendDifferential, ConcurrentExecuteIsBitIdentical) {
       }
     }
   }
+}
+
+// ---- float16 -----------------------------------------------------------------------------------
+// float16 graphs run on the float32 primitives, every float16 operand rounded to float16 after the
+// step computing it, and only post-ops that commute with that rounding fused (relu, clamp, neg,
+// abs, max, min; compiler.h). The families above run again with every operand float16.
+//
+// Tolerance: the reference rounds its double result once to float16, the fast backend its float32
+// result. Where the two unrounded results straddle a float16 rounding boundary they round to
+// neighbours, one float16 ulp apart: at most 2^-10 of the result, or 2^-24 (the subnormal unit).
+// We allow the family's float32 tolerance plus two such ulps, and for a graph of several rounded
+// operations (a residual addition or a normalization after a convolution) `chain` more ulps of
+// the intermediate's magnitude `scale`, which the next operation carries forward.
+Tolerance Float16(Tolerance t, int chain = 0, double scale = 1) {
+  return {t.atol + 2 * 0x1p-24 + chain * 0x1p-10 * scale, t.rtol + 2 * 0x1p-10};
+}
+
+// Runs `generate` as a float16 family. `fused`: the generator's fusions all commute with
+// rounding, so the plan must still fold them in; otherwise the fused count is not checked (the
+// float16 rule ends such chains) but every result still must match.
+template <typename Generate>
+void RunFloat16Family(const std::string& family, uint64_t base_seed, int count, bool fused,
+                      Tolerance (*tolerance)(Tolerance), Generate&& generate) {
+  RunFamily("float16 " + family, base_seed, count, [&](Case& c) {
+    c.float_type = DataType::kFloat16;
+    generate(c);
+    c.tol = tolerance(c.tol);
+    if (!fused) c.expect_min_fused = 0;
+  });
+}
+
+Tolerance OneRounding(Tolerance t) { return Float16(t); }
+// A convolution's result (|y| <= a few units here) rounded, then added to or normalized.
+Tolerance TwoRoundings(Tolerance t) { return Float16(t, /*chain=*/2, /*scale=*/8); }
+
+bool CommutesWithRounding(OpKind kind) { return kind == OpKind::kRelu || kind == OpKind::kClamp; }
+
+TEST(BackendDifferential, Float16Conv) {
+  RunFloat16Family("conv2d", 400000, 30, true, OneRounding, GenConv2d);
+  uint64_t seed = 401000;
+  for (const Activation& act : FusableActivations()) {
+    const bool commutes = CommutesWithRounding(act.kind);
+    RunFloat16Family(std::string("conv2d+") + act.name, seed, 3, commutes,
+                     commutes ? OneRounding : TwoRoundings,
+                     [&](Case& c) { GenConv2dActivation(c, act); });
+    seed += 1000;
+  }
+  RunFloat16Family("conv2d+binary", 420000, 12, false, TwoRoundings, GenConv2dResidual);
+  RunFloat16Family("conv2d block", 421000, 6, false, TwoRoundings, GenConv2dBlock);
+  // Never folded in float16: the batchNormalization primitive on axis 1, the reference on axis 3.
+  RunFloat16Family("conv2d+batchNorm", 422000, 8, false, TwoRoundings, GenConv2dBatchNormUnfolded);
+  RunFloat16Family("convTranspose2d", 423000, 16, true, OneRounding, GenConvTranspose2d);
+}
+
+// The rule itself: after a float16 convolution a residual addition and a sigmoid run as steps
+// of their own (the reference rounds the convolution's result first), relu6 is fused.
+TEST(BackendDifferential, Float16FusionRule) {
+  RunFloat16Family("conv2d, then add", 490000, 6, false, TwoRoundings, [](Case& c) {
+    const ConvSpec s = DrawFusableConv(c.rng);
+    const OperandId y = AddConv(c, c.Input(s.InputShape()), s);
+    const Shape shape = c.ShapeOf(y);  // (a copy: adding an input may move the builder's)
+    c.Output(c.Op(OpKind::kAdd, {y, c.Input(shape)}));
+    c.tol = Then(Accumulation(s.K()), kArithmetic);
+    c.expect_max_fused = 0;
+  });
+  RunFloat16Family("conv2d, then sigmoid", 491000, 6, false, TwoRoundings, [](Case& c) {
+    const ConvSpec s = DrawFusableConv(c.rng);
+    c.Output(c.Unary(OpKind::kSigmoid, AddConv(c, c.Input(s.InputShape()), s)));
+    c.tol = Then(Accumulation(s.K()), kTranscendental);
+    c.expect_max_fused = 0;
+  });
+  RunFloat16Family("conv2d+relu6", 492000, 6, true, OneRounding, [](Case& c) {
+    const ConvSpec s = DrawFusableConv(c.rng);
+    ClampAttrs relu6;
+    relu6.minValue = 0, relu6.maxValue = 6;
+    c.Output(c.Unary(OpKind::kClamp, AddConv(c, c.Input(s.InputShape()), s), relu6));
+    c.tol = Accumulation(s.K());
+    c.expect_min_fused = 1;
+  });
+}
+
+TEST(BackendDifferential, Float16MatmulGemm) {
+  RunFloat16Family("matmul", 430000, 20, true, OneRounding, GenMatmul);
+  RunFloat16Family("gemm", 431000, 20, true, OneRounding, GenGemm);
+}
+
+TEST(BackendDifferential, Float16Elementwise) {
+  RunFloat16Family("pool2d", 440000, 24, true, OneRounding, GenPool2d);
+  RunFloat16Family("binary", 441000, 30, false, TwoRoundings, GenBinary);
+  RunFloat16Family("prelu", 442000, 10, true, OneRounding, GenPrelu);
+  uint64_t seed = 443000;
+  for (const UnaryCase& u : UnaryCases()) {
+    RunFloat16Family(std::string("unary ") + u.name, seed, 2, true, OneRounding,
+                     [&](Case& c) { GenUnary(c, u); });
+    seed += 1000;
+  }
+  RunFloat16Family("unary chains", 470000, 20, false, TwoRoundings, GenUnaryChain);
+  // oneDNN's clip maps NaN to the lower bound; a float16 clamp puts NaN inputs back.
+  RunFloat16Family("clamp of NaN and infinities", 471000, 6, true, OneRounding, [](Case& c) {
+    const Shape s = {c.rng.Int(1, 70)};
+    std::vector<double> v(s[0]);
+    for (double& x : v) {
+      const double any = c.rng.Uniform(-3, 3);
+      x = c.rng.Pick({std::numeric_limits<double>::quiet_NaN(),
+                      std::numeric_limits<double>::infinity(),
+                      -std::numeric_limits<double>::infinity(), -64000.0, 64000.0, -2.0, any});
+    }
+    ClampAttrs a;
+    a.minValue = -2;
+    if (c.rng.Chance(0.5)) a.maxValue = 1.5;
+    c.Output(c.Unary(OpKind::kClamp, c.InputValues(s, kF32, v), a));
+    c.tol = kExact;
+  });
+}
+
+TEST(BackendDifferential, Float16NormalizationReduceResample) {
+  RunFloat16Family("layerNormalization", 480000, 16, true, OneRounding, GenLayerNorm);
+  RunFloat16Family("batchNormalization", 481000, 12, true, OneRounding, GenBatchNorm);
+  RunFloat16Family("instanceNormalization", 482000, 12, true, OneRounding, GenInstanceNorm);
+  RunFloat16Family("resample2d", 483000, 16, true, OneRounding, GenResample2d);
+  RunFloat16Family("concat", 484000, 12, true, OneRounding, GenConcat);
+  RunFloat16Family("concat of convolutions", 485000, 6, true, OneRounding, GenConcatConv);
+  RunFloat16Family("views/outputs/constants", 486000, 20, true, OneRounding, GenViews);
+  RunFloat16Family("fallback boundaries", 487000, 16, false, TwoRoundings, GenBoundary);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "backend/onednn/emit.h"
+#include "backend/onednn/float16.h"
 #include "backend/reference/kernels.h"
 
 namespace webnn::onednn {
@@ -198,7 +199,9 @@ bool Compiler::CanOverwrite(OperandId id, const Operation& reader) {
   const uint32_t slot = plan_->value_slot[it->second];
   if (plan_->slots[slot].kind != StorageSlot::Kind::kArena) return false;
   if (std::count(plan_->value_slot.begin(), plan_->value_slot.end(), slot) != 1) return false;
-  if (dense_.count(it->second)) return false;
+  if (dense_.count(it->second) || wide_.count(it->second) || narrow_.count(it->second)) {
+    return false;
+  }
   const uint32_t reader_index = static_cast<uint32_t>(&reader - graph_.operations.data());
   for (uint32_t consumer : consumers_[id]) {
     if (consumer > reader_index) return false;
@@ -257,7 +260,7 @@ ValueId Compiler::View(ValueId base, const md_t& md, size_t byte_offset) {
   return static_cast<ValueId>(plan_->value_mds.size() - 1);
 }
 
-ValueId Compiler::Value(OperandId id) {
+ValueId Compiler::Bound(OperandId id) {
   if (auto it = bindings_.find(id); it != bindings_.end()) return it->second;
   if (!IsConstant(id)) {
     // Every non-constant operand is bound by its producer (or as a graph input) before use.
@@ -269,6 +272,89 @@ ValueId Compiler::Value(OperandId id) {
   ValueId v = ConstantValue(PlainMd(desc(id)), std::move(copy));
   bindings_[id] = v;
   return v;
+}
+
+ValueId Compiler::Value(OperandId id) {
+  if (IsFloat16(id) && IsConstant(id) && bindings_.count(id) == 0) {
+    // A float16 constant primitives read is widened once, now (no float16 copy in the plan).
+    std::vector<float> floats = ConstantFloats(id);
+    const md_t md = ValueMd(id);
+    auto bytes = AllocateBytes(md.get_size());
+    std::memcpy(bytes.get(), floats.data(), floats.size() * sizeof(float));
+    const ValueId w = ConstantValue(md, std::move(bytes));
+    bindings_[id] = w;
+    return w;
+  }
+  const ValueId v = Bound(id);
+  if (!IsFloat16(id) || Md(v).data_type() != dt::f16) return v;
+  if (auto it = wide_.find(v); it != wide_.end()) return it->second;
+  ValueId w;
+  const md_t md = PlainMd(Md(v).dims(), dt::f32);
+  const StorageSlot& slot = plan_->slots[plan_->value_slot[v]];
+  if (slot.kind == StorageSlot::Kind::kConstant && IsPlain(Md(v))) {
+    // A constant is widened once, now.
+    auto bytes = AllocateBytes(md.get_size());
+    WidenFloat16(reinterpret_cast<const uint16_t*>(ConstantData(v)),
+                 reinterpret_cast<float*>(bytes.get()), md.get_size() / sizeof(float));
+    w = ConstantValue(md, std::move(bytes));
+  } else {
+    const ValueId d = Dense(v);
+    w = NewValue(md);
+    AddStep(std::make_unique<Float16Step>(Float16Step::Kind::kWiden, d, w,
+                                          md.get_size() / sizeof(float), plan_->threads),
+            {d}, {w});
+  }
+  wide_[v] = w;
+  return w;
+}
+
+ValueId Compiler::Stored(OperandId id) {
+  const ValueId v = Dense(Bound(id));
+  if (!IsFloat16(id) || Md(v).data_type() != dt::f32) return v;
+  if (auto it = narrow_.find(v); it != narrow_.end()) return it->second;
+  const md_t md = PlainMd(Md(v).dims(), dt::f16);
+  const ValueId n = NewValue(md);
+  AddStep(std::make_unique<Float16Step>(Float16Step::Kind::kNarrow, v, n,
+                                        md.get_size() / sizeof(uint16_t), plan_->threads),
+          {v}, {n});
+  narrow_[v] = n;
+  return n;
+}
+
+md_t Compiler::ValueMd(OperandId id) const {
+  const md_t md = PlainMd(desc(id));
+  return IsFloat16(id) ? PlainMd(md.dims(), dt::f32) : md;
+}
+
+std::vector<float> Compiler::ConstantFloats(OperandId id) const {
+  const std::span<const std::byte> bytes = ConstantBytes(id);
+  std::vector<float> v(desc(id).ElementCount());
+  if (IsFloat16(id)) {
+    std::vector<uint16_t> halves(v.size());
+    std::memcpy(halves.data(), bytes.data(), halves.size() * sizeof(uint16_t));
+    WidenFloat16(halves.data(), v.data(), v.size());
+  } else {
+    std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
+  }
+  return v;
+}
+
+const std::byte* Compiler::ConstantData(ValueId v) const {
+  return plan_->slots[plan_->value_slot[v]].constant.get() + plan_->value_offset[v];
+}
+
+void Compiler::BindResult(OperandId id, ValueId v, bool exact) {
+  Bind(id, v);
+  if (!IsFloat16(id) || exact) return;
+  AddStep(std::make_unique<Float16Step>(Float16Step::Kind::kRound, v, v,
+                                        Md(v).get_size() / sizeof(float), plan_->threads),
+          {v}, {v});
+}
+
+void Compiler::AddStep(std::unique_ptr<Step> step, std::vector<ValueId> reads,
+                       std::vector<ValueId> writes) {
+  step_io_.push_back({std::move(reads), std::move(writes)});
+  plan_->steps.push_back(std::move(step));
 }
 
 ValueId Compiler::Dense(ValueId v) {
@@ -290,7 +376,8 @@ ValueId Compiler::Reordered(ValueId v, const md_t& md) {
 }
 
 ValueId Compiler::Destination(OperandId id, const md_t& md) {
-  if (is_output_[id] && IsPlain(md)) {
+  // (A float16 output's buffer holds float16: a float32 result goes elsewhere first.)
+  if (is_output_[id] && IsPlain(md) && md.data_type() == PlainMd(desc(id)).data_type()) {
     for (uint32_t i = 0; i < graph_.outputs.size(); ++i) {
       if (graph_.outputs[i].operand != id) continue;
       StorageSlot slot;
@@ -331,9 +418,14 @@ void Compiler::AddReorder(ValueId src, ValueId dst) {
 }
 
 Compiler::Snapshot Compiler::Save() const {
-  return {plan_->steps.size(), plan_->value_mds.size(),
-          plan_->slots.size(), step_io_.size(),
-          bindings_,           dense_};
+  return {plan_->steps.size(),
+          plan_->value_mds.size(),
+          plan_->slots.size(),
+          step_io_.size(),
+          bindings_,
+          dense_,
+          wide_,
+          narrow_};
 }
 
 void Compiler::Restore(const Snapshot& s) {
@@ -345,6 +437,8 @@ void Compiler::Restore(const Snapshot& s) {
   step_io_.resize(s.step_io);
   bindings_ = s.bindings;
   dense_ = s.dense;
+  wide_ = s.wide;
+  narrow_ = s.narrow;
 }
 
 // Operations whose inputs are all constants run once now, on the reference kernels.
@@ -384,7 +478,7 @@ Status Compiler::EmitFallback(const Operation& op) {
       ins.push_back({OperandDescriptor{}, FallbackStep::kNoValue});
       continue;
     }
-    ValueId v = Dense(Value(id));
+    ValueId v = Stored(id);
     ins.push_back({desc(id), v});
     io.reads.push_back(v);
   }
@@ -403,7 +497,7 @@ Status Compiler::EmitFallback(const Operation& op) {
 void Compiler::EmitOutputs() {
   for (uint32_t i = 0; i < graph_.outputs.size(); ++i) {
     const OperandId id = graph_.outputs[i].operand;
-    ValueId v = Value(id);
+    ValueId v = Bound(id);
     const StorageSlot& slot = plan_->slots[plan_->value_slot[v]];
     if (slot.kind == StorageSlot::Kind::kOutput && slot.index == i && IsPlain(Md(v)) &&
         plan_->value_offset[v] == 0) {
@@ -417,6 +511,15 @@ void Compiler::EmitOutputs() {
     plan_->value_slot.push_back(static_cast<uint32_t>(plan_->slots.size() - 1));
     plan_->value_offset.push_back(0);
     const ValueId dst = static_cast<ValueId>(plan_->value_mds.size() - 1);
+    if (IsFloat16(id) && Md(v).data_type() == dt::f32) {
+      // float32 holding float16 numbers: narrowed (exactly) into the caller's buffer.
+      const ValueId d = Dense(v);
+      plan_->value_mds[dst] = PlainMd(Md(d).dims(), dt::f16);
+      AddStep(std::make_unique<Float16Step>(Float16Step::Kind::kNarrow, d, dst,
+                                            Md(dst).get_size() / sizeof(uint16_t), plan_->threads),
+              {d}, {dst});
+      continue;
+    }
     AddReorder(v, dst);  // raw bytes (u8 [n]) of a type oneDNN lacks reorder as a copy
   }
 }

@@ -72,7 +72,19 @@ struct EltwiseOp {
   float alpha = 0, beta = 0;
 };
 // Operators with the "fusable" trait (op_table.inc) and only those are taken as post-ops.
-std::vector<EltwiseOp> EltwiseOf(const Operation& op);
+// `type` is the operand's: a float16 operation's parameters are float16 numbers.
+std::vector<EltwiseOp> EltwiseOf(const Operation& op, DataType type = DataType::kFloat32);
+// Whether the primitives compute an operand in float32: float32, and float16 (compiler.h).
+bool ComputesInFloat32(const Compiler& c, OperandId id);
+// Whether `op` applied to float16 values gives the same float16 result fused after a primitive
+// (on its unrounded float32 result) as after the rounding: round(op(v)) == op(round(v)).
+bool CommutesWithFloat16Rounding(const Operation& op);
+// An attribute cast to an operand's data type as MLNumber's cast does (through float): clamp
+// bounds, gemm's alpha and beta, normalization epsilons, as the reference kernels cast them.
+float CastToType(double d, DataType type);
+// An activation's parameter (alpha, beta) in the operand's type, rounded once from double as the
+// reference kernels round it.
+float ParameterOf(double d, DataType type);
 // Whether oneDNN's vectorized kernels approximate `alg` too loosely for WebNN (log): it then
 // runs only as its own primitive, on the implementation that calls the C library.
 bool ExactEltwise(dnnl::algorithm alg);

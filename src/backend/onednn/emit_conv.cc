@@ -28,17 +28,12 @@ std::vector<int> FromLogical(InputOperandLayout layout) {
                                              : std::vector<int>{0, 1, 2, 3};
 }
 
-// A float32 constant's bytes as floats (copied: constant bytes need not be aligned).
-std::vector<float> Floats(std::span<const std::byte> bytes) {
-  std::vector<float> v(bytes.size() / sizeof(float));
-  std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
-  return v;
-}
-
 // A batchNormalization with constant statistics reading `result` along the channel axis,
 // folded into the convolution's filter (OIHW floats) and bias: W' = W * s, b' = (b - mean) * s
 // + beta with s = scale / sqrt(variance + epsilon).
 const Operation* FoldableBatchNorm(Compiler& c, OperandId result, size_t channel_axis) {
+  // float16: the reference rounds the convolution's result before normalizing it (compiler.h).
+  if (c.IsFloat16(result)) return nullptr;
   const Operation* bn = c.SoleConsumer(result);
   if (!bn || bn->kind != OpKind::kBatchNormalization || bn->inputs[0] != result) return nullptr;
   if (std::get<BatchNormalizationAttrs>(bn->attrs).axis != channel_axis) return nullptr;
@@ -53,6 +48,7 @@ const Operation* FoldableBatchNorm(Compiler& c, OperandId result, size_t channel
 // Returns the operation with the per-channel values in `per_channel` (out_channels of them).
 const Operation* FoldableChannelAdd(Compiler& c, OperandId result, size_t channel_axis,
                                     size_t out_channels, std::vector<float>& per_channel) {
+  if (c.IsFloat16(result)) return nullptr;  // rounded before the addition, as above
   const Operation* add = c.SoleConsumer(result);
   if (!add || add->kind != OpKind::kAdd || add->inputs.size() != 2) return nullptr;
   const OperandId other = add->inputs[0] == result ? add->inputs[1] : add->inputs[0];
@@ -74,7 +70,7 @@ const Operation* FoldableChannelAdd(Compiler& c, OperandId result, size_t channe
     }
   }
   if (channels != 1 && channels != out_channels) return nullptr;
-  std::vector<float> values = Floats(c.ConstantBytes(other));
+  std::vector<float> values = c.ConstantFloats(other);
   per_channel.assign(out_channels, values.empty() ? 0.f : values[0]);
   if (channels == out_channels) per_channel = std::move(values);
   return add;
@@ -83,11 +79,11 @@ const Operation* FoldableChannelAdd(Compiler& c, OperandId result, size_t channe
 void FoldBatchNorm(Compiler& c, const Operation& bn, std::vector<float>& oihw,
                    std::vector<float>& bias, size_t out_channels) {
   const auto& a = std::get<BatchNormalizationAttrs>(bn.attrs);
-  auto mean = Floats(c.ConstantBytes(bn.inputs[1]));
-  auto var = Floats(c.ConstantBytes(bn.inputs[2]));
+  auto mean = c.ConstantFloats(bn.inputs[1]);
+  auto var = c.ConstantFloats(bn.inputs[2]);
   std::vector<float> scale(out_channels, 1.f), beta(out_channels, 0.f);
-  if (bn.inputs[3] != kNoOperand) scale = Floats(c.ConstantBytes(bn.inputs[3]));
-  if (bn.inputs[4] != kNoOperand) beta = Floats(c.ConstantBytes(bn.inputs[4]));
+  if (bn.inputs[3] != kNoOperand) scale = c.ConstantFloats(bn.inputs[3]);
+  if (bn.inputs[4] != kNoOperand) beta = c.ConstantFloats(bn.inputs[4]);
   const size_t per_channel = oihw.size() / out_channels;
   for (size_t o = 0; o < out_channels; ++o) {
     const double s = scale[o] / std::sqrt(static_cast<double>(var[o]) + a.epsilon);
@@ -182,13 +178,12 @@ bool EmitPatchDeconvolution(Compiler& c, OperandId x, OperandId result,
   // Patches into place: [N, H, W, O, KH, KW] -> the destination seen as [N, O, H, KH, W, KW].
   const memory::dims dims6 = {n, o, h, kh, w, kw};
   const md_t src6(dims6, dt::f32, memory::dims{h * w * cols, kh * kw, w * cols, kw, cols, 1});
-  const OperandDescriptor& yd = c.desc(chain.result);
-  ValueId yv = c.Destination(chain.result, PlainMd(yd));
+  ValueId yv = c.Destination(chain.result, c.ValueMd(chain.result));
   const md_t y_logical = c.Md(yv).permute_axes(to_logical);
   const auto& st = y_logical.data.format_desc.blocking.strides;
   const md_t dst6(dims6, dt::f32, memory::dims{st[0], st[1], kh * st[2], st[2], kw * st[3], st[3]});
   c.AddReorder(c.View(mv, src6), c.View(yv, dst6));
-  c.Bind(chain.result, yv);
+  c.BindResult(chain.result, yv);
   for (const Operation* op : folded) c.MarkFused(*op);
   CommitChain(c, chain);
   return true;
@@ -202,14 +197,14 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
   const OperandId x = op.inputs[0], w = op.inputs[1];
   const OperandId b = op.inputs.size() > 2 ? op.inputs[2] : kNoOperand;
   const OperandId y = op.outputs[0];
-  if (c.desc(x).dataType != DataType::kFloat32) return false;
+  if (!ComputesInFloat32(c, x)) return false;
   const std::vector<int> to_logical = ToLogical(layout), from_logical = FromLogical(layout);
 
   // Logical shapes.
   const auto& ws = c.desc(w).shape;
   memory::dims w_logical(4);
   for (size_t i = 0; i < 4; ++i) w_logical[filter_perm[i]] = ws[i];
-  const md_t y_webnn = PlainMd(c.desc(y));
+  const md_t y_webnn = c.ValueMd(y);
   const md_t y_logical_plain = y_webnn.permute_axes(to_logical);
   const memory::dims y_dims = y_logical_plain.dims();
   const md_t x_logical = c.Md(c.Value(x)).permute_axes(to_logical);
@@ -235,20 +230,20 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
   if (const_weights) {
     // The filter in logical [O, I, KH, KW] order (per group for deconv: [I, O/G, ...] is
     // handled by the permutation given), dense.
-    md_t w_webnn = PlainMd(c.desc(w));
-    md_t w_perm = w_webnn.permute_axes(filter_perm);
+    // (float16 weights are widened once, here, and prepacked as float32.)
+    std::vector<float> w_floats = c.ConstantFloats(w);
+    md_t w_perm = c.ValueMd(w).permute_axes(filter_perm);
     md_t w_plain = PlainMd(w_perm.dims(), dt::f32);
     oihw.resize(w_plain.get_size() / sizeof(float));
     {
-      auto bytes = c.ConstantBytes(w);
-      dnnl::memory src(w_perm, c.engine(), const_cast<std::byte*>(bytes.data()));
+      dnnl::memory src(w_perm, c.engine(), w_floats.data());
       dnnl::memory dst(w_plain, c.engine(), oihw.data());
       dnnl::stream s(c.engine());
       dnnl::reorder(src, dst).execute(s, src, dst);
       s.wait();
     }
     bias.assign(y_dims[1], 0.f);
-    if (b != kNoOperand) bias = Floats(c.ConstantBytes(b));
+    if (b != kNoOperand) bias = c.ConstantFloats(b);
     for (size_t o = 0; add && o < bias.size(); ++o) bias[o] += added[o];
     if (bn) FoldBatchNorm(c, *bn, oihw, bias, y_dims[1]);
   }
@@ -297,7 +292,7 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
                             : FusePostOps(c, conv_result, to_logical, candidates - 1 - k);
     dnnl::primitive_attr attr = c.Attr();
     attr.set_post_ops(chain.ops);
-    const bool dst_is_output = c.IsGraphOutput(chain.result);
+    const bool dst_is_output = c.WritesOutputBuffer(chain.result);
     const md_t y_want = chain.sum       ? c.Md(*chain.sum).permute_axes(to_logical)
                         : dst_is_output ? y_logical_plain
                                         : md_t(y_dims, dt::f32, memory::format_tag::any);
@@ -366,7 +361,7 @@ Result<bool> EmitConvLike(Compiler& c, const Operation& op, InputOperandLayout l
     c.AddPrimitive(prim, pd, std::move(args),
                    std::string(deconv ? "convTranspose2d" : "conv2d") + (add ? "+add" : "") +
                        (bn ? "+batchNorm" : "") + chain.what + " [" + impl + "]");
-    c.Bind(chain.result, yv);
+    c.BindResult(chain.result, yv);
     if (add) c.MarkFused(*add);
     if (bn) c.MarkFused(*bn);
     CommitChain(c, chain);

@@ -10,9 +10,10 @@
 namespace webnn::onednn {
 
 Result<bool> EmitReshape(Compiler& c, const Operation& op) {
-  // reshape and identity: the same bytes under the output's dense descriptor.
-  ValueId xv = c.Dense(c.Value(op.inputs[0]));
-  c.Bind(op.outputs[0], c.View(xv, PlainMd(c.desc(op.outputs[0]))));
+  // reshape and identity: the same bytes under the output's dense descriptor (in the value's
+  // type: a float16 operand's value may be float32, compiler.h).
+  ValueId xv = c.Dense(c.Bound(op.inputs[0]));
+  c.Bind(op.outputs[0], c.View(xv, PlainMd(c.ValueMd(op.outputs[0]).dims(), c.Md(xv).data_type())));
   return true;
 }
 
@@ -27,13 +28,14 @@ Result<bool> EmitTranspose(Compiler& c, const Operation& op) {
     const uint32_t from = a.permutation ? (*a.permutation)[i] : d.rank() - 1 - i;
     perm[from] = static_cast<int>(i);
   }
-  c.Bind(op.outputs[0], Permuted(c, c.Value(op.inputs[0]), perm));
+  c.Bind(op.outputs[0], Permuted(c, c.Bound(op.inputs[0]), perm));
   return true;
 }
 
 Result<bool> EmitConcat(Compiler& c, const Operation& op) {
   const OperandDescriptor& out = c.desc(op.outputs[0]);
-  auto type = ToDnnl(out.dataType);
+  // (float16 operands are concatenated as their float32 values.)
+  auto type = out.dataType == DataType::kFloat16 ? dt::f32 : ToDnnl(out.dataType);
   if (!type || out.rank() == 0) return false;
   const auto& a = std::get<AxisAttrs>(op.attrs);
   std::vector<md_t> srcs;
@@ -44,8 +46,8 @@ Result<bool> EmitConcat(Compiler& c, const Operation& op) {
     srcs.push_back(c.Md(v));
     args.push_back({DNNL_ARG_MULTIPLE_SRC + static_cast<int>(i), v});
   }
-  const md_t dst = c.IsGraphOutput(op.outputs[0])
-                       ? PlainMd(out)
+  const md_t dst = c.WritesOutputBuffer(op.outputs[0])
+                       ? c.ValueMd(op.outputs[0])
                        : md_t(PlainMd(out).dims(), *type, dnnl::memory::format_tag::any);
   dnnl::concat::primitive_desc pd(dst, static_cast<int>(a.axis), srcs, c.engine(), c.Attr());
   ValueId yv = c.Destination(op.outputs[0], pd.dst_desc());

@@ -28,7 +28,7 @@ Result<bool> EmitProduct(Compiler& c, const Operation& op, ValueId a, ValueId b,
                          OperandId bias_operand, const char* name) {
   const OperandId y = op.outputs[0];
   const size_t rank = c.desc(y).rank();
-  const md_t y_plain = PlainMd(c.desc(y));
+  const md_t y_plain = c.ValueMd(y);
   // A constant, dense right-hand side is prepacked once into the layout the kernel wants.
   const bool const_b = c.IsConstant(op.inputs[1]) && IsPlain(c.Md(b));
   const size_t max_chain = FusePostOps(c, y, IdentityPerm(rank)).fused.size();
@@ -58,17 +58,14 @@ Result<bool> EmitProduct(Compiler& c, const Operation& op, ValueId a, ValueId b,
     const std::string impl = std::string(pd.impl_info_str());
     if (chain_len > 0 && impl.find("ref") != std::string::npos) continue;
     ValueId bv = b;
-    if (const_b) {
-      auto bytes = c.ConstantBytes(op.inputs[1]);
-      bv = c.Prepack(c.Md(b), bytes.data(), pd.weights_desc());
-    }
+    if (const_b) bv = c.Prepack(c.Md(b), c.ConstantData(b), pd.weights_desc());
     ValueId yv = c.Destination(chain.result, y_plain);
     std::vector<std::pair<int, ValueId>> args = {
         {DNNL_ARG_SRC, a}, {DNNL_ARG_WEIGHTS, bv}, {DNNL_ARG_DST, yv}};
     for (const auto& e : extra) args.push_back(e);
     c.AddPrimitive(dnnl::matmul(pd), pd, std::move(args),
                    std::string(name) + chain.what + " [" + impl + "]");
-    c.Bind(chain.result, yv);
+    c.BindResult(chain.result, yv);
     CommitChain(c, chain);
     return true;
   }
@@ -78,7 +75,7 @@ Result<bool> EmitProduct(Compiler& c, const Operation& op, ValueId a, ValueId b,
 }  // namespace
 
 Result<bool> EmitMatmul(Compiler& c, const Operation& op) {
-  if (c.desc(op.outputs[0]).dataType != DataType::kFloat32) return false;
+  if (!ComputesInFloat32(c, op.outputs[0])) return false;
   const size_t rank = c.desc(op.outputs[0]).rank();
   ValueId a = Ranked(c, c.Value(op.inputs[0]), rank);
   ValueId b = Ranked(c, c.Value(op.inputs[1]), rank);
@@ -86,16 +83,19 @@ Result<bool> EmitMatmul(Compiler& c, const Operation& op) {
 }
 
 Result<bool> EmitGemm(Compiler& c, const Operation& op) {
-  if (c.desc(op.outputs[0]).dataType != DataType::kFloat32) return false;
+  if (!ComputesInFloat32(c, op.outputs[0])) return false;
   const auto& g = std::get<GemmAttrs>(op.attrs);
+  // alpha and beta are cast to the operands' type first (a float16 beta of 1.0001 is 1).
+  const DataType type = c.desc(op.outputs[0]).dataType;
+  const float alpha = CastToType(g.alpha, type), beta = CastToType(g.beta, type);
   const OperandId cop = op.inputs.size() > 2 ? op.inputs[2] : kNoOperand;
   // beta * c: only beta = 1 is a plain post-op addition (or no c at all).
-  if (cop != kNoOperand && g.beta != 1.0 && g.beta != 0.0) return false;
+  if (cop != kNoOperand && beta != 1.f && beta != 0.f) return false;
   ValueId a = c.Value(op.inputs[0]);
   ValueId b = c.Value(op.inputs[1]);
   if (g.aTranspose) a = Permuted(c, a, {1, 0});
   if (g.bTranspose) b = Permuted(c, b, {1, 0});
-  return EmitProduct(c, op, a, b, ToFloat(g.alpha), g.beta == 0.0 ? kNoOperand : cop, "gemm");
+  return EmitProduct(c, op, a, b, alpha, beta == 0.f ? kNoOperand : cop, "gemm");
 }
 
 }  // namespace webnn::onednn

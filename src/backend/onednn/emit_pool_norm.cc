@@ -21,7 +21,13 @@ uint32_t At(const std::optional<UintList>& v, size_t i, uint32_t fallback) {
   return v && i < v->size() ? (*v)[i] : fallback;
 }
 
-bool IsF32(Compiler& c, OperandId id) { return c.desc(id).dataType == DataType::kFloat32; }
+// float32, and float16 computed in float32 (compiler.h).
+bool IsF32(Compiler& c, OperandId id) { return ComputesInFloat32(c, id); }
+
+// epsilon cast to the input's type first, as the spec (and the reference) do.
+float Epsilon(Compiler& c, OperandId x, double epsilon) {
+  return CastToType(epsilon, c.desc(x).dataType);
+}
 
 }  // namespace
 
@@ -72,8 +78,8 @@ Result<bool> EmitPool2d(Compiler& c, const Operation& op) {
     post.append_eltwise(1.f, algorithm::eltwise_sqrt, 0.f, 0.f);
   }
   xv = Permuted(c, xv, to_logical);
-  const md_t y_logical_plain = PlainMd(c.desc(y)).permute_axes(to_logical);
-  const md_t dst = c.IsGraphOutput(y)
+  const md_t y_logical_plain = c.ValueMd(y).permute_axes(to_logical);
+  const md_t dst = c.WritesOutputBuffer(y)
                        ? y_logical_plain
                        : md_t(y_logical_plain.dims(), dt::f32, memory::format_tag::any);
   const algorithm alg = op.kind == OpKind::kMaxPool2d ? algorithm::pooling_max
@@ -89,7 +95,7 @@ Result<bool> EmitPool2d(Compiler& c, const Operation& op) {
   c.AddPrimitive(dnnl::pooling_v2_forward(pd), pd,
                  {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, c.View(yv, pd.dst_desc())}},
                  std::string(OpName(op.kind)) + " [" + std::string(pd.impl_info_str()) + "]");
-  c.Bind(y, yv);
+  c.BindResult(y, yv, /*exact=*/op.kind == OpKind::kMaxPool2d);
   return true;
 }
 
@@ -104,7 +110,7 @@ Result<bool> EmitSoftmax(Compiler& c, const Operation& op) {
   ValueId yv = c.Destination(y, c.Md(xv));
   c.AddPrimitive(dnnl::softmax_forward(pd), pd, {{DNNL_ARG_SRC, xv}, {DNNL_ARG_DST, yv}},
                  "softmax [" + std::string(pd.impl_info_str()) + "]");
-  c.Bind(y, yv);
+  c.BindResult(y, yv);
   return true;
 }
 
@@ -118,7 +124,7 @@ Result<bool> EmitBatchNormalization(Compiler& c, const Operation& op) {
   if (has_bias) flags |= dnnl::normalization_flags::use_shift;
   ValueId xv = c.Value(x);
   dnnl::batch_normalization_forward::desc d(dnnl::prop_kind::forward_inference, c.Md(xv),
-                                            ToFloat(a.epsilon), flags);
+                                            Epsilon(c, x, a.epsilon), flags);
   dnnl::batch_normalization_forward::primitive_desc pd(d, c.Attr(), c.engine());
   xv = c.Reordered(xv, pd.src_desc());
   ValueId yv = c.Destination(y, pd.dst_desc());
@@ -130,7 +136,7 @@ Result<bool> EmitBatchNormalization(Compiler& c, const Operation& op) {
   if (has_bias) args.push_back({DNNL_ARG_SHIFT, c.Dense(c.Value(op.inputs[4]))});
   c.AddPrimitive(dnnl::batch_normalization_forward(pd), pd, std::move(args),
                  "batchNormalization [" + std::string(pd.impl_info_str()) + "]");
-  c.Bind(y, yv);
+  c.BindResult(y, yv);
   return true;
 }
 
@@ -156,11 +162,11 @@ Result<bool> EmitInstanceNormalization(Compiler& c, const Operation& op) {
   if (scale != kNoOperand) flags |= dnnl::normalization_flags::use_scale;
   if (bias != kNoOperand) flags |= dnnl::normalization_flags::use_shift;
   dnnl::batch_normalization_forward::desc d(dnnl::prop_kind::forward_inference, image,
-                                            ToFloat(a.epsilon), flags);
+                                            Epsilon(c, x, a.epsilon), flags);
   dnnl::batch_normalization_forward::primitive_desc pd(d, c.Attr(), c.engine());
   const dnnl::batch_normalization_forward primitive(pd);
   const ValueId xv = c.Dense(c.Value(x));
-  const ValueId yv = c.Destination(y, PlainMd(c.desc(y)));
+  const ValueId yv = c.Destination(y, c.ValueMd(y));
   std::vector<std::pair<int, ValueId>> common;
   if (scale != kNoOperand) common.push_back({DNNL_ARG_SCALE, c.Dense(c.Value(scale))});
   if (bias != kNoOperand) common.push_back({DNNL_ARG_SHIFT, c.Dense(c.Value(bias))});
@@ -177,7 +183,7 @@ Result<bool> EmitInstanceNormalization(Compiler& c, const Operation& op) {
     c.AddPrimitive(primitive, pd, std::move(args),
                    "instanceNormalization [" + std::string(pd.impl_info_str()) + "]");
   }
-  c.Bind(y, yv);
+  c.BindResult(y, yv);
   return true;
 }
 
@@ -215,9 +221,9 @@ Result<bool> EmitLayerNormalization(Compiler& c, const Operation& op) {
   if (scale != kNoOperand) flags |= dnnl::normalization_flags::use_scale;
   if (bias != kNoOperand) flags |= dnnl::normalization_flags::use_shift;
   dnnl::layer_normalization_forward::desc ld(dnnl::prop_kind::forward_inference, flat,
-                                             ToFloat(a.epsilon), flags);
+                                             Epsilon(c, x, a.epsilon), flags);
   dnnl::layer_normalization_forward::primitive_desc pd(ld, c.Attr(), c.engine());
-  ValueId yv = c.Destination(y, PlainMd(c.desc(y)));
+  ValueId yv = c.Destination(y, c.ValueMd(y));
   std::vector<std::pair<int, ValueId>> args = {{DNNL_ARG_SRC, xv},
                                                {DNNL_ARG_DST, c.View(yv, flat)}};
   const md_t vec = PlainMd({inner}, dt::f32);
@@ -225,7 +231,7 @@ Result<bool> EmitLayerNormalization(Compiler& c, const Operation& op) {
   if (bias != kNoOperand) args.push_back({DNNL_ARG_SHIFT, c.View(c.Dense(c.Value(bias)), vec)});
   c.AddPrimitive(dnnl::layer_normalization_forward(pd), pd, std::move(args),
                  "layerNormalization [" + std::string(pd.impl_info_str()) + "]");
-  c.Bind(y, yv);
+  c.BindResult(y, yv);
   return true;
 }
 
@@ -278,10 +284,11 @@ Result<bool> EmitReduce(Compiler& c, const Operation& op) {
   const dnnl::primitive_attr attr = c.Attr();
   dnnl::reduction::desc rd(alg, c.Md(xv), dst, p, 0.f);
   dnnl::reduction::primitive_desc pd(rd, attr, c.engine());
-  ValueId yv = c.Destination(y, PlainMd(c.desc(y)));
+  ValueId yv = c.Destination(y, c.ValueMd(y));
   c.AddPrimitive(dnnl::reduction(pd), pd, {{DNNL_ARG_SRC, xv}, {DNNL_ARG_DST, c.View(yv, dst)}},
                  std::string(OpName(op.kind)) + " [" + std::string(pd.impl_info_str()) + "]");
-  c.Bind(y, yv);
+  c.BindResult(y, yv,
+               /*exact=*/op.kind == OpKind::kReduceMax || op.kind == OpKind::kReduceMin);
   return true;
 }
 
@@ -313,13 +320,13 @@ Result<bool> EmitResample2d(Compiler& c, const Operation& op) {
     return false;
   }
   ValueId xv = Permuted(c, c.Dense(c.Value(x)), to_logical);
-  ValueId yv = c.Destination(y, PlainMd(c.desc(y)));
+  ValueId yv = c.Destination(y, c.ValueMd(y));
   ValueId yl = Permuted(c, yv, to_logical);
   dnnl::resampling_forward::desc d(dnnl::prop_kind::forward_inference, alg, c.Md(xv), c.Md(yl));
   dnnl::resampling_forward::primitive_desc pd(d, c.Attr(), c.engine());
   c.AddPrimitive(dnnl::resampling_forward(pd), pd, {{DNNL_ARG_SRC, xv}, {DNNL_ARG_DST, yl}},
                  "resample2d [" + std::string(pd.impl_info_str()) + "]");
-  c.Bind(y, yv);
+  c.BindResult(y, yv, /*exact=*/alg == algorithm::resampling_nearest);
   return true;
 }
 

@@ -1,4 +1,6 @@
 // Post-op fusion: the activations and binary operations that follow a primitive's result.
+#include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "backend/onednn/emit.h"
@@ -9,11 +11,25 @@ namespace {
 
 using dnnl::algorithm;
 
-bool IsFloat32(const Compiler& c, OperandId id) {
-  return c.desc(id).dataType == DataType::kFloat32;
+}  // namespace
+
+bool ComputesInFloat32(const Compiler& c, OperandId id) {
+  return c.desc(id).dataType == DataType::kFloat32 || c.desc(id).dataType == DataType::kFloat16;
 }
 
-}  // namespace
+bool CommutesWithFloat16Rounding(const Operation& op) {
+  switch (op.kind) {
+    case OpKind::kRelu:
+    case OpKind::kClamp:
+    case OpKind::kNeg:
+    case OpKind::kAbs:
+    case OpKind::kMax:
+    case OpKind::kMin:
+      return true;
+    default:
+      return false;
+  }
+}
 
 float ToFloat(double d) {
   constexpr double kMax = std::numeric_limits<float>::max();
@@ -22,17 +38,36 @@ float ToFloat(double d) {
   return static_cast<float>(d);  // NaN stays NaN
 }
 
+float CastToType(double d, DataType type) {
+  const float f = ToFloat(d);
+  return type == DataType::kFloat16 ? HalfToFloat(FloatToHalf(f)) : f;
+}
+
+float ParameterOf(double d, DataType type) {
+  if (type != DataType::kFloat16 || !std::isfinite(d)) return CastToType(d, type);
+  // Rounded once: to float with round-to-odd (an inexact result keeps an odd last bit, a
+  // sticky bit float16's rounding then sees), then to float16.
+  float f = ToFloat(d);
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof bits);
+  if (static_cast<double>(f) != d && std::isfinite(f) && (bits & 1u) == 0) {
+    f = std::nextafter(f, d > f ? std::numeric_limits<float>::infinity()
+                                : -std::numeric_limits<float>::infinity());
+  }
+  return HalfToFloat(FloatToHalf(f));
+}
+
 namespace {
 
-float Bound(const std::optional<MLNumber>& n, float fallback) {
-  return n ? ToFloat(n->AsDouble()) : fallback;
+float Bound(const std::optional<MLNumber>& n, float fallback, DataType type) {
+  return n ? CastToType(n->AsDouble(), type) : fallback;
 }
 
 }  // namespace
 
 // The oneDNN mapping of the unary operations: every operator with the "fusable" trait of
 // op_table.inc (a test checks that each has one), and log, which runs as a primitive of its own.
-std::vector<EltwiseOp> EltwiseOf(const Operation& op) {
+std::vector<EltwiseOp> EltwiseOf(const Operation& op, DataType type) {
   switch (op.kind) {
     case OpKind::kRelu:
       return {{algorithm::eltwise_relu}};
@@ -57,23 +92,24 @@ std::vector<EltwiseOp> EltwiseOf(const Operation& op) {
     case OpKind::kNeg:
       return {{algorithm::eltwise_linear, -1.f, 0.f}};
     case OpKind::kElu:
-      return {{algorithm::eltwise_elu, ToFloat(std::get<EluAttrs>(op.attrs).alpha)}};
+      return {{algorithm::eltwise_elu, ParameterOf(std::get<EluAttrs>(op.attrs).alpha, type)}};
     case OpKind::kLeakyRelu:
-      return {{algorithm::eltwise_relu, ToFloat(std::get<LeakyReluAttrs>(op.attrs).alpha)}};
+      return {
+          {algorithm::eltwise_relu, ParameterOf(std::get<LeakyReluAttrs>(op.attrs).alpha, type)}};
     case OpKind::kLinear: {
       const auto& a = std::get<LinearAttrs>(op.attrs);
-      return {{algorithm::eltwise_linear, ToFloat(a.alpha), ToFloat(a.beta)}};
+      return {{algorithm::eltwise_linear, ParameterOf(a.alpha, type), ParameterOf(a.beta, type)}};
     }
     case OpKind::kHardSigmoid: {
       // max(0, min(1, alpha * x + beta)): oneDNN 2.6 has no hardsigmoid algorithm.
       const auto& a = std::get<HardSigmoidAttrs>(op.attrs);
-      return {{algorithm::eltwise_linear, ToFloat(a.alpha), ToFloat(a.beta)},
+      return {{algorithm::eltwise_linear, ParameterOf(a.alpha, type), ParameterOf(a.beta, type)},
               {algorithm::eltwise_clip_v2, 0.f, 1.f}};
     }
     case OpKind::kClamp: {
       const auto& a = std::get<ClampAttrs>(op.attrs);
-      const float lo = Bound(a.minValue, -std::numeric_limits<float>::infinity());
-      const float hi = Bound(a.maxValue, std::numeric_limits<float>::infinity());
+      const float lo = Bound(a.minValue, -std::numeric_limits<float>::infinity(), type);
+      const float hi = Bound(a.maxValue, std::numeric_limits<float>::infinity(), type);
       return {{algorithm::eltwise_clip_v2, lo, hi}};
     }
     default:
@@ -112,7 +148,7 @@ bool IsCommutative(OpKind kind) {
 std::optional<ValueId> BroadcastOperand(Compiler& c, OperandId other, size_t dst_rank,
                                         const std::vector<int>& dst_perm) {
   const OperandDescriptor& d = c.desc(other);
-  if (d.dataType != DataType::kFloat32 || d.rank() > dst_rank || !c.HasValue(other)) {
+  if (!ComputesInFloat32(c, other) || d.rank() > dst_rank || !c.HasValue(other)) {
     return std::nullopt;
   }
   ValueId v = c.Value(other);
@@ -168,11 +204,13 @@ PostOpChain FusePostOps(Compiler& c, OperandId result, const std::vector<int>& d
   chain.result = result;
   const size_t rank = c.desc(result).rank();
   int index = 0;
-  while (chain.fused.size() < max_ops && IsFloat32(c, chain.result)) {
+  while (chain.fused.size() < max_ops && ComputesInFloat32(c, chain.result)) {
     const Operation* next = c.SoleConsumer(chain.result);
     if (!next || next->outputs.size() != 1) break;
+    // float16: only what cannot change a rounded result (compiler.h).
+    if (c.IsFloat16(chain.result) && !CommutesWithFloat16Rounding(*next)) break;
     if (GetOpInfo(next->kind).fusable) {
-      const std::vector<EltwiseOp> elts = EltwiseOf(*next);
+      const std::vector<EltwiseOp> elts = EltwiseOf(*next, c.desc(chain.result).dataType);
       if (elts.empty() || RepeatsAlgorithm(chain.ops, elts)) break;
       for (const EltwiseOp& e : elts) {
         chain.ops.append_eltwise(1.f, e.alg, e.alpha, e.beta);
