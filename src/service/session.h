@@ -36,6 +36,12 @@ struct GraphEntry {
   uint64_t graph_memory_bytes = 0;  // charged to graph_memory_bytes (config.h)
 };
 
+// Service memory a client fills in chunks with the bytes of large constants (TCP), until a
+// buildGraph takes it.
+struct UploadEntry {
+  runtime::Storage storage;
+};
+
 // A tensor of a dispatch as a client names it.
 struct NamedTensorId {
   std::string_view name;
@@ -89,6 +95,7 @@ struct ContextCore {
   uint64_t next_id = 1;
   std::map<uint64_t, TensorEntry> tensors;
   std::map<uint64_t, GraphEntry> graphs;
+  std::map<uint64_t, UploadEntry> uploads;  // charged to constant_bytes until a graph takes one
 
   // The dispatch fast path (channel.h): a thread serving the channel the client mapped.
   void StartChannel(std::shared_ptr<SharedRegion> region);

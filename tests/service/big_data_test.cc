@@ -1,0 +1,322 @@
+// Integration tests of the service's data paths for large data and slow peers, against the real
+// daemon: constants above what a message carries (a sealed memfd on a Unix socket, a chunked
+// upload on TCP), tensors larger than a message written and read in chunks over TCP, and
+// connects and calls to peers that never answer failing within the configured time.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "service/client.h"
+#include "service/shm.h"
+#include "service/spawn.h"
+#include "test_daemon.h"
+#include "webnn/webnn.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define WEBNN_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WEBNN_TEST_ASAN 1
+#endif
+#endif
+#ifdef WEBNN_TEST_ASAN
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
+namespace webnn {
+namespace {
+
+using service_test::ExpectThrows;
+using service_test::ReadFile;
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// A daemon on a private Unix socket and on a TCP port of the loopback (with a token file).
+struct Daemon : service_test::DaemonProcess {
+  std::string token = dir.path() + "/token";
+  std::string tcp = "tcp:127.0.0.1:" + std::to_string(FreePort());
+  explicit Daemon(const std::string& config_json = "") {
+    std::ofstream(token) << "0123456789abcdef0123456789abcdef\n";
+    chmod(token.c_str(), 0600);
+    std::vector<std::string> args{"--log-level", "info", "--threads",    "2",
+                                  "--listen",    tcp,    "--token-file", token};
+    if (!config_json.empty()) {
+      const std::string config = dir.path() + "/config.json";
+      std::ofstream(config) << config_json;
+      args.push_back("--config");
+      args.push_back(config);
+    }
+    Start(args);
+  }
+  std::shared_ptr<MLContext> Context(bool over_tcp) const {
+    MLContextOptions o;
+    o.executor = "service";
+    o.endpoint = over_tcp ? tcp : endpoint();
+    if (over_tcp) o.tokenFile = token;
+    return ML().createContext(o);
+  }
+  // What the principal of the Unix socket (this uid) or of TCP (the token holder) holds.
+  service::PingResult Ping(bool over_tcp) const {
+    auto p = over_tcp ? service::Ping(tcp, token, 1) : service::Ping(endpoint(), "", 1);
+    EXPECT_TRUE(p.ok()) << p.error().ToString();
+    return p.ok() ? p.value() : service::PingResult{};
+  }
+};
+
+// The value the tests put at element i of a large constant or tensor: small integers, exact in
+// float32 whatever is added to them.
+float Pattern(uint64_t i) { return static_cast<float>((i * 2654435761u) % 4093); }
+
+std::vector<float> Floats(const std::vector<std::byte>& bytes) {
+  std::vector<float> v(bytes.size() / sizeof(float));
+  std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
+  return v;
+}
+
+// A float32 constant of `elements` (its bytes above what a message may carry inline) read back
+// at its start, at an unaligned middle and at its end, each plus an input, through the service.
+void CheckLargeConstant(const Daemon& d, bool over_tcp, uint32_t elements) {
+  auto ctx = d.Context(over_tcp);
+  const uint64_t bytes = uint64_t{elements} * sizeof(float);
+  const std::vector<uint32_t> starts{0, elements / 2 + 3, elements - 8};
+  MLGraph g;
+  {
+    std::vector<std::byte> data(bytes);
+    auto* f = reinterpret_cast<float*>(data.data());
+    for (uint64_t i = 0; i < elements; ++i) f[i] = Pattern(i);
+    MLGraphBuilder b(ctx);
+    auto c = b.constant({DataType::kFloat32, {elements}}, data);
+    auto x = b.input("x", {DataType::kFloat32, {8}});
+    MLNamedOperands outs;
+    for (size_t k = 0; k < starts.size(); ++k) {
+      outs["out" + std::to_string(k)] = b.add(b.slice(c, {starts[k]}, {8}), x);
+    }
+    g = b.build(outs);
+  }
+  // The whole constant is charged while the graph lives.
+  EXPECT_GE(d.Ping(over_tcp).constant_bytes, bytes);
+  const std::vector<float> x{1, 2, 3, 4, 5, 6, 7, 8};
+  HostTensors out = ctx->compute(g, {{"x", HostTensor::FromFloats({8}, x)}});
+  for (size_t k = 0; k < starts.size(); ++k) {
+    const std::vector<float> got = out.at("out" + std::to_string(k)).ToFloats();
+    ASSERT_EQ(got.size(), 8u);
+    for (uint32_t j = 0; j < 8; ++j) {
+      EXPECT_EQ(got[j], Pattern(starts[k] + j) + x[j]) << "slice at " << starts[k] << " + " << j;
+    }
+  }
+  g.destroy();
+  EXPECT_EQ(d.Ping(over_tcp).constant_bytes, 0u) << "the constant is released with its graph";
+}
+
+// 520 MiB: more than the 512 MiB an inline constant may have (refused before the shared-memory
+// path existed).
+constexpr uint32_t kLargeConstantElements = (uint32_t{520} << 20) / sizeof(float);
+
+TEST(ServiceBigData, ConstantAbove512MiBOverUnixSocketTravelsAsSealedMemfd) {
+  Daemon d;
+  ASSERT_TRUE(d.process.has_value());
+  CheckLargeConstant(d, /*over_tcp=*/false, kLargeConstantElements);
+}
+
+TEST(ServiceBigData, ConstantAbove512MiBOverTcpTravelsInChunks) {
+  Daemon d;
+  ASSERT_TRUE(d.process.has_value());
+  CheckLargeConstant(d, /*over_tcp=*/true, kLargeConstantElements);
+}
+
+// Out-of-line constants count against maxConstantBytes before the graph is accepted, on both
+// paths, with the quota's error.
+TEST(ServiceBigData, LargeConstantsAreChargedToTheConstantQuota) {
+  Daemon d(R"({"limits": {"maxConstantBytes": 4194304}})");
+  ASSERT_TRUE(d.process.has_value());
+  for (bool tcp : {false, true}) {
+    auto ctx = d.Context(tcp);
+    std::vector<std::byte> data(size_t{8} << 20);
+    MLGraphBuilder b(ctx);
+    auto c = b.constant({DataType::kFloat32, {static_cast<uint32_t>(data.size() / 4)}}, data);
+    const std::string m = ExpectThrows([&] { (void)b.build({{"y", b.relu(c)}}); });
+    EXPECT_NE(m.find("quota exceeded: constant bytes"), std::string::npos)
+        << (tcp ? "tcp: " : "unix: ") << m;
+    EXPECT_EQ(d.Ping(tcp).constant_bytes, 0u);
+  }
+  // Under the quota: 2 MiB goes out of line and works.
+  CheckLargeConstant(d, /*over_tcp=*/false, (uint32_t{2} << 20) / sizeof(float));
+  CheckLargeConstant(d, /*over_tcp=*/true, (uint32_t{2} << 20) / sizeof(float));
+}
+
+// A tensor larger than a message carries (1 GiB; 256 MiB under AddressSanitizer, whose shadow
+// memory would quadruple the test's footprint) written and read back over TCP in chunks; a
+// dispatch reading its last elements sees what was written there.
+TEST(ServiceBigData, OneGiBTensorWrittenAndReadBackOverTcp) {
+  Daemon d;
+  ASSERT_TRUE(d.process.has_value());
+  auto ctx = d.Context(/*over_tcp=*/true);
+  const uint32_t elements = (kAddressSanitizer ? uint32_t{256} << 20 : uint32_t{1} << 30) / 4;
+  std::vector<std::byte> data(uint64_t{elements} * 4);
+  {
+    auto* f = reinterpret_cast<float*>(data.data());
+    for (uint64_t i = 0; i < elements; ++i) f[i] = Pattern(i);
+  }
+  MLTensor t = ctx->createTensor({DataType::kFloat32, {elements}, true, true});
+  ctx->writeTensor(t, data);
+  std::vector<std::byte> back(data.size());
+  ctx->readTensor(t, back);
+  EXPECT_TRUE(back == data) << "the bytes read back differ from those written";
+
+  MLGraphBuilder b(ctx);
+  auto x = b.input("x", {DataType::kFloat32, {elements}});
+  MLGraph g = b.build({{"tail", b.slice(x, {elements - 4}, {4})}});
+  MLTensor tail = ctx->createTensor({DataType::kFloat32, {4}, true, false});
+  ctx->dispatch(g, {{"x", t}}, {{"tail", tail}});
+  const std::vector<float> got = Floats(ctx->readTensor(tail));
+  ASSERT_EQ(got.size(), 4u);
+  for (uint32_t j = 0; j < 4; ++j) EXPECT_EQ(got[j], Pattern(elements - 4 + j));
+}
+
+// ---- Sealed constant regions -------------------------------------------------------------------
+
+TEST(ServiceBigData, SealedRegionCannotBeWrittenAndIsMappedByThePeer) {
+  std::vector<std::byte> a(100, std::byte{7}), b(50, std::byte{9});
+  const service::SharedRegion::Piece pieces[] = {{0, a}, {128, b}};
+  auto region = service::SharedRegion::CreateSealed(4096, "test-sealed", pieces);
+  ASSERT_TRUE(region.ok()) << region.error().ToString();
+  const int fd = region.value()->fd();
+  // Neither write(2) nor a writable shared mapping can change it any more.
+  const char byte = 1;
+  EXPECT_EQ(pwrite(fd, &byte, 1, 0), -1);
+  EXPECT_EQ(errno, EPERM);
+  EXPECT_EQ(mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), MAP_FAILED);
+  auto peer = service::SharedRegion::MapPeerSealed(fd, 1 << 20);
+  ASSERT_TRUE(peer.ok()) << peer.error().ToString();
+  EXPECT_EQ(peer.value()->size(), 4096u);
+  EXPECT_EQ(peer.value()->data()[99], std::byte{7});
+  EXPECT_EQ(peer.value()->data()[100], std::byte{0});
+  EXPECT_EQ(peer.value()->data()[128 + 49], std::byte{9});
+  // Larger than the room the quota leaves: refused before it is mapped.
+  auto big = service::SharedRegion::MapPeerSealed(fd, 4095);
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.error().message().find("4096 bytes"), std::string::npos) << big.error().ToString();
+}
+
+TEST(ServiceBigData, RegionWithoutWriteSealIsRefused) {
+  // A tensor-style region: sealed against resizing only, so its owner could still write it.
+  auto writable = service::SharedRegion::Create(4096, "test-writable");
+  ASSERT_TRUE(writable.ok());
+  auto peer = service::SharedRegion::MapPeerSealed(writable.value()->fd(), 1 << 20);
+  ASSERT_FALSE(peer.ok());
+  EXPECT_NE(peer.error().message().find("F_SEAL_WRITE"), std::string::npos)
+      << peer.error().ToString();
+  // Not a memfd at all.
+  int p[2];
+  ASSERT_EQ(pipe(p), 0);
+  auto not_memfd = service::SharedRegion::MapPeerSealed(p[0], 1 << 20);
+  EXPECT_FALSE(not_memfd.ok());
+  close(p[0]);
+  close(p[1]);
+}
+
+// ---- Timeouts ----------------------------------------------------------------------------------
+
+// A listening socket that never accepts, its backlog filled by connections of its own: a new
+// connect blocks in the kernel (Unix) or gets no answer to its SYN (TCP).
+struct FullBacklog {
+  service::TempDir dir;
+  int listen_fd = -1;
+  std::vector<int> fillers;
+  std::string endpoint;
+
+  explicit FullBacklog(bool tcp) {
+    if (tcp) {
+      listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      EXPECT_EQ(bind(listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+      socklen_t len = sizeof(addr);
+      getsockname(listen_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+      endpoint = "tcp:127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+      EXPECT_EQ(listen(listen_fd, 0), 0);
+      // The accept queue holds backlog + 1 connections; the SYNs of later ones are dropped.
+      for (int i = 0; i < 4; ++i) {
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        (void)connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+        fillers.push_back(fd);
+      }
+    } else {
+      listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_un addr{};
+      addr.sun_family = AF_UNIX;
+      const std::string path = dir.path() + "/full.sock";
+      std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
+      EXPECT_EQ(bind(listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+      endpoint = "unix:" + path;
+      EXPECT_EQ(listen(listen_fd, 0), 0);
+      // Until a non-blocking connect says the backlog is full.
+      for (int i = 0; i < 64; ++i) {
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        const int rc = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+        fillers.push_back(fd);
+        if (rc != 0 && errno == EAGAIN) break;
+      }
+    }
+  }
+  ~FullBacklog() {
+    for (int fd : fillers) close(fd);
+    close(listen_fd);
+  }
+};
+
+void ExpectConnectTimesOut(const std::string& endpoint, const std::string& token_file) {
+  MLContextOptions o;
+  o.executor = "service";
+  o.endpoint = endpoint;
+  o.tokenFile = token_file;
+  o.connectTimeoutSeconds = 0.3;
+  const std::string what = ExpectThrows([&] { ML().createContext(o); });
+  EXPECT_NE(what.find("timed out after 0.3 s"), std::string::npos) << what;
+  auto ping = service::Ping(endpoint, token_file, 1, 0.3);
+  ASSERT_FALSE(ping.ok());
+  EXPECT_NE(ping.error().ToString().find("timed out after 0.3 s"), std::string::npos)
+      << ping.error().ToString();
+}
+
+TEST(ServiceBigData, ConnectToUnixListenerWithFullBacklogTimesOut) {
+  FullBacklog peer(/*tcp=*/false);
+  ExpectConnectTimesOut(peer.endpoint, "");
+}
+
+TEST(ServiceBigData, ConnectToTcpListenerWithFullBacklogTimesOut) {
+  FullBacklog peer(/*tcp=*/true);
+  service::TempDir dir;
+  const std::string token = dir.path() + "/token";
+  std::ofstream(token) << "0123456789abcdef0123456789abcdef\n";
+  chmod(token.c_str(), 0600);
+  ExpectConnectTimesOut(peer.endpoint, token);
+}
+
+}  // namespace
+}  // namespace webnn
