@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "service/graph_cost.h"
+#include "service/graph_runs.h"
 #include "service/listener.h"
 #include "service/sandbox.h"
 
@@ -49,7 +50,10 @@ class GraphImpl final : public rpc::Graph::Server {
     auto it = core_->graphs.find(id_);
     if (it == core_->graphs.end()) return;
     core_->client->constant_bytes -= it->second.constant_bytes;
-    core_->client->graph_memory_bytes -= it->second.graph_memory_bytes;
+    // The build's charge and the arenas concurrent runs added (the runs still in flight keep
+    // theirs until they finish, but charge no more).
+    const uint64_t runs = it->second.runs ? it->second.runs->Close() : 0;
+    core_->client->graph_memory_bytes -= it->second.graph_memory_bytes + runs;
     --core_->client->graphs;
     core_->graphs.erase(it);
   }
@@ -529,11 +533,20 @@ class ContextImpl final : public rpc::Context::Server {
       }
       graph_memory += extra;
     }
+    // A run's arena (or, on the reference kernels, its results): each concurrent run beyond the
+    // first charges another before it starts (graph_runs.h).
+    runtime::GraphRef runnable = std::move(compiled).value();
+    std::shared_ptr<GraphRuns> runs;
+    if (const backend::CompiledGraph* c = runnable->compiled()) {
+      runs = std::make_shared<GraphRuns>(
+          client.account, std::max(cost.run_bytes, c->stats().arena_bytes), memory_limit);
+      runnable = BoundRuns(std::move(runnable), runs);
+    }
     ++client.graphs;
     std::unique_lock lock(core_->mu);
     const uint64_t id = core_->next_id++;
-    core_->graphs.emplace(id,
-                          GraphEntry{std::move(compiled).value(), constant_bytes, graph_memory});
+    core_->graphs.emplace(
+        id, GraphEntry{std::move(runnable), constant_bytes, graph_memory, std::move(runs)});
     lock.unlock();
     auto results = call.getResults();
     results.setId(id);

@@ -19,6 +19,7 @@
 #include "service/accounting.h"
 #include "service/channel.h"
 #include "service/common.h"
+#include "service/graph_runs.h"
 #include "service/reaper.h"
 #include "service/shm.h"
 
@@ -33,7 +34,8 @@ struct TensorEntry {
 struct GraphEntry {
   runtime::GraphRef graph;
   uint64_t constant_bytes = 0;
-  uint64_t graph_memory_bytes = 0;  // charged to graph_memory_bytes (config.h)
+  uint64_t graph_memory_bytes = 0;  // charged to graph_memory_bytes (config.h) at build
+  std::shared_ptr<GraphRuns> runs;  // the arenas its concurrent runs charged since
 };
 
 // Service memory a client fills in chunks with the bytes of large constants (TCP), until a

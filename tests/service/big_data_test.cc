@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -195,6 +196,101 @@ TEST(ServiceBigData, OneGiBTensorWrittenAndReadBackOverTcp) {
   const std::vector<float> got = Floats(ctx->readTensor(tail));
   ASSERT_EQ(got.size(), 4u);
   for (uint32_t j = 0; j < 4; ++j) EXPECT_EQ(got[j], Pattern(elements - 4 + j));
+}
+
+// ---- Graph memory of concurrent runs ----------------------------------------------------------
+
+uint64_t StatusKiB(pid_t pid, const std::string& field) {
+  std::istringstream in(ReadFile("/proc/" + std::to_string(pid) + "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::stoull(line.substr(field.size() + 1));
+  }
+  return 0;
+}
+
+// A graph one run of which holds 128 MiB of intermediates on the reference kernels:
+// sum(relu(expand(x[1], [2^24]))).
+constexpr uint32_t kExpanded = uint32_t{1} << 24;
+constexpr uint64_t kRunBytes = uint64_t{2} * kExpanded * sizeof(float);
+
+MLGraph ExpandGraph(const std::shared_ptr<MLContext>& ctx) {
+  MLGraphBuilder b(ctx);
+  auto x = b.input("x", {DataType::kFloat32, {1}});
+  return b.build({{"y", b.reduceSum(b.relu(b.expand(x, {kExpanded})))}});
+}
+
+// Over TCP, dispatches on different tensors run concurrently on the service's pool, each run
+// with its own intermediates. `runs` dispatches are sent at once, then each result is checked
+// against the same graph run in this process.
+void DispatchConcurrently(const std::shared_ptr<MLContext>& ctx, const MLGraph& g, int runs) {
+  MLContextOptions local;
+  local.backend = "reference";
+  auto direct = ML().createContext(local);
+  MLGraph dg = ExpandGraph(direct);
+  std::vector<MLTensor> ins, outs;
+  for (int r = 0; r < runs; ++r) {
+    ins.push_back(ctx->createTensor({DataType::kFloat32, {1}, false, true}));
+    outs.push_back(ctx->createTensor({DataType::kFloat32, {}, true, false}));
+    const float v = static_cast<float>(r % 5) - 1.0f;
+    ctx->writeTensor(ins.back(), HostTensor::FromFloats({1}, std::vector<float>{v}).bytes);
+  }
+  for (int r = 0; r < runs; ++r) ctx->dispatch(g, {{"x", ins[r]}}, {{"y", outs[r]}});
+  for (int r = 0; r < runs; ++r) {
+    const float v = static_cast<float>(r % 5) - 1.0f;
+    const auto want =
+        direct->compute(dg, {{"x", HostTensor::FromFloats({1}, std::vector<float>{v})}}).at("y");
+    EXPECT_EQ(ctx->readTensor(outs[r]), want.bytes) << "run " << r;
+  }
+}
+
+// With a quota that covers one run's intermediates, concurrent dispatches of the graph all
+// succeed, no arena beyond the first is charged and the service never holds a second run's
+// memory: the runs wait for each other instead.
+TEST(ServiceBigData, ConcurrentRunsOfAGraphStayWithinTheGraphMemoryQuota) {
+  Daemon d(R"({"limits": {"maxGraphMemoryBytes": )" + std::to_string(kRunBytes * 3 / 2) + "}}");
+  ASSERT_TRUE(d.process.has_value());
+  MLContextOptions o;
+  o.executor = "service";
+  o.endpoint = d.tcp;
+  o.tokenFile = d.token;
+  o.backend = "reference";
+  auto ctx = ML().createContext(o);
+  MLGraph g = ExpandGraph(ctx);
+  const uint64_t charged = d.Ping(/*over_tcp=*/true).graph_memory_bytes;
+  EXPECT_GE(charged, kRunBytes);
+  DispatchConcurrently(ctx, g, 1);  // one run's memory is now in the peak
+  const uint64_t peak_kib = StatusKiB(d.process->pid(), "VmHWM");
+  DispatchConcurrently(ctx, g, 4);
+  EXPECT_EQ(d.Ping(/*over_tcp=*/true).graph_memory_bytes, charged)
+      << "a second arena was charged beyond the quota";
+  if (!kAddressSanitizer) {  // ASan's quarantine holds freed memory
+    const uint64_t growth_kib = StatusKiB(d.process->pid(), "VmHWM") - peak_kib;
+    EXPECT_LT(growth_kib * 1024, kRunBytes / 2)
+        << "webnnd's peak grew by " << growth_kib << " KiB: runs overlapped";
+  }
+}
+
+// Under the default quota concurrent runs may each charge an arena; all of it goes with the
+// graph.
+TEST(ServiceBigData, ArenasOfConcurrentRunsAreReleasedWithTheGraph) {
+  Daemon d;
+  ASSERT_TRUE(d.process.has_value());
+  MLContextOptions o;
+  o.executor = "service";
+  o.endpoint = d.tcp;
+  o.tokenFile = d.token;
+  o.backend = "reference";
+  auto ctx = ML().createContext(o);
+  MLGraph g = ExpandGraph(ctx);
+  const uint64_t charged = d.Ping(/*over_tcp=*/true).graph_memory_bytes;
+  DispatchConcurrently(ctx, g, 4);
+  const uint64_t after = d.Ping(/*over_tcp=*/true).graph_memory_bytes;
+  EXPECT_GE(after, charged);
+  // The build charged one run (the reference kernels have no arena); each extra run as much.
+  EXPECT_EQ((after - charged) % charged, 0u) << "extra arenas are charged a run's bytes each";
+  g.destroy();
+  EXPECT_EQ(d.Ping(/*over_tcp=*/true).graph_memory_bytes, 0u);
 }
 
 // ---- Sealed constant regions -------------------------------------------------------------------
