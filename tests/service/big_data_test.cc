@@ -15,11 +15,19 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <capnp/rpc-twoparty.h>
+#include <capnp/serialize.h>
+#include <kj/async-io.h>
+
+#include "format/capnp/wire_codec.h"
 #include "service/client.h"
+#include "service/common.h"
 #include "service/shm.h"
 #include "service/spawn.h"
 #include "test_daemon.h"
@@ -333,6 +341,146 @@ TEST(ServiceBigData, RegionWithoutWriteSealIsRefused) {
   EXPECT_FALSE(not_memfd.ok());
   close(p[0]);
   close(p[1]);
+}
+
+// ---- The protocol as a hostile client speaks it ------------------------------------------------
+
+// A SharedMemory capability carrying any descriptor the test chooses.
+class FdCapability final : public rpc::SharedMemory::Server {
+ public:
+  explicit FdCapability(int fd) : fd_(fd) {}
+  kj::Maybe<int> getFd() override { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// A raw Cap'n Proto connection to the daemon's Unix socket, a context on it, and a graph
+// message y = relu(c) whose constant c (kConstantBytes) is `sharedMemory` region 0.
+struct RawClient {
+  static constexpr uint32_t kElements = 1024;
+  static constexpr uint64_t kConstantBytes = kElements * sizeof(float);
+  kj::AsyncIoContext io = kj::setupAsyncIo();
+  kj::Own<kj::AsyncCapabilityStream> stream;
+  kj::Own<capnp::TwoPartyVatNetwork> network;
+  kj::Own<capnp::RpcSystem<capnp::rpc::twoparty::VatId>> rpc_system;
+  kj::Maybe<rpc::Context::Client> context;
+  std::vector<capnp::word> message;
+
+  explicit RawClient(const std::string& socket_path) {
+    auto endpoint = service::ParseEndpoint("unix:" + socket_path);
+    auto fd = service::ConnectSocket(endpoint.value());
+    EXPECT_TRUE(fd.ok());
+    stream = io.lowLevelProvider->wrapUnixSocketFd(fd.value(),
+                                                   kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP);
+    network = kj::heap<capnp::TwoPartyVatNetwork>(*stream, 2, capnp::rpc::twoparty::Side::CLIENT);
+    rpc_system = kj::heap(capnp::makeRpcClient(*network));
+    capnp::MallocMessageBuilder vat;
+    vat.initRoot<capnp::rpc::twoparty::VatId>().setSide(capnp::rpc::twoparty::Side::SERVER);
+    auto service =
+        rpc_system->bootstrap(vat.getRoot<capnp::rpc::twoparty::VatId>()).castAs<rpc::Service>();
+    auto connect = service.connectRequest();
+    connect.setProtocolVersion(rpc::PROTOCOL_VERSION);
+    auto create = connect.send().getProvider().createContextRequest();
+    create.setMaxTensorByteLength(uint64_t{1} << 30);
+    context = create.send().wait(io.waitScope).getContext();
+
+    GraphInfo g;
+    const OperandDescriptor desc{DataType::kFloat32, {kElements}};
+    const OperandId c = g.AddOperand({OperandKind::kConstant, desc, "c"});
+    const OperandId y = g.AddOperand({OperandKind::kOutput, desc, ""});
+    Operation relu;
+    relu.kind = OpKind::kRelu;
+    relu.attrs = NoAttrs{};
+    relu.inputs = {c};
+    relu.outputs = {y};
+    g.operations.push_back(relu);
+    g.outputs.push_back({"y", y});
+    g.constants.emplace(c, ByteBuffer());
+    capnp::MallocMessageBuilder builder;
+    auto file = builder.initRoot<wire::File>();
+    file.setMagic(wire::FILE_MAGIC);
+    file.setFormatVersion(wire::CURRENT_FORMAT_VERSION);
+    EXPECT_TRUE(EncodeGraphInto(g, file.initGraph()).ok());
+    auto shm = file.getGraph().getConstants()[0].getData().initSharedMemory();
+    shm.setRegion(0);
+    shm.setOffset(0);
+    shm.setLength(kConstantBytes);
+    auto flat = capnp::messageToFlatArray(builder);
+    message.assign(flat.begin(), flat.end());
+  }
+
+  rpc::Context::Client Context() { return KJ_ASSERT_NONNULL(context); }
+
+  // buildGraph with the constant in `region`; the service's error message, or "" if it built.
+  std::string Build(const std::function<void(rpc::ConstantRegion::Builder)>& region) {
+    auto req = Context().buildGraphRequest();
+    req.setMessage(kj::arrayPtr(reinterpret_cast<const kj::byte*>(message.data()),
+                                message.size() * sizeof(capnp::word)));
+    region(req.initConstantRegions(1)[0]);
+    auto response = req.send().wait(io.waitScope);
+    return response.hasError() ? std::string(response.getError().getMessage().cStr()) : "";
+  }
+
+  std::string WriteUpload(uint64_t id, uint64_t offset, std::span<const std::byte> bytes) {
+    auto req = Context().writeUploadRequest();
+    req.setUpload(id);
+    req.setOffset(offset);
+    req.setData(kj::arrayPtr(reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()));
+    auto response = req.send().wait(io.waitScope);
+    return response.hasError() ? std::string(response.getError().getMessage().cStr()) : "";
+  }
+};
+
+// A constant region the client could still write (no F_SEAL_WRITE) is refused; a sealed one,
+// read-only for everyone, is accepted.
+TEST(ServiceBigData, ServiceRefusesConstantRegionsTheClientCanStillWrite) {
+  Daemon d;
+  ASSERT_TRUE(d.process.has_value());
+  RawClient raw(d.socket);
+  auto writable = service::SharedRegion::Create(RawClient::kConstantBytes, "test-writable");
+  ASSERT_TRUE(writable.ok());
+  const int writable_fd = writable.value()->fd();
+  std::string m = raw.Build([&](auto r) { r.setShared(kj::heap<FdCapability>(writable_fd)); });
+  EXPECT_NE(m.find("F_SEAL_WRITE"), std::string::npos) << m;
+
+  std::vector<std::byte> bytes(RawClient::kConstantBytes, std::byte{0x3f});
+  const service::SharedRegion::Piece pieces[] = {{0, bytes}};
+  auto sealed =
+      service::SharedRegion::CreateSealed(RawClient::kConstantBytes, "test-sealed", pieces);
+  ASSERT_TRUE(sealed.ok());
+  const int sealed_fd = sealed.value()->fd();
+  m = raw.Build([&](auto r) { r.setShared(kj::heap<FdCapability>(sealed_fd)); });
+  EXPECT_EQ(m, "");
+  // A region smaller than the constant it is said to hold.
+  auto small = service::SharedRegion::CreateSealed(64, "test-small", {});
+  ASSERT_TRUE(small.ok());
+  const int small_fd = small.value()->fd();
+  m = raw.Build([&](auto r) { r.setShared(kj::heap<FdCapability>(small_fd)); });
+  EXPECT_NE(m.find("outside region 0"), std::string::npos) << m;
+}
+
+// An upload a graph has taken can no longer be written (nor taken again): the bytes the graph
+// was validated with stay as they were.
+TEST(ServiceBigData, UploadTakenByAGraphCannotBeWrittenAgain) {
+  Daemon d;
+  ASSERT_TRUE(d.process.has_value());
+  RawClient raw(d.socket);
+  auto create = raw.Context().createUploadRequest();
+  create.setLength(RawClient::kConstantBytes);
+  auto created = create.send().wait(raw.io.waitScope);
+  ASSERT_FALSE(created.hasError());
+  const uint64_t id = created.getId();
+  std::vector<std::byte> bytes(RawClient::kConstantBytes, std::byte{0x3f});
+  EXPECT_EQ(raw.WriteUpload(id, 0, bytes), "");
+  // Out of bounds, overflowing the offset.
+  const std::span<const std::byte> four = std::span(bytes).first(4);
+  EXPECT_NE(raw.WriteUpload(id, RawClient::kConstantBytes - 3, four).find("the upload has"),
+            std::string::npos);
+  EXPECT_NE(raw.WriteUpload(id, ~uint64_t{0}, four).find("the upload has"), std::string::npos);
+  EXPECT_EQ(raw.Build([&](auto r) { r.setUpload(id); }), "");
+  EXPECT_NE(raw.WriteUpload(id, 0, bytes).find("no upload"), std::string::npos);
+  EXPECT_NE(raw.Build([&](auto r) { r.setUpload(id); }).find("no upload"), std::string::npos);
 }
 
 // ---- Timeouts ----------------------------------------------------------------------------------
