@@ -365,7 +365,7 @@ struct RawClient {
   kj::Own<capnp::TwoPartyVatNetwork> network;
   kj::Own<capnp::RpcSystem<capnp::rpc::twoparty::VatId>> rpc_system;
   kj::Maybe<rpc::Context::Client> context;
-  std::vector<capnp::word> message;
+  kj::Array<capnp::word> message;
 
   explicit RawClient(const std::string& socket_path) {
     auto endpoint = service::ParseEndpoint("unix:" + socket_path);
@@ -406,8 +406,7 @@ struct RawClient {
     shm.setRegion(0);
     shm.setOffset(0);
     shm.setLength(kConstantBytes);
-    auto flat = capnp::messageToFlatArray(builder);
-    message.assign(flat.begin(), flat.end());
+    message = capnp::messageToFlatArray(builder);
   }
 
   rpc::Context::Client Context() { return KJ_ASSERT_NONNULL(context); }
@@ -415,8 +414,7 @@ struct RawClient {
   // buildGraph with the constant in `region`; the service's error message, or "" if it built.
   std::string Build(const std::function<void(rpc::ConstantRegion::Builder)>& region) {
     auto req = Context().buildGraphRequest();
-    req.setMessage(kj::arrayPtr(reinterpret_cast<const kj::byte*>(message.data()),
-                                message.size() * sizeof(capnp::word)));
+    req.setMessage(message.asBytes());
     region(req.initConstantRegions(1)[0]);
     auto response = req.send().wait(io.waitScope);
     return response.hasError() ? std::string(response.getError().getMessage().cStr()) : "";
