@@ -462,9 +462,10 @@ struct Constant {
     # two per byte, low nibble first). A Data blob holds less than 512 MiB (2^29 bytes); larger
     # constants must go through shared memory.
     bytes @1 :Data;
-    # Reserved for the service: the bytes are in a shared-memory region sent alongside the
-    # message. Only a decoder given a resolver accepts it (the service copies the bytes out
-    # before validation); everyone else rejects the graph.
+    # Reserved for the service: the bytes are in a region sent alongside the message (a memfd
+    # sealed against writes, or an upload the graph takes: webnn_service.capnp's
+    # ConstantRegion), bytes the client can no longer change. Only a decoder given a resolver
+    # accepts it; everyone else rejects the graph.
     sharedMemory :group {
       region @2 :UInt32;  # index of the region among those sent with the message
       offset @3 :UInt64;

@@ -76,6 +76,9 @@ struct ServiceStats {
   tensorBytes @4 :UInt64;
   constantBytes @5 :UInt64;
   inflightDispatches @6 :UInt32;
+  graphMemoryBytes @7 :UInt64;
+  # Working memory charged for live graphs: intermediates, arenas (one per concurrent run) and
+  # prepacked weights.
 }
 
 struct NamedTensor {
@@ -84,11 +87,16 @@ struct NamedTensor {
 }
 
 interface Context {
-  buildGraph @0 (message :Data, shared :SharedMemory, length :UInt64)
+  buildGraph @0 (message :Data, shared :SharedMemory, length :UInt64,
+                 constantRegions :List(ConstantRegion))
       -> (graph :Graph, id :UInt64, error :ServiceError);
   # The graph as a webnn.capnp `File` message: the first `length` bytes of `shared`, or, when
   # `shared` is null, `message`. The service copies the bytes out once, then decodes and
   # validates them with the builder's validators.
+  # `constantRegions`: where the message's `Constant.sharedMemory` constants are (`region` is an
+  # index in this list); large constants travel this way instead of inline (an inline Data blob
+  # holds less than 512 MiB, and a message at most 1 GiB). The whole of every region is charged
+  # to maxConstantBytes while the graph lives, before it is accepted.
 
   createTensor @1 (descriptor :Wire.OperandDescriptor, readable :Bool, writable :Bool,
                    shared :SharedMemory) -> (tensor :Tensor, id :UInt64, error :ServiceError);
@@ -96,10 +104,14 @@ interface Context {
   # reads and writes need no call); without it the service allocates them and writeTensor /
   # readTensor carry the bytes.
 
-  writeTensor @2 (tensor :UInt64, data :Data) -> (error :ServiceError);
-  readTensor @3 (tensor :UInt64) -> (data :Data, error :ServiceError);
+  writeTensor @2 (tensor :UInt64, data :Data, offset :UInt64) -> (error :ServiceError);
+  readTensor @3 (tensor :UInt64, offset :UInt64, length :UInt64)
+      -> (data :Data, error :ServiceError);
   # Only for tensors without shared memory. Ordered with the dispatches of this context: a read
-  # returns what the dispatches before it wrote.
+  # returns what the dispatches before it wrote. A tensor larger than a message can carry goes
+  # in chunks: a write stores `data` at byte `offset`; a read returns `length` bytes from
+  # `offset` (`length` 0: up to the end). The client keeps its other calls on the tensor
+  # (dispatches included) out of the middle of a chunked transfer.
 
   dispatch @4 (graph :UInt64, inputs :List(NamedTensor), outputs :List(NamedTensor))
       -> (error :ServiceError);
@@ -108,6 +120,26 @@ interface Context {
   # waits for it). A client with shared tensors waits for the dispatches that use a tensor
   # before it touches the memory itself.
 
+  createUpload @5 (length :UInt64) -> (upload :Upload, id :UInt64, error :ServiceError);
+  writeUpload @6 (upload :UInt64, offset :UInt64, data :Data) -> (error :ServiceError);
+  # Large constants without shared memory (TCP): service memory of `length` bytes, charged to
+  # maxConstantBytes from its creation, filled in chunks by writeUpload and named by a
+  # ConstantRegion of buildGraph, which takes it (later writes fail: the bytes a graph was
+  # validated with never change).
+}
+
+struct ConstantRegion {
+  union {
+    shared @0 :SharedMemory;
+    # Unix sockets: a memfd sealed against shrinking, growing and writing (F_SEAL_WRITE), so
+    # the service maps it read-only and uses the bytes without a copy.
+    upload @1 :UInt64;
+    # The id of an upload of this context (createUpload).
+  }
+}
+
+interface Upload {
+  # Releasing the capability frees an upload no graph has taken.
 }
 
 interface Graph {

@@ -58,9 +58,10 @@ struct MLContextOptions {
   std::string endpoint;
   // For a tcp: endpoint, a file (mode 0600) holding the access token.
   std::string tokenFile;
-  // For "service": how long connecting and the service's answer to the handshake may take
-  // before createContext fails with "timed out" (a peer that accepts and never speaks);
-  // 0 waits forever.
+  // For "service": how long the connect, the service's answer to the handshake and its answer
+  // to createContext may each take before createContext fails with "timed out" (an address
+  // that never answers, a listener whose backlog is full, a peer that accepts and never
+  // speaks); 0 waits forever.
   double connectTimeoutSeconds = 10;
   // What computes the graphs: "onednn" (compiled plans on oneDNN primitives; the default when
   // empty) or "reference" (the plain-loop reference kernels, the oracle). For "service", the

@@ -42,16 +42,17 @@ void MarkOutputs(const std::vector<TensorRef>& outputs, const Status& s) {
   for (const TensorRef& t : outputs) t->RecordWrite(s);
 }
 
-// A write replaces the tensor's bytes and clears the error of a failed dispatch.
-Status CopyIn(ExecTensor& t, std::span<const std::byte> data) {
-  std::memcpy(t.storage().data, data.data(), data.size());
+// A write replaces the tensor's bytes (from `offset`) and clears the error of a failed
+// dispatch.
+Status CopyIn(ExecTensor& t, std::span<const std::byte> data, size_t offset = 0) {
+  std::memcpy(t.storage().data + offset, data.data(), data.size());
   t.RecordWrite({});
   return {};
 }
 
-Status ReadChecked(const ExecTensor& t, std::span<std::byte> out) {
+Status ReadChecked(const ExecTensor& t, std::span<std::byte> out, size_t offset = 0) {
   WEBNN_RETURN_IF_ERROR(t.LastWrite());
-  std::memcpy(out.data(), t.storage().data, t.storage().size);
+  std::memcpy(out.data(), t.storage().data + offset, out.size());
   return {};
 }
 
@@ -252,18 +253,19 @@ void WorkerExecutor::DispatchAsync(const GraphRef& graph, std::vector<TensorRef>
 }
 
 void WorkerExecutor::WriteAsync(const TensorRef& tensor, std::vector<std::byte> data,
-                                std::function<void(Status)> done) {
+                                std::function<void(Status)> done, size_t offset) {
   auto bytes = std::make_shared<std::vector<std::byte>>(std::move(data));
-  auto run = [tensor, bytes]() -> Status { return CopyIn(*tensor, *bytes); };
+  auto run = [tensor, bytes, offset]() -> Status { return CopyIn(*tensor, *bytes, offset); };
   Submit({}, {tensor}, std::move(run), std::move(done));
 }
 
 void WorkerExecutor::ReadAsync(const TensorRef& tensor,
-                               std::function<void(Result<std::vector<std::byte>>)> done) {
+                               std::function<void(Result<std::vector<std::byte>>)> done,
+                               size_t offset, size_t length) {
   auto out = std::make_shared<std::vector<std::byte>>();
-  auto run = [tensor, out]() -> Status {
-    out->resize(tensor->storage().size);
-    return ReadChecked(*tensor, *out);
+  auto run = [tensor, out, offset, length]() -> Status {
+    out->resize(std::min(length, tensor->storage().size - offset));
+    return ReadChecked(*tensor, *out, offset);
   };
   Submit({tensor}, {}, std::move(run), [out, done = std::move(done)](Status s) {
     if (!s.ok()) {

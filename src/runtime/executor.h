@@ -12,6 +12,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <list>
 #include <memory>
@@ -187,9 +188,13 @@ class WorkerExecutor final : public HostExecutor {
   // thread when the work has finished. Ordering is the same as for the blocking forms.
   void DispatchAsync(const GraphRef& graph, std::vector<TensorRef> inputs,
                      std::vector<TensorRef> outputs, std::function<void(Status)> done);
+  // `offset`: where `data` goes in the tensor (a chunk of a transfer too large for one message);
+  // the caller checked offset + data.size() against the tensor's size.
   void WriteAsync(const TensorRef& tensor, std::vector<std::byte> data,
-                  std::function<void(Status)> done);
-  void ReadAsync(const TensorRef& tensor, std::function<void(Result<std::vector<std::byte>>)> done);
+                  std::function<void(Status)> done, size_t offset = 0);
+  // `length` bytes from `offset` (checked by the caller); SIZE_MAX: to the end.
+  void ReadAsync(const TensorRef& tensor, std::function<void(Result<std::vector<std::byte>>)> done,
+                 size_t offset = 0, size_t length = SIZE_MAX);
 
   // Tasks queued or running (for in-flight limits).
   size_t pending() const;

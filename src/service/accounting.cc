@@ -78,4 +78,22 @@ std::shared_ptr<Account> Accounts::For(const std::string& principal) {
   return a;
 }
 
+bool ChargeAtomic(std::atomic<uint64_t>& used, uint64_t amount, uint64_t limit) {
+  uint64_t now = used.load();
+  do {
+    if (amount > limit || now > limit - amount) return false;
+  } while (!used.compare_exchange_weak(now, now + amount));
+  return true;
+}
+
+Status ClientState::Charge(std::atomic<uint64_t>& used, uint64_t amount, uint64_t limit,
+                           std::string_view what) {
+  if (ChargeAtomic(used, amount, limit)) return {};
+  const uint64_t now = used.load();
+  Refused(what);
+  log.Warning(id, ": quota exceeded: ", what, " (", now, " used + ", amount, " > ", limit, ")");
+  return MakeError(ErrorCode::kNotSupportedError, "quota exceeded: ", what, ": ", now, " in use + ",
+                   amount, " requested > the limit of ", limit);
+}
+
 }  // namespace webnn::service

@@ -27,7 +27,8 @@ struct Account {
   std::string principal;
   uint64_t tensor_bytes = 0;
   uint64_t constant_bytes = 0;
-  uint64_t graph_memory_bytes = 0;
+  // Atomic: the runs of a graph charge extra arenas from compute threads (graph_runs.h).
+  std::atomic<uint64_t> graph_memory_bytes{0};
   uint32_t graphs = 0;
   uint32_t tensors = 0;
   uint32_t contexts = 0;
@@ -72,7 +73,7 @@ struct ClientState {
   std::shared_ptr<Account> account;
   uint64_t& tensor_bytes;
   uint64_t& constant_bytes;
-  uint64_t& graph_memory_bytes;
+  std::atomic<uint64_t>& graph_memory_bytes;
   uint32_t& graphs;
   uint32_t& tensors;
   uint32_t& contexts;
@@ -107,7 +108,14 @@ struct ClientState {
     used += static_cast<T>(amount);
     return {};
   }
+  // Charge for graph_memory_bytes, which other threads charge too.
+  Status Charge(std::atomic<uint64_t>& used, uint64_t amount, uint64_t limit,
+                std::string_view what);
 };
+
+// Adds `amount` to `used` unless that would pass `limit`; safe against concurrent callers (a
+// compare-and-swap, so two of them never pass the limit together). False: nothing charged.
+bool ChargeAtomic(std::atomic<uint64_t>& used, uint64_t amount, uint64_t limit);
 
 // Every live client, for the service-wide statistics.
 using Registry = std::list<std::weak_ptr<ClientState>>;

@@ -1,7 +1,9 @@
 #include "service/client.h"
 
 #include <capnp/message.h>
+#include <capnp/orphan.h>
 #include <capnp/rpc-twoparty.h>
+#include <capnp/serialize.h>
 #include <kj/async-io.h>
 #include <pthread.h>
 #include <signal.h>
@@ -12,6 +14,7 @@
 #include <cstring>
 #include <functional>
 #include <future>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -19,6 +22,7 @@
 #include <unordered_map>
 
 #include "format/capnp/codec.h"
+#include "format/capnp/wire_codec.h"
 #include "service/channel.h"
 #include "service/common.h"
 #include "service/shm.h"
@@ -38,6 +42,13 @@ class SharedMemoryServer final : public rpc::SharedMemory::Server {
 };
 
 class Connection;
+
+// "0.5", "10": seconds as a person writes them.
+std::string FormatSeconds(double seconds) {
+  std::ostringstream s;
+  s << seconds;
+  return s.str();
+}
 
 template <typename T>
 struct IsPromise : std::false_type {};
@@ -115,6 +126,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
   auto Run(F&& f) -> typename RunTraits<typename UnwrapPromise<decltype(f())>::type>::Out;
 
   bool unix_socket() const { return unix_; }
+  // Fails `p` with a clear error when it has not settled within the connection's timeout (the
+  // one of the handshake; 0: no bound): a service that stopped answering must not hang the
+  // caller. T is Status or a Result. Loop thread only.
+  template <typename T>
+  kj::Promise<T> Bounded(kj::Promise<T> p, const char* what) {
+    if (timeout_seconds_ <= 0 || timer_ == nullptr) return p;
+    const auto ns = static_cast<int64_t>(timeout_seconds_ * 1e9);
+    return p.exclusiveJoin(
+        timer_->afterDelay(ns * kj::NANOSECONDS).then([what, s = timeout_seconds_]() -> T {
+          return T(MakeError(ErrorCode::kUnknownError, what, ": timed out after ", FormatSeconds(s),
+                             " s waiting for the service's answer"));
+        }));
+  }
   std::optional<std::string> lost() const {
     std::lock_guard lock(mu_);
     return lost_;
@@ -126,6 +150,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   rpc::ContextProvider::Client& provider() { return *provider_; }
   std::unordered_map<uint64_t, rpc::Tensor::Client> tensors;
   std::unordered_map<uint64_t, rpc::Graph::Client> graphs;
+  std::unordered_map<uint64_t, rpc::Upload::Client> uploads;  // until a buildGraph answers
   kj::TaskSet& tasks() { return *tasks_; }
   kj::Maybe<rpc::Context::Client> context;
   std::string client_id, server_version;
@@ -151,6 +176,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void TearDown();
 
   bool unix_ = true;
+  double timeout_seconds_ = 0;
+  kj::Timer* timer_ = nullptr;  // the loop's
   std::thread thread_;
   std::thread::id loop_thread_id_;
   const kj::Executor* executor_ = nullptr;
@@ -167,15 +194,29 @@ class Connection : public std::enable_shared_from_this<Connection> {
   kj::Own<kj::TaskSet> tasks_;
 };
 
-// "0.5", "10": seconds as a person writes them.
-std::string FormatSeconds(double seconds) {
-  std::ostringstream s;
-  s << seconds;
-  return s.str();
-}
+// Constants of at least this many bytes leave the graph message: on a Unix socket in one memfd
+// sealed against writes, which the service maps without a copy; on TCP in an upload sent in
+// chunks. From 1 MiB on, the copies a message would cost (into the message, into its memfd,
+// out of it in the service) outweigh a region's few system calls and page faults many times;
+// it also keeps the graph message small whatever the weights, well under the 512 MiB a
+// constant may have inline and the 1 GiB a message may have.
+constexpr size_t kOutOfLineConstantBytes = size_t{1} << 20;
 
-// The largest Data blob a Cap'n Proto message holds (a list has fewer than 2^29 elements).
-constexpr size_t kMaxDataBytes = (size_t{1} << 29) - 1;
+// Sets a request's `data` to `bytes`: when they are whole, aligned words, the message refers to
+// them (written to the socket straight from the caller's memory) instead of a zeroed copy. The
+// caller keeps `bytes` alive until the call has been answered.
+template <typename Request>
+void SetDataWithoutCopy(Request& req, std::span<const std::byte> bytes) {
+  const auto* p = reinterpret_cast<const kj::byte*>(bytes.data());
+  if (bytes.size() % sizeof(capnp::word) == 0 && !bytes.empty() &&
+      reinterpret_cast<uintptr_t>(p) % alignof(capnp::word) == 0) {
+    auto orphanage = capnp::Orphanage::getForMessageContaining(
+        static_cast<typename Request::Builds::Builder&>(req));
+    req.adoptData(orphanage.referenceExternalData(capnp::Data::Reader(p, bytes.size())));
+  } else {
+    req.setData(kj::arrayPtr(p, bytes.size()));
+  }
+}
 
 Error LostError(const std::string& reason) {
   return MakeError(ErrorCode::kInvalidStateError, "the service connection is lost: ", reason);
@@ -221,10 +262,11 @@ void Connection::SetLost(std::string reason) {
 
 Result<std::shared_ptr<Connection>> Connection::Open(const Endpoint& endpoint, std::string token,
                                                      double timeout_seconds) {
-  auto fd = ConnectSocket(endpoint);
+  auto fd = ConnectSocket(endpoint, timeout_seconds);
   if (!fd.ok()) return std::move(fd.error());
   auto c = std::shared_ptr<Connection>(new Connection());
   c->unix_ = endpoint.kind == Endpoint::Kind::kUnix;
+  c->timeout_seconds_ = timeout_seconds;
   std::promise<Status> ready;
   auto ready_future = ready.get_future();
   c->thread_ = std::thread([c = c.get(), fd = fd.value(), token = std::move(token), timeout_seconds,
@@ -255,6 +297,7 @@ void Connection::ThreadMain(int fd, std::string token, double timeout_seconds,
   auto paf = kj::newPromiseAndCrossThreadFulfiller<void>();
   stop_ = kj::mv(paf.fulfiller);
   executor_ = &kj::getCurrentThreadExecutor();
+  timer_ = &io.provider->getTimer();
   capnp::ReaderOptions options;
   options.traversalLimitInWords = kMaxRpcMessageWords;
   try {
@@ -331,6 +374,7 @@ void Connection::ThreadMain(int fd, std::string token, double timeout_seconds,
 void Connection::TearDown() {
   tensors.clear();
   graphs.clear();
+  uploads.clear();
   context = nullptr;
   provider_ = nullptr;
   provider_storage_ = nullptr;
@@ -377,14 +421,27 @@ class ServiceExecutor final : public runtime::Executor {
   }
 
   Result<runtime::GraphRef> Compile(GraphInfo graph) override {
-    auto message = EncodeGraph(graph);
-    if (!message.ok()) return std::move(message.error());
-    std::shared_ptr<SharedRegion> region;
+    WEBNN_ASSIGN_OR_RETURN(EncodedGraph encoded, Encode(graph));
+    std::shared_ptr<SharedRegion> region, constants;
+    const std::vector<std::byte>& message = encoded.message;
     if (c_->unix_socket()) {
-      auto r = SharedRegion::Create(message.value().size(), "webnn-graph");
+      auto r = SharedRegion::Create(message.size(), "webnn-graph");
       if (!r.ok()) return std::move(r.error());
       region = std::move(r).value();
-      std::memcpy(region->data(), message.value().data(), message.value().size());
+      std::memcpy(region->data(), message.data(), message.size());
+      if (encoded.region_size != 0) {
+        auto sealed =
+            SharedRegion::CreateSealed(encoded.region_size, "webnn-constants", encoded.pieces);
+        if (!sealed.ok()) return std::move(sealed.error().Prefix("buildGraph"));
+        constants = std::move(sealed).value();
+      }
+    }
+    // Without shared memory the large constants go first, in chunks, into an upload.
+    std::optional<uint64_t> upload;
+    if (!c_->unix_socket() && encoded.region_size != 0) {
+      auto u = Upload(encoded);
+      if (!u.ok()) return std::move(u.error());
+      upload = u.value();
     }
     auto id = c_->Run([&]() -> kj::Promise<Result<uint64_t>> {
       auto req = Context().buildGraphRequest();
@@ -392,8 +449,13 @@ class ServiceExecutor final : public runtime::Executor {
         req.setShared(kj::heap<SharedMemoryServer>(region));
         req.setLength(region->size());
       } else {
-        req.setMessage(kj::arrayPtr(reinterpret_cast<const kj::byte*>(message.value().data()),
-                                    message.value().size()));
+        req.setMessage(
+            kj::arrayPtr(reinterpret_cast<const kj::byte*>(message.data()), message.size()));
+      }
+      if (constants) {
+        req.initConstantRegions(1)[0].setShared(kj::heap<SharedMemoryServer>(constants));
+      } else if (upload) {
+        req.initConstantRegions(1)[0].setUpload(*upload);
       }
       return req.send().then([c = c_.get()](auto response) -> Result<uint64_t> {
         if (response.hasError()) return FromWire(response.getError());
@@ -401,6 +463,10 @@ class ServiceExecutor final : public runtime::Executor {
         return response.getId();
       });
     });
+    if (upload) {
+      // The service took it (or the graph failed): the capability has served its purpose.
+      (void)c_->Run([c = c_.get(), u = *upload] { c->uploads.erase(u); });
+    }
     if (!id.ok()) return std::move(id.error());
     return runtime::GraphRef(
         std::make_shared<ServiceGraph>(c_, GraphSignature::Of(graph), id.value()));
@@ -448,20 +514,25 @@ class ServiceExecutor final : public runtime::Executor {
       t.RecordWrite({});
       return {};
     }
-    if (data.size() > kMaxDataBytes) {
-      return MakeError(ErrorCode::kNotSupportedError, "writeTensor: ", data.size(),
-                       " bytes; over tcp: a tensor write carries at most ", kMaxDataBytes,
-                       " bytes (a unix: endpoint shares the tensor's memory instead)");
-    }
-    auto r = c_->Run([&]() -> kj::Promise<Status> {
-      auto req = Context().writeTensorRequest();
-      req.setTensor(t.id);
-      req.setData(kj::arrayPtr(reinterpret_cast<const kj::byte*>(data.data()), data.size()));
-      return req.send().then([](auto response) -> Status {
-        if (response.hasError()) return FromWire(response.getError());
-        return {};
+    // In chunks (a message holds less than 512 MiB), with no dispatch or other transfer of
+    // this context between them: none may see the tensor half-written.
+    std::lock_guard transfer(transfer_mu_);
+    Status r;
+    size_t offset = 0;
+    do {
+      const size_t n = std::min<size_t>(data.size() - offset, kTransferChunkBytes);
+      r = c_->Run([&]() -> kj::Promise<Status> {
+        auto req = Context().writeTensorRequest();
+        req.setTensor(t.id);
+        req.setOffset(offset);
+        SetDataWithoutCopy(req, data.subspan(offset, n));
+        return req.send().then([](auto response) -> Status {
+          if (response.hasError()) return FromWire(response.getError());
+          return {};
+        });
       });
-    });
+      offset += n;
+    } while (r.ok() && offset < data.size());
     if (r.ok()) {
       std::lock_guard lock(c_->mu_);
       t.RecordWrite({});
@@ -485,25 +556,31 @@ class ServiceExecutor final : public runtime::Executor {
       std::memcpy(out.data(), t.storage().data, out.size());
       return {};
     }
-    if (out.size() > kMaxDataBytes) {
-      return MakeError(ErrorCode::kNotSupportedError, "readTensor: ", out.size(),
-                       " bytes; over tcp: a tensor read carries at most ", kMaxDataBytes,
-                       " bytes (a unix: endpoint shares the tensor's memory instead)");
-    }
-    auto r = c_->Run([&]() -> kj::Promise<Status> {
-      auto req = Context().readTensorRequest();
-      req.setTensor(t.id);
-      return req.send().then([out](auto response) -> Status {
-        if (response.hasError()) return FromWire(response.getError());
-        auto data = response.getData();
-        if (data.size() != out.size()) {
-          return MakeError(ErrorCode::kDataError, "readTensor: the service sent ", data.size(),
-                           " bytes, ", out.size(), " expected");
-        }
-        std::memcpy(out.data(), data.begin(), data.size());
-        return {};
+    // In chunks, as in Write.
+    std::lock_guard transfer(transfer_mu_);
+    Status r;
+    size_t offset = 0;
+    do {
+      const std::span<std::byte> chunk =
+          out.subspan(offset, std::min<size_t>(out.size() - offset, kTransferChunkBytes));
+      r = c_->Run([&]() -> kj::Promise<Status> {
+        auto req = Context().readTensorRequest();
+        req.setTensor(t.id);
+        req.setOffset(offset);
+        req.setLength(chunk.size());
+        return req.send().then([chunk](auto response) -> Status {
+          if (response.hasError()) return FromWire(response.getError());
+          auto data = response.getData();
+          if (data.size() != chunk.size()) {
+            return MakeError(ErrorCode::kDataError, "readTensor: the service sent ", data.size(),
+                             " bytes, ", chunk.size(), " expected");
+          }
+          if (!chunk.empty()) std::memcpy(chunk.data(), data.begin(), data.size());
+          return {};
+        });
       });
-    });
+      offset += chunk.size();
+    } while (r.ok() && offset < out.size());
     return r;
   }
 
@@ -544,6 +621,8 @@ class ServiceExecutor final : public runtime::Executor {
       outputs.clear();
       graph.reset();
     };
+    // Not between the chunks of a transfer (transfer_mu_).
+    std::unique_lock transfer(transfer_mu_);
     auto sent = c_->Run([&] {
       auto req = Context().dispatchRequest();
       req.setGraph(g.id);
@@ -573,6 +652,7 @@ class ServiceExecutor final : public runtime::Executor {
                               })
                           .then([complete](Status s) mutable { complete(std::move(s)); }));
     });
+    transfer.unlock();
     if (!sent.ok()) {
       // Never sent: undo the marks here (the loop did not take `complete`).
       complete(sent.error());
@@ -677,6 +757,88 @@ class ServiceExecutor final : public runtime::Executor {
 
   rpc::Context::Client Context() { return KJ_ASSERT_NONNULL(c_->context); }
 
+  // A graph message, its large constants out of line: `pieces` (the constants' bytes, at
+  // 64-byte aligned offsets of one region of `region_size` bytes) are what its
+  // Constant.sharedMemory entries name as region 0.
+  struct EncodedGraph {
+    std::vector<std::byte> message;
+    std::vector<SharedRegion::Piece> pieces;  // pointing into the graph's constants
+    size_t region_size = 0;
+  };
+
+  static Result<EncodedGraph> Encode(const GraphInfo& graph) {
+    EncodedGraph out;
+    GraphInfo inline_graph = graph;  // shares the constants' bytes
+    std::map<OperandId, size_t> offsets;
+    for (auto& [id, bytes] : inline_graph.constants) {
+      if (bytes.size() < kOutOfLineConstantBytes) continue;
+      const size_t offset = (out.region_size + 63) / 64 * 64;
+      out.pieces.push_back({offset, graph.constants.at(id).span()});
+      offsets.emplace(id, offset);
+      out.region_size = offset + bytes.size();
+      bytes = ByteBuffer();  // encoded empty, then turned into a reference below
+    }
+    try {
+      capnp::MallocMessageBuilder builder;
+      auto file = builder.initRoot<wire::File>();
+      file.setMagic(wire::FILE_MAGIC);
+      file.setFormatVersion(wire::CURRENT_FORMAT_VERSION);
+      WEBNN_RETURN_IF_ERROR(EncodeGraphInto(inline_graph, file.initGraph()));
+      for (auto c : file.getGraph().getConstants()) {
+        auto it = offsets.find(c.getOperand());
+        if (it == offsets.end()) continue;
+        auto shm = c.getData().initSharedMemory();
+        shm.setRegion(0);
+        shm.setOffset(it->second);
+        shm.setLength(graph.constants.at(it->first).size());
+      }
+      const size_t words = capnp::computeSerializedSizeInWords(builder);
+      out.message.resize(words * sizeof(capnp::word));
+      kj::ArrayOutputStream stream(
+          kj::arrayPtr(reinterpret_cast<kj::byte*>(out.message.data()), out.message.size()));
+      capnp::writeMessage(stream, builder);
+    } catch (const kj::Exception& e) {
+      return MakeError(ErrorCode::kDataError, "cannot encode the graph: ", Describe(e));
+    }
+    return out;
+  }
+
+  // Sends the out-of-line constants of `encoded` to an upload (TCP), in chunks; its id. The
+  // connection holds its capability (released once buildGraph has answered).
+  Result<uint64_t> Upload(const EncodedGraph& encoded) {
+    auto id = c_->Run([&]() -> kj::Promise<Result<uint64_t>> {
+      auto req = Context().createUploadRequest();
+      req.setLength(encoded.region_size);
+      return req.send().then([c = c_.get()](auto response) -> Result<uint64_t> {
+        if (response.hasError()) return FromWire(response.getError());
+        c->uploads.emplace(response.getId(), response.getUpload());
+        return response.getId();
+      });
+    });
+    if (!id.ok()) return std::move(id.error().Prefix("buildGraph"));
+    for (const SharedRegion::Piece& piece : encoded.pieces) {
+      for (size_t done = 0; done < piece.bytes.size();) {
+        const size_t n = std::min<size_t>(piece.bytes.size() - done, kTransferChunkBytes);
+        Status s = c_->Run([&]() -> kj::Promise<Status> {
+          auto req = Context().writeUploadRequest();
+          req.setUpload(id.value());
+          req.setOffset(piece.offset + done);
+          SetDataWithoutCopy(req, piece.bytes.subspan(done, n));
+          return req.send().then([](auto response) -> Status {
+            if (response.hasError()) return FromWire(response.getError());
+            return {};
+          });
+        });
+        if (!s.ok()) {
+          (void)c_->Run([c = c_.get(), u = id.value()] { c->uploads.erase(u); });
+          return std::move(s.error().Prefix("buildGraph"));
+        }
+        done += n;
+      }
+    }
+    return id;
+  }
+
   // Waits for `ready` (under c_->mu_); fails at once when the connection is lost and the
   // condition cannot become true.
   template <typename Pred>
@@ -690,6 +852,9 @@ class ServiceExecutor final : public runtime::Executor {
   std::shared_ptr<SharedRegion> channel_region_;
   DispatchChannel* channel_ = nullptr;
   std::mutex channel_mu_;
+  // Held through a chunked transfer (TCP) and while a dispatch is sent: a dispatch never runs
+  // between the chunks of a write or read.
+  std::mutex transfer_mu_;
   uint32_t seq_ = 0;
   runtime::GraphRef pending_graph_;
   std::chrono::steady_clock::time_point dispatch_start_;
@@ -745,12 +910,13 @@ Result<std::shared_ptr<runtime::Executor>> ConnectOne(const std::string& endpoin
     req.setBackend(options.backend);
     req.setThreads(options.threads);
     if (channel) req.setChannel(kj::heap<SharedMemoryServer>(channel));
-    return req.send().then([c = conn.get(), &fast](auto response) -> Status {
+    return conn->Bounded(req.send().then([c = conn.get(), &fast](auto response) -> Status {
       if (response.hasError()) return FromWire(response.getError());
       c->context = response.getContext();
       fast = response.getFastDispatch();
       return {};
-    });
+    }),
+                         "createContext");
   });
   if (!created.ok()) return std::move(created.error());
   if (!fast) channel = nullptr;
@@ -819,20 +985,24 @@ Result<PingResult> Ping(const std::string& endpoint_text, const std::string& tok
   for (int i = 0; i < std::max(1, count); ++i) {
     const auto s = std::chrono::steady_clock::now();
     // Each answer carries the service's statistics; the last one is reported.
-    auto r = c.value()->Run([&]() -> kj::Promise<void> {
-      return c.value()->provider().pingRequest().send().then([&result](auto response) {
-        auto stats = response.getStats();
-        result.clients = stats.getClients();
-        result.contexts = stats.getContexts();
-        result.graphs = stats.getGraphs();
-        result.tensors = stats.getTensors();
-        result.inflight_dispatches = stats.getInflightDispatches();
-        result.tensor_bytes = stats.getTensorBytes();
-        result.constant_bytes = stats.getConstantBytes();
-        result.sandboxed = response.getSandboxed();
-        result.isolation = response.getIsolation().cStr();
-        result.worker_pid = response.getWorkerPid();
-      });
+    auto r = c.value()->Run([&]() -> kj::Promise<Status> {
+      return c.value()->Bounded(
+          c.value()->provider().pingRequest().send().then([&result](auto response) -> Status {
+            auto stats = response.getStats();
+            result.clients = stats.getClients();
+            result.contexts = stats.getContexts();
+            result.graphs = stats.getGraphs();
+            result.tensors = stats.getTensors();
+            result.inflight_dispatches = stats.getInflightDispatches();
+            result.tensor_bytes = stats.getTensorBytes();
+            result.constant_bytes = stats.getConstantBytes();
+            result.sandboxed = response.getSandboxed();
+            result.graph_memory_bytes = stats.getGraphMemoryBytes();
+            result.isolation = response.getIsolation().cStr();
+            result.worker_pid = response.getWorkerPid();
+            return {};
+          }),
+          "ping");
     });
     if (!r.ok()) return std::move(r.error());
     times.push_back(

@@ -28,11 +28,14 @@ struct PingResult {
   // The whole service, as it reported after the pings.
   uint32_t clients = 0, contexts = 0, graphs = 0, tensors = 0, inflight_dispatches = 0;
   uint64_t tensor_bytes = 0, constant_bytes = 0;
+  uint64_t graph_memory_bytes = 0;  // intermediates, arenas and prepacked weights of its graphs
   bool sandboxed = false;   // the service runs under its seccomp sandbox (docs/SECURITY.md)
   std::string isolation;    // the process serving this client ("worker pid 42 for uid 1000")
   uint32_t worker_pid = 0;  // its pid (0: not reported)
 };
-// Fails after `timeout_seconds` (0: never) when the peer does not answer the handshake.
+// Fails after `timeout_seconds` (0: never) when the connect, the handshake or a ping does not
+// complete (createContext through Connect is bounded the same way by
+// MLContextOptions::connectTimeoutSeconds).
 Result<PingResult> Ping(const std::string& endpoint, const std::string& token_file, int count,
                         double timeout_seconds = 10);
 

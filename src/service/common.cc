@@ -5,6 +5,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -174,7 +175,32 @@ Result<int> OpenTcpSocket(const Endpoint& endpoint, bool listening,
                    listening ? "" : " (is webnnd listening there?)");
 }
 
-Result<int> ConnectSocket(const Endpoint& endpoint) {
+namespace {
+
+// Bounds a blocking connect(2): both a TCP connect and a Unix one (which waits while the
+// listener's backlog is full) honour the socket's send timeout, and fail with EINPROGRESS or
+// EAGAIN when it expires. 0: no bound.
+bool SetSendTimeout(int fd, double seconds) {
+  timeval tv{};
+  if (seconds > 0) {
+    tv.tv_sec = static_cast<time_t>(seconds);
+    tv.tv_usec = static_cast<suseconds_t>((seconds - static_cast<double>(tv.tv_sec)) * 1e6);
+    if (tv.tv_sec == 0 && tv.tv_usec == 0) tv.tv_usec = 1;
+  }
+  return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == 0;
+}
+
+bool TimedOut(int err) { return err == EINPROGRESS || err == EAGAIN || err == ETIMEDOUT; }
+
+std::string TimeoutText(double seconds) {
+  std::ostringstream s;
+  s << "timed out after " << seconds << " s";
+  return s.str();
+}
+
+}  // namespace
+
+Result<int> ConnectSocket(const Endpoint& endpoint, double timeout_seconds) {
   if (endpoint.kind == Endpoint::Kind::kUnix) {
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
@@ -184,6 +210,11 @@ Result<int> ConnectSocket(const Endpoint& endpoint) {
     std::memcpy(addr.sun_path, endpoint.path.c_str(), endpoint.path.size() + 1);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return MakeError(ErrorCode::kUnknownError, "socket: ", std::strerror(errno));
+    if (!SetSendTimeout(fd, timeout_seconds)) {
+      const int err = errno;
+      close(fd);
+      return MakeError(ErrorCode::kUnknownError, "setsockopt SO_SNDTIMEO: ", std::strerror(err));
+    }
     if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
       const int err = errno;
       close(fd);
@@ -197,16 +228,36 @@ Result<int> ConnectSocket(const Endpoint& endpoint) {
         return MakeError(ErrorCode::kUnknownError, "cannot connect: ", std::strerror(err),
                          " (is webnnd running?)");
       }
+      if (timeout_seconds > 0 && TimedOut(err)) {
+        return MakeError(ErrorCode::kUnknownError, "cannot connect: ", TimeoutText(timeout_seconds),
+                         " (the listener does not accept connections: its backlog is full)");
+      }
       return MakeError(ErrorCode::kUnknownError, "cannot connect: ", std::strerror(err));
+    }
+    if (!SetSendTimeout(fd, 0)) {
+      const int err = errno;
+      close(fd);
+      return MakeError(ErrorCode::kUnknownError, "setsockopt SO_SNDTIMEO: ", std::strerror(err));
     }
     return fd;
   }
-  return OpenTcpSocket(endpoint, /*listening=*/false, [](int fd, const addrinfo& a) {
-    if (connect(fd, a.ai_addr, a.ai_addrlen) != 0) return false;
+  bool timed_out = false;
+  auto fd = OpenTcpSocket(endpoint, /*listening=*/false, [&](int fd, const addrinfo& a) {
+    if (!SetSendTimeout(fd, timeout_seconds)) return false;
+    if (connect(fd, a.ai_addr, a.ai_addrlen) != 0) {
+      timed_out = timed_out || (timeout_seconds > 0 && TimedOut(errno));
+      return false;
+    }
     int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    return true;
+    return SetSendTimeout(fd, 0) &&
+           setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == 0;
   });
+  if (!fd.ok() && timed_out) {
+    return MakeError(ErrorCode::kUnknownError, "cannot connect: ", TimeoutText(timeout_seconds),
+                     " (no answer from the address: a host that is down, unreachable or behind "
+                     "a firewall that drops packets)");
+  }
+  return fd;
 }
 
 }  // namespace webnn::service

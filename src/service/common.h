@@ -25,8 +25,10 @@ struct Endpoint {
 };
 Result<Endpoint> ParseEndpoint(std::string_view text);
 
-// A connected, blocking, close-on-exec stream socket (the caller owns it).
-Result<int> ConnectSocket(const Endpoint& endpoint);
+// A connected, blocking, close-on-exec stream socket (the caller owns it). A connect that has
+// not completed after `timeout_seconds` (0: no bound) fails with an error saying so: a TCP
+// address that never answers, a Unix listener whose backlog is full.
+Result<int> ConnectSocket(const Endpoint& endpoint, double timeout_seconds = 0);
 
 // A TCP socket for the first address of endpoint's host:port for which `use` (connect, or
 // bind + listen) returns true; listening sockets are non-blocking. Close-on-exec.
@@ -46,6 +48,15 @@ Result<std::string> ReadTokenFile(const std::string& path);
 
 // The largest Cap'n Proto message either side accepts (inline graphs and tensors on TCP).
 inline constexpr uint64_t kMaxRpcMessageWords = uint64_t{1} << 27;  // 1 GiB
+
+// The largest Data blob a Cap'n Proto message holds (a list has fewer than 2^29 elements).
+inline constexpr uint64_t kMaxDataBytes = (uint64_t{1} << 29) - 1;
+// Without shared memory (TCP), tensor reads and writes and large constants (uploads) travel in
+// chunks of at most this many bytes: far below the blob and message limits above; large enough
+// that a call's overhead (a round trip, a message header) is well under 1 % of copying the
+// chunk, small enough that the service holds at most a chunk or two per call in transit (not
+// a whole 1 GiB tensor) and its event loop copies one for milliseconds, not seconds.
+inline constexpr uint64_t kTransferChunkBytes = uint64_t{64} << 20;
 
 void ToWire(const Error& error, rpc::ServiceError::Builder out);
 Error FromWire(rpc::ServiceError::Reader in);

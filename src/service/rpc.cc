@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <type_traits>
 
 #include "service/graph_cost.h"
+#include "service/graph_runs.h"
 #include "service/listener.h"
 #include "service/sandbox.h"
 
@@ -50,7 +52,10 @@ class GraphImpl final : public rpc::Graph::Server {
     auto it = core_->graphs.find(id_);
     if (it == core_->graphs.end()) return;
     core_->client->constant_bytes -= it->second.constant_bytes;
-    core_->client->graph_memory_bytes -= it->second.graph_memory_bytes;
+    // The build's charge and the arenas concurrent runs added (the runs still in flight keep
+    // theirs until they finish, but charge no more).
+    const uint64_t runs = it->second.runs ? it->second.runs->Close() : 0;
+    core_->client->graph_memory_bytes -= it->second.graph_memory_bytes + runs;
     --core_->client->graphs;
     core_->graphs.erase(it);
   }
@@ -59,6 +64,34 @@ class GraphImpl final : public rpc::Graph::Server {
   std::shared_ptr<ContextCore> core_;
   uint64_t id_;
 };
+
+class UploadImpl final : public rpc::Upload::Server {
+ public:
+  UploadImpl(std::shared_ptr<ContextCore> core, uint64_t id) : core_(std::move(core)), id_(id) {}
+  ~UploadImpl() {
+    std::lock_guard lock(core_->mu);
+    auto it = core_->uploads.find(id_);
+    if (it == core_->uploads.end()) return;  // a graph took it (and its charge)
+    core_->client->constant_bytes -= it->second.storage.size;
+    core_->uploads.erase(it);
+  }
+
+ private:
+  std::shared_ptr<ContextCore> core_;
+  uint64_t id_;
+};
+
+// Bytes of the constant regions a buildGraph names: a sealed memfd mapped read-only, or an
+// upload the graph took. Either way nobody can change them any more.
+struct ConstantRegionBytes {
+  std::shared_ptr<const void> owner;
+  const std::byte* data = nullptr;
+  size_t size = 0;
+};
+
+// The most regions one buildGraph may name (a call carries at most two descriptors: the
+// message's and one region's; uploads are not descriptors, but one suffices too).
+constexpr unsigned kMaxConstantRegions = 16;
 
 // Gets the memfd behind a SharedMemory capability and maps `size` bytes of it.
 kj::Promise<Result<std::shared_ptr<SharedRegion>>> MapShared(rpc::SharedMemory::Client cap,
@@ -86,23 +119,88 @@ class ContextImpl final : public rpc::Context::Server {
       return Fail(call, MakeError(ErrorCode::kNotSupportedError, "quota exceeded: graphs: ",
                                   client.graphs, " live, the limit is ", client.limits.max_graphs));
     }
+    // The constant regions first: uploads are taken now (a later writeUpload fails), memfds
+    // are checked and mapped when their descriptors arrive.
+    auto region_list = params.getConstantRegions();
+    if (region_list.size() > kMaxConstantRegions) {
+      return Fail(call, MakeError(ErrorCode::kDataError, "buildGraph: ", region_list.size(),
+                                  " constant regions (at most ", kMaxConstantRegions, ")"));
+    }
+    auto regions = std::make_shared<std::vector<ConstantRegionBytes>>(region_list.size());
+    kj::Vector<kj::Promise<Status>> mapped;
+    for (unsigned i = 0; i < region_list.size(); ++i) {
+      auto r = region_list[i];
+      if (r.isUpload()) {
+        std::lock_guard lock(core_->mu);
+        auto it = core_->uploads.find(r.getUpload());
+        if (it == core_->uploads.end()) {
+          return Fail(call, MakeError(ErrorCode::kTypeError, "buildGraph: constant region ", i,
+                                      ": no upload with id ", r.getUpload(),
+                                      " in this context (taken by another graph, or never "
+                                      "created)"));
+        }
+        const runtime::Storage storage = std::move(it->second.storage);
+        core_->uploads.erase(it);
+        // The graph charges the region again (Finish), or drops it.
+        client.constant_bytes -= storage.size;
+        (*regions)[i] = {storage.owner, storage.data, storage.size};
+        continue;
+      }
+      // Refused before it is mapped when it alone exceeds what the quota leaves.
+      const uint64_t room = client.limits.max_constant_bytes > client.constant_bytes
+                                ? client.limits.max_constant_bytes - client.constant_bytes
+                                : 0;
+      mapped.add(r.getShared().getFd().then([regions, i, room](kj::Maybe<int> fd) -> Status {
+        KJ_IF_MAYBE (f, fd) {
+          auto region = SharedRegion::MapPeerSealed(*f, room);
+          if (!region.ok() && region.error().code() == ErrorCode::kNotSupportedError) {
+            // Larger than what maxConstantBytes leaves.
+            return MakeError(ErrorCode::kNotSupportedError,
+                             "quota exceeded: constant bytes: ", region.error().message());
+          }
+          if (!region.ok()) return std::move(region.error().Prefix("constant region"));
+          auto& out = (*regions)[i];
+          out.data = region.value()->data();
+          out.size = region.value()->size();
+          out.owner = std::move(region).value();
+          return {};
+        }
+        return MakeError(ErrorCode::kDataError,
+                         "constant region: no file descriptor came with the capability (shared "
+                         "memory needs a Unix socket; use an upload)");
+      }));
+    }
+    auto regions_ready = kj::joinPromises(mapped.releaseAsArray()).then([](kj::Array<Status> all) {
+      for (Status& s : all) {
+        if (!s.ok()) return std::move(s);
+      }
+      return Status();
+    });
     if (params.hasShared()) {
       const uint64_t length = params.getLength();
       if (length == 0 || length > max_message_bytes_) {
         return Fail(call, MakeError(ErrorCode::kDataError, "buildGraph: a message of ", length,
                                     " bytes (the limit is ", max_message_bytes_, ")"));
       }
-      return MapShared(params.getShared(), length)
-          .then([this, call](Result<std::shared_ptr<SharedRegion>> region) mutable {
-            if (!region.ok()) return FailNow(call, region.error());
-            // Decoding copies the message out of the shared memory once, first: the client
-            // can still write the region, so validation must see a private snapshot.
-            Finish(call, region.value()->span());
-          });
+      return regions_ready.then([this, call, regions, length](Status s) mutable {
+        if (!s.ok()) {
+          FailNow(call, s.error().Prefix("buildGraph"));
+          return kj::Promise<void>(kj::READY_NOW);
+        }
+        return MapShared(call.getParams().getShared(), length)
+            .then([this, call, regions](Result<std::shared_ptr<SharedRegion>> region) mutable {
+              if (!region.ok()) return FailNow(call, region.error());
+              // Decoding copies the message out of the shared memory once, first: the client
+              // can still write the region, so validation must see a private snapshot.
+              Finish(call, region.value()->span(), *regions);
+            });
+      });
     }
-    auto message = params.getMessage();
-    Finish(call, {reinterpret_cast<const std::byte*>(message.begin()), message.size()});
-    return kj::READY_NOW;
+    return regions_ready.then([this, call, regions](Status s) mutable {
+      if (!s.ok()) return FailNow(call, s.error().Prefix("buildGraph"));
+      auto message = call.getParams().getMessage();
+      Finish(call, {reinterpret_cast<const std::byte*>(message.begin()), message.size()}, *regions);
+    });
   }
 
   kj::Promise<void> createTensor(CreateTensorContext call) override {
@@ -180,14 +278,17 @@ class ContextImpl final : public rpc::Context::Server {
     }
     auto data = params.getData();
     const runtime::TensorRef& tensor = entry.value()->tensor;
-    if (data.size() != tensor->desc().ByteLength()) {
+    // A whole tensor, or a chunk of one (`offset`) too large for one message.
+    const uint64_t length = tensor->desc().ByteLength(), offset = params.getOffset();
+    if (offset > length || data.size() > length - offset || (data.size() == 0 && length != 0)) {
       return Fail(call, MakeError(ErrorCode::kTypeError, "writeTensor: ", data.size(),
-                                  " bytes given, the tensor has ", tensor->desc().ByteLength()));
+                                  " bytes given at offset ", offset, ", the tensor has ", length));
     }
     std::vector<std::byte> bytes(reinterpret_cast<const std::byte*>(data.begin()),
                                  reinterpret_cast<const std::byte*>(data.end()));
     auto paf = kj::newPromiseAndCrossThreadFulfiller<Status>();
-    core_->executor->WriteAsync(tensor, std::move(bytes), Fulfill(kj::mv(paf.fulfiller)));
+    core_->executor->WriteAsync(tensor, std::move(bytes), Fulfill(kj::mv(paf.fulfiller)),
+                                static_cast<size_t>(offset));
     return paf.promise.then([call](Status s) mutable {
       if (!s.ok()) SetError(call.getResults().initError(), s.error());
     });
@@ -202,8 +303,23 @@ class ContextImpl final : public rpc::Context::Server {
     if (!entry.value()->readable) {
       return Fail(call, MakeError(ErrorCode::kTypeError, "readTensor: the tensor is not readable"));
     }
+    // The whole tensor, or a chunk (`offset`, `length`; 0: to the end) when it is larger than
+    // a message carries.
+    const uint64_t size = entry.value()->tensor->desc().ByteLength();
+    const uint64_t offset = params.getOffset();
+    if (offset > size || params.getLength() > size - offset) {
+      return Fail(call, MakeError(ErrorCode::kTypeError, "readTensor: ", params.getLength(),
+                                  " bytes at offset ", offset, ", the tensor has ", size));
+    }
+    const uint64_t length = params.getLength() != 0 ? params.getLength() : size - offset;
+    if (length > kMaxDataBytes) {
+      return Fail(call, MakeError(ErrorCode::kNotSupportedError, "readTensor: ", length,
+                                  " bytes in one call, a message carries at most ", kMaxDataBytes,
+                                  "; read the tensor in chunks (offset, length)"));
+    }
     auto paf = kj::newPromiseAndCrossThreadFulfiller<Result<std::vector<std::byte>>>();
-    core_->executor->ReadAsync(entry.value()->tensor, Fulfill(kj::mv(paf.fulfiller)));
+    core_->executor->ReadAsync(entry.value()->tensor, Fulfill(kj::mv(paf.fulfiller)),
+                               static_cast<size_t>(offset), static_cast<size_t>(length));
     return paf.promise.then([call](Result<std::vector<std::byte>> r) mutable {
       if (!r.ok()) {
         SetError(call.getResults().initError(), r.error());
@@ -248,6 +364,60 @@ class ContextImpl final : public rpc::Context::Server {
     });
   }
 
+  kj::Promise<void> createUpload(CreateUploadContext call) override {
+    ClientState& client = *core_->client;
+    if (Status s = client.Admit("createUpload"); !s.ok()) return Fail(call, s.error());
+    const uint64_t length = call.getParams().getLength();
+    if (length == 0) {
+      return Fail(call, MakeError(ErrorCode::kTypeError, "createUpload: an empty upload"));
+    }
+    // Charged before anything is allocated; the memory is zero-filled and committed only as
+    // the client writes it.
+    if (Status s = client.Charge(client.constant_bytes, length, client.limits.max_constant_bytes,
+                                 "constant bytes (upload)");
+        !s.ok()) {
+      return Fail(call, s.error().Prefix("createUpload"));
+    }
+    runtime::Storage storage;
+    try {
+      storage = runtime::Storage::Allocate(static_cast<size_t>(length));
+    } catch (const std::bad_alloc&) {
+      client.constant_bytes -= length;
+      return Fail(call, MakeError(ErrorCode::kOperationError, "createUpload: out of memory (",
+                                  length, " bytes)"));
+    }
+    std::unique_lock lock(core_->mu);
+    const uint64_t id = core_->next_id++;
+    core_->uploads.emplace(id, UploadEntry{std::move(storage)});
+    lock.unlock();
+    auto results = call.getResults();
+    results.setId(id);
+    results.setUpload(kj::heap<UploadImpl>(core_, id));
+    client.log.Debug(client.id, ": upload ", id, " (", length, " bytes)");
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> writeUpload(WriteUploadContext call) override {
+    auto params = call.getParams();
+    if (Status s = core_->client->Admit("writeUpload"); !s.ok()) return Fail(call, s.error());
+    std::lock_guard lock(core_->mu);
+    auto it = core_->uploads.find(params.getUpload());
+    if (it == core_->uploads.end()) {
+      return Fail(call, MakeError(ErrorCode::kTypeError, "writeUpload: no upload with id ",
+                                  params.getUpload(),
+                                  " in this context (a graph took it, or never created)"));
+    }
+    const runtime::Storage& storage = it->second.storage;
+    auto data = params.getData();
+    const uint64_t offset = params.getOffset();
+    if (offset > storage.size || data.size() > storage.size - offset) {
+      return Fail(call, MakeError(ErrorCode::kTypeError, "writeUpload: ", data.size(),
+                                  " bytes at offset ", offset, ", the upload has ", storage.size));
+    }
+    if (data.size() != 0) std::memcpy(storage.data + offset, data.begin(), data.size());
+    return kj::READY_NOW;
+  }
+
  private:
   template <typename Map>
   static Result<typename Map::mapped_type*> Lookup(Map& map, uint64_t id, std::string_view what) {
@@ -271,19 +441,40 @@ class ContextImpl final : public rpc::Context::Server {
     (void)Fail(call, e);
   }
 
-  void Finish(BuildGraphContext call, std::span<const std::byte> message) {
+  void Finish(BuildGraphContext call, std::span<const std::byte> message,
+              const std::vector<ConstantRegionBytes>& regions) {
     ClientState& client = *core_->client;
     DecodeOptions options;
     options.limits = core_->limits;
     options.max_message_bytes = max_message_bytes_;
+    // Constants in a region share its bytes: they can no longer change (sealed, or taken from
+    // the client), so they need no private copy.
+    uint64_t in_regions = 0;
+    options.shared_memory = [&regions, &in_regions](uint32_t region, uint64_t offset,
+                                                    uint64_t length) -> Result<ByteBuffer> {
+      if (region >= regions.size()) {
+        return MakeError(ErrorCode::kDataError, "shared memory region ", region, " out of range (",
+                         regions.size(), " sent)");
+      }
+      const ConstantRegionBytes& r = regions[region];
+      if (offset > r.size || length > r.size - offset) {
+        return MakeError(ErrorCode::kDataError, length, " bytes at offset ", offset,
+                         " are outside region ", region, " (", r.size, " bytes)");
+      }
+      in_regions += length;
+      return ByteBuffer(r.owner, r.data + offset, static_cast<size_t>(length));
+    };
     auto graph = DecodeGraph(message, options);
     if (!graph.ok()) {
       client.log.Warning(client.id, ": rejected a graph: ", graph.error().message());
       FailNow(call, graph.error().Prefix("buildGraph"));
       return;
     }
+    // The inline constants and the whole of each region (what the graph keeps alive).
     uint64_t constant_bytes = 0;
     for (const auto& [id, bytes] : graph.value().constants) constant_bytes += bytes.size();
+    constant_bytes -= std::min(constant_bytes, in_regions);
+    for (const ConstantRegionBytes& r : regions) constant_bytes += r.size;
     if (Status s = client.Charge(client.constant_bytes, constant_bytes,
                                  client.limits.max_constant_bytes, "constant bytes");
         !s.ok()) {
@@ -344,11 +535,20 @@ class ContextImpl final : public rpc::Context::Server {
       }
       graph_memory += extra;
     }
+    // A run's arena (or, on the reference kernels, its results): each concurrent run beyond the
+    // first charges another before it starts (graph_runs.h).
+    runtime::GraphRef runnable = std::move(compiled).value();
+    std::shared_ptr<GraphRuns> runs;
+    if (const backend::CompiledGraph* c = runnable->compiled()) {
+      runs = std::make_shared<GraphRuns>(
+          client.account, std::max(cost.run_bytes, c->stats().arena_bytes), memory_limit);
+      runnable = BoundRuns(std::move(runnable), runs);
+    }
     ++client.graphs;
     std::unique_lock lock(core_->mu);
     const uint64_t id = core_->next_id++;
-    core_->graphs.emplace(id,
-                          GraphEntry{std::move(compiled).value(), constant_bytes, graph_memory});
+    core_->graphs.emplace(
+        id, GraphEntry{std::move(runnable), constant_bytes, graph_memory, std::move(runs)});
     lock.unlock();
     auto results = call.getResults();
     results.setId(id);
@@ -456,6 +656,7 @@ class ProviderImpl final : public rpc::ContextProvider::Server {
     stats.setTensorBytes(tensor_bytes);
     stats.setConstantBytes(constant_bytes);
     stats.setInflightDispatches(inflight);
+    stats.setGraphMemoryBytes(own.graph_memory_bytes);
     return kj::READY_NOW;
   }
 

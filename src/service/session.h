@@ -19,6 +19,7 @@
 #include "service/accounting.h"
 #include "service/channel.h"
 #include "service/common.h"
+#include "service/graph_runs.h"
 #include "service/reaper.h"
 #include "service/shm.h"
 
@@ -33,7 +34,14 @@ struct TensorEntry {
 struct GraphEntry {
   runtime::GraphRef graph;
   uint64_t constant_bytes = 0;
-  uint64_t graph_memory_bytes = 0;  // charged to graph_memory_bytes (config.h)
+  uint64_t graph_memory_bytes = 0;  // charged to graph_memory_bytes (config.h) at build
+  std::shared_ptr<GraphRuns> runs;  // the arenas its concurrent runs charged since
+};
+
+// Service memory a client fills in chunks with the bytes of large constants (TCP), until a
+// buildGraph takes it.
+struct UploadEntry {
+  runtime::Storage storage;
 };
 
 // A tensor of a dispatch as a client names it.
@@ -89,6 +97,7 @@ struct ContextCore {
   uint64_t next_id = 1;
   std::map<uint64_t, TensorEntry> tensors;
   std::map<uint64_t, GraphEntry> graphs;
+  std::map<uint64_t, UploadEntry> uploads;  // charged to constant_bytes until a graph takes one
 
   // The dispatch fast path (channel.h): a thread serving the channel the client mapped.
   void StartChannel(std::shared_ptr<SharedRegion> region);

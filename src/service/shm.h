@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 
@@ -23,6 +24,23 @@ class SharedRegion {
   // (F_SEAL_SHRINK and F_SEAL_GROW) or that is smaller than `size`. `fd` is not taken: the
   // region keeps its own duplicate.
   static Result<std::shared_ptr<SharedRegion>> MapPeer(int fd, size_t size);
+
+  // Immutable regions, for large graph constants. The bytes must never change once the
+  // service has validated them; a seal makes the kernel guarantee that without a copy.
+  // CreateSealed: a region of `size` bytes holding each piece at its offset (zeros elsewhere),
+  // written with pwrite (never through a writable mapping, which would make the seal fail),
+  // then sealed with F_SEAL_WRITE as well as F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL, and
+  // mapped read-only.
+  struct Piece {
+    size_t offset;
+    std::span<const std::byte> bytes;
+  };
+  static Result<std::shared_ptr<SharedRegion>> CreateSealed(size_t size, const char* name,
+                                                            std::span<const Piece> pieces);
+  // Maps the whole of a region a peer sent, read-only. Rejects a descriptor that is not a memfd
+  // sealed with F_SEAL_SHRINK, F_SEAL_GROW and F_SEAL_WRITE, an empty one, and one larger than
+  // `max_size` (checked before mapping). `fd` is not taken.
+  static Result<std::shared_ptr<SharedRegion>> MapPeerSealed(int fd, uint64_t max_size);
 
   int fd() const { return fd_; }
   std::byte* data() const { return data_; }

@@ -26,10 +26,11 @@
 namespace webnn {
 
 // Resolves a Constant whose data is `sharedMemory {region, offset, length}` to its bytes. Only
-// the service supplies one: it maps `region` to a shared-memory region received with the
-// message, checks offset + length against it (overflow-safe), and returns a private copy of the
-// bytes (another process may still write the region: validating and running on bytes it can
-// change would be a TOCTOU bug). An error is returned as is (prefixed with the constant).
+// the service supplies one: it maps `region` to a region received with the message, checks
+// offset + length against it (overflow-safe), and returns bytes no other process can change
+// (a memfd sealed with F_SEAL_WRITE, or a private copy: validating and running on bytes a
+// client can still write would be a TOCTOU bug). An error is returned as is (prefixed with the
+// constant).
 using SharedMemoryResolver =
     std::function<Result<ByteBuffer>(uint32_t region, uint64_t offset, uint64_t length)>;
 
