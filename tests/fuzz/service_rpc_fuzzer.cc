@@ -243,15 +243,24 @@ void RunOne(Service& s, std::span<const uint8_t> data) {
     if (timer.now() > close_deadline) Finding("a closed connection still holds its slot");
     timer.afterDelay(100 * kj::MICROSECONDS).wait(ws);
   }
-  // Everything the connection held is released (contexts end on the reaper thread, but their
-  // accounting is undone when the last reference goes, on the event loop).
-  for (const auto& [principal, live] : s.server.Live()) {
-    if (live.contexts != 0 || live.graphs != 0 || live.tensors != 0 || live.tensor_bytes != 0 ||
-        live.constant_bytes != 0) {
-      Finding("a closed connection's objects are still counted for " + principal + ": " +
-              std::to_string(live.contexts) + " contexts, " + std::to_string(live.graphs) +
-              " graphs, " + std::to_string(live.tensors) + " tensors");
+  // Everything the connection held is released. Calls in progress when it ended run to their
+  // end (Cap'n Proto does not cancel a server call that did not allow it) and keep their
+  // context until then, so this waits for the service to be idle, bounded.
+  for (;;) {
+    std::string held;
+    for (const auto& [principal, live] : s.server.Live()) {
+      if (live.contexts != 0 || live.graphs != 0 || live.tensors != 0 || live.tensor_bytes != 0 ||
+          live.constant_bytes != 0 || live.inflight_dispatches != 0) {
+        held = principal + ": " + std::to_string(live.contexts) + " contexts, " +
+               std::to_string(live.graphs) + " graphs, " + std::to_string(live.tensors) +
+               " tensors, " + std::to_string(live.inflight_dispatches) + " dispatches";
+      }
     }
+    if (held.empty()) break;
+    if (timer.now() > close_deadline) {
+      Finding("a closed connection's objects are still counted for " + held);
+    }
+    timer.afterDelay(100 * kj::MICROSECONDS).wait(ws);
   }
 }
 
