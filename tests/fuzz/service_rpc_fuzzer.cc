@@ -45,29 +45,6 @@ using service::Peer;
 constexpr auto kReplyBudget = 1 * kj::SECONDS;
 constexpr auto kCloseBudget = 10 * kj::SECONDS;
 
-// The service every input talks to, made once.
-struct Service {
-  std::ostream null_stream{nullptr};
-  service::Logger log;
-  service::ServerConfig config = FuzzServiceConfig();
-  kj::AsyncIoContext io = kj::setupAsyncIo();
-  service::Server server{config, log, io, kFuzzToken};
-  uint64_t serial = 0;
-
-  bool verbose = std::getenv("WEBNN_FUZZ_LOG") != nullptr;
-
-  Service() : log(LogFromEnvironment()) {}
-
-  // WEBNN_FUZZ_LOG=debug (or info, warning, error) shows the service's log when reproducing.
-  service::Logger LogFromEnvironment() {
-    const char* level = std::getenv("WEBNN_FUZZ_LOG");
-    if (level != nullptr) {
-      if (auto l = service::ParseLogLevel(level)) return service::Logger(*l, std::cerr);
-    }
-    return service::Logger(service::LogLevel::kError, null_stream);
-  }
-};
-
 Peer MakePeer(PeerKind kind, uint64_t serial) {
   Peer p;
   const std::string n = " #" + std::to_string(serial);
@@ -95,6 +72,44 @@ Peer MakePeer(PeerKind kind, uint64_t serial) {
   }
   return p;
 }
+
+// The service every input talks to, made once.
+struct Service {
+  std::ostream null_stream{nullptr};
+  service::Logger log;
+  service::ServerConfig config = FuzzServiceConfig();
+  kj::AsyncIoContext io = kj::setupAsyncIo();
+  service::Server server{config, log, io, kFuzzToken};
+  uint64_t serial = 0;
+
+  bool verbose = std::getenv("WEBNN_FUZZ_LOG") != nullptr;
+
+  // A connection of each principal that can hold anything stays open, idle, for the whole run:
+  // the principal's account then outlives every input's connection, as it does for a client
+  // with a second connection open, so a charge an input's connection left behind shows in
+  // Server::Live() after it has closed.
+  std::vector<int> idle_peers;  // kept open until the process exits
+
+  Service() : log(LogFromEnvironment()) {
+    for (PeerKind kind : {PeerKind::kUnixAllowed, PeerKind::kTcp}) {
+      int fds[2];
+      if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+        Finding(std::string("socketpair: ") + std::strerror(errno));
+      }
+      server.ServeConnection(fds[0], MakePeer(kind, ++serial));
+      idle_peers.push_back(fds[1]);
+    }
+  }
+
+  // WEBNN_FUZZ_LOG=debug (or info, warning, error) shows the service's log when reproducing.
+  service::Logger LogFromEnvironment() {
+    const char* level = std::getenv("WEBNN_FUZZ_LOG");
+    if (level != nullptr) {
+      if (auto l = service::ParseLogLevel(level)) return service::Logger(*l, std::cerr);
+    }
+    return service::Logger(service::LogLevel::kError, null_stream);
+  }
+};
 
 // What the service sent back: how many calls it answered, and whether it closed.
 struct Replies {
