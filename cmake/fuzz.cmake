@@ -6,12 +6,16 @@
 # regression inputs and seeds) and then WEBNN_FUZZ_SECONDS of fuzzing, with tests/fuzz/NAME.dict
 # when it exists. CORPUS names another harness's corpus to share it. docs/fuzzing.md has the rest.
 
-set(WEBNN_FUZZ_SECONDS 0 CACHE STRING
+set(WEBNN_FUZZ_SECONDS 60 CACHE STRING
     "Seconds of fuzzing each fuzz_* ctest runs after its corpus (0: only the corpus)")
 set(WEBNN_FUZZ_TIMEOUT 20 CACHE STRING "Seconds one fuzz input may run before it is a finding")
 
 # Helpers shared by the harnesses (tests/fuzz/fuzz_util.*).
-add_library(webnn_fuzz_util STATIC ${PROJECT_SOURCE_DIR}/tests/fuzz/fuzz_util.cc)
+# service_input: the service_rpc input format and the service it targets; channel_fixture: the
+# context the dispatch_channel harness serves requests in (both shared with the seed writer).
+add_library(webnn_fuzz_util STATIC ${PROJECT_SOURCE_DIR}/tests/fuzz/fuzz_util.cc
+                                   ${PROJECT_SOURCE_DIR}/tests/fuzz/service_input.cc
+                                   ${PROJECT_SOURCE_DIR}/tests/fuzz/channel_fixture.cc)
 target_link_libraries(webnn_fuzz_util PUBLIC webnn webnn_tools_common)
 
 function(webnn_add_fuzzer name)
@@ -35,7 +39,13 @@ webnn_add_fuzzer(capnp_decode)
 webnn_add_fuzzer(graph_exec CORPUS capnp_decode)
 webnn_add_fuzzer(npy)
 webnn_add_fuzzer(image)
+webnn_add_fuzzer(service_rpc)
+webnn_add_fuzzer(dispatch_channel)
 
 # Writes the seed corpora from the conformance graphs and models/ (tests/fuzz/make_corpus.sh).
 add_executable(webnn_fuzz_corpus ${PROJECT_SOURCE_DIR}/tests/fuzz/make_corpus.cc)
 target_link_libraries(webnn_fuzz_corpus PRIVATE webnn webnn_tools_common)
+# Records client sessions against a service for the service_rpc seeds, and writes the
+# dispatch_channel seeds (tests/fuzz/make_corpus.sh).
+add_executable(webnn_fuzz_service_corpus ${PROJECT_SOURCE_DIR}/tests/fuzz/make_service_corpus.cc)
+target_link_libraries(webnn_fuzz_service_corpus PRIVATE webnn_fuzz_util)

@@ -3,7 +3,8 @@
 #
 #   scripts/fuzz.sh [--time SECONDS] [--jobs N] [--dir DIR] [--build BUILD_DIR] [HARNESS...]
 #
-# HARNESS: graph_json capnp_decode graph_exec npy image (default: all, one after another).
+# HARNESS: graph_json capnp_decode graph_exec npy image service_rpc dispatch_channel (default:
+#          all, one after another).
 # --time   seconds per harness (default 3600)
 # --jobs   parallel fuzzing processes per harness (libFuzzer -fork; default 1)
 # --dir    where the growing corpora and the findings live, outside the repository
@@ -22,12 +23,12 @@ while [ $# -gt 0 ]; do
     --jobs) jobs=$2; shift 2 ;;
     --dir) dir=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) harnesses+=("$1"); shift ;;
   esac
 done
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(graph_json capnp_decode graph_exec npy image)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(graph_json capnp_decode graph_exec npy image service_rpc dispatch_channel)
 
 if [ ! -f "$build/build.ninja" ]; then
   CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \

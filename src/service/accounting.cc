@@ -66,6 +66,11 @@ void ClientState::Refused(std::string_view reason) const {
   if (metrics) metrics->Refused(account->principal, reason);
 }
 
+void Track(Registry& registry, const std::shared_ptr<ClientState>& client) {
+  std::erase_if(registry, [](const std::weak_ptr<ClientState>& w) { return w.expired(); });
+  registry.push_back(client);
+}
+
 std::shared_ptr<Account> Accounts::For(const std::string& principal) {
   for (auto it = accounts_.begin(); it != accounts_.end();) {
     it = it->second.expired() ? accounts_.erase(it) : std::next(it);

@@ -120,6 +120,11 @@ bool ChargeAtomic(std::atomic<uint64_t>& used, uint64_t amount, uint64_t limit);
 // Every live client, for the service-wide statistics.
 using Registry = std::list<std::weak_ptr<ClientState>>;
 
+// Adds `client` to `registry`, first dropping the entries of clients that have gone: an entry
+// left behind keeps its list node and, as a weak reference to a make_shared object, the whole
+// ClientState's memory, so a service that served many connections would grow without bound.
+void Track(Registry& registry, const std::shared_ptr<ClientState>& client);
+
 // The accounts of the principals with a live connection: a principal's connections share one.
 class Accounts {
  public:

@@ -2,9 +2,28 @@
 
 #include <algorithm>
 
+#include <kj/vector.h>
+
 #include "service/common.h"
 
 namespace webnn::service {
+
+kj::Own<capnp::MessageReader> LimitTraversal(kj::Own<capnp::MessageReader> reader,
+                                             capnp::ReaderOptions options) {
+  kj::Vector<kj::ArrayPtr<const capnp::word>> segments;
+  uint64_t words = 0;
+  for (capnp::uint i = 0;; ++i) {
+    kj::ArrayPtr<const capnp::word> segment = reader->getSegment(i);
+    if (segment == nullptr) break;
+    segments.add(segment);
+    words += segment.size();
+  }
+  options.traversalLimitInWords = std::min(options.traversalLimitInWords,
+                                           std::max(words * kTraversalPerWord, kMinTraversalWords));
+  auto array = segments.releaseAsArray();
+  auto limited = kj::heap<capnp::SegmentArrayMessageReader>(array, options);
+  return limited.attach(kj::mv(array), kj::mv(reader));
+}
 
 kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> GatedMessageStream::tryReadMessage(
     kj::ArrayPtr<kj::AutoCloseFd> fd_space, capnp::ReaderOptions options,
@@ -17,8 +36,11 @@ kj::Promise<kj::Maybe<capnp::MessageReaderAndFds>> GatedMessageStream::tryReadMe
   }
   return inner_->tryReadMessage(fd_space, options, scratch)
       .then(
-          [this](kj::Maybe<capnp::MessageReaderAndFds>&& m) {
+          [this, options](kj::Maybe<capnp::MessageReaderAndFds>&& m) {
             last_activity_ = clock_.now();
+            KJ_IF_MAYBE (read, m) {
+              read->reader = LimitTraversal(kj::mv(read->reader), options);
+            }
             return kj::mv(m);
           },
           [this, gated](kj::Exception&& e) -> kj::Maybe<capnp::MessageReaderAndFds> {

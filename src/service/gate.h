@@ -14,6 +14,18 @@
 
 namespace webnn::service {
 
+// How far reading one message may follow its pointers: kTraversalPerWord times its size, at
+// least kMinTraversalWords, never more than the stream's limit. Cap'n Proto charges a read each
+// time a pointer is followed, so a message whose pointers all lead to the same data can make its
+// reader (the RPC layer sizing a call's parameters, a handler) traverse up to the limit: with
+// the stream's 1 GiB (inline tensors) a few hundred bytes took seconds of the service's CPU.
+inline constexpr uint64_t kTraversalPerWord = 8;
+inline constexpr uint64_t kMinTraversalWords = uint64_t{64} << 10;  // 512 KiB
+
+// The same message, read under that limit (it keeps `reader`, which owns the segments).
+kj::Own<capnp::MessageReader> LimitTraversal(kj::Own<capnp::MessageReader> reader,
+                                             capnp::ReaderOptions options);
+
 class GatedMessageStream final : public capnp::MessageStream {
  public:
   // `unauthenticated_words`: the largest message before `client->authenticated` is set.

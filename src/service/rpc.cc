@@ -27,6 +27,26 @@ std::function<void(T)> Fulfill(kj::Own<kj::CrossThreadPromiseFulfiller<T>> fulfi
   return [f](T value) { (*f)->fulfill(std::move(value)); };
 }
 
+// A tensor's charge (its count and bytes) while it is being created: undone when it is dropped
+// before Keep, whether the creation failed or was cancelled.
+class TensorCharge {
+ public:
+  TensorCharge(std::shared_ptr<ContextCore> core, uint64_t bytes)
+      : core_(std::move(core)), bytes_(bytes) {}
+  ~TensorCharge() {
+    if (!core_) return;
+    core_->client->tensor_bytes -= bytes_;
+    --core_->client->tensors;
+  }
+  TensorCharge(const TensorCharge&) = delete;
+  TensorCharge& operator=(const TensorCharge&) = delete;
+  void Keep() { core_ = nullptr; }
+
+ private:
+  std::shared_ptr<ContextCore> core_;
+  uint64_t bytes_;
+};
+
 class TensorImpl final : public rpc::Tensor::Server {
  public:
   TensorImpl(std::shared_ptr<ContextCore> core, uint64_t id) : core_(std::move(core)), id_(id) {}
@@ -237,31 +257,28 @@ class ContextImpl final : public rpc::Context::Server {
       results.setTensor(kj::heap<TensorImpl>(core_, id));
       core_->client->log.Debug(core_->client->id, ": tensor ", id, " (", bytes, " bytes)");
     };
-    auto undo = [core = core_, bytes] {
-      core->client->tensor_bytes -= bytes;
-      --core->client->tensors;
-    };
+    // Undone unless the tensor is made: also when the connection ends while the shared
+    // memory's descriptor is awaited (the continuation below is then dropped, never run).
+    auto charge = kj::heap<TensorCharge>(core_, bytes);
     if (params.hasShared()) {
       return MapShared(params.getShared(), bytes)
           .then([call, desc = desc.value(), entry, finish,
-                 undo](Result<std::shared_ptr<SharedRegion>> region) mutable {
+                 charge = kj::mv(charge)](Result<std::shared_ptr<SharedRegion>> region) mutable {
             if (!region.ok()) {
-              undo();
               ToWire(region.error(), call.getResults().initError());
               return;
             }
             auto r = std::move(region).value();
             runtime::Storage storage{r->data(), static_cast<size_t>(desc.ByteLength()), r};
             entry.tensor = std::make_shared<runtime::ExecTensor>(desc, std::move(storage));
+            charge->Keep();
             finish(std::move(entry));
           });
     }
     auto tensor = core_->executor->CreateTensor(desc.value(), entry.readable, entry.writable);
-    if (!tensor.ok()) {
-      undo();
-      return Fail(call, tensor.error());
-    }
+    if (!tensor.ok()) return Fail(call, tensor.error());
     entry.tensor = std::move(tensor).value();
+    charge->Keep();
     finish(std::move(entry));
     return kj::READY_NOW;
   }

@@ -247,7 +247,7 @@ void Server::ServeConnection(int fd, const Peer& peer) {
   client->limits = limits_;
   client->draining = &draining_;
   client->metrics = &metrics_;
-  shared_.registry->push_back(client);
+  Track(*shared_.registry, client);
   log_.Debug(client->id, ": accepted");
 
   auto conn = kj::heap<Connection>();

@@ -73,33 +73,37 @@ void ContextCore::ChannelLoop() {
       continue;
     }
     if (stop_.load()) break;
-    const uint32_t seq = ch.request.load(std::memory_order_acquire);
-    seen = seq;
-    // Copy the request out before looking at it: the client may still be writing.
-    const uint64_t graph = ch.graph;
-    const uint32_t ni = ch.num_inputs, no = ch.num_outputs;
-    Status s;
-    if (ni > DispatchChannel::kMaxTensors || no > DispatchChannel::kMaxTensors - ni) {
-      s = MakeError(ErrorCode::kTypeError, "dispatch: ", ni, " inputs and ", no,
-                    " outputs exceed the channel's ", DispatchChannel::kMaxTensors);
-    } else {
-      std::vector<uint64_t> ids(ch.tensors, ch.tensors + ni + no);
-      s = ChannelDispatch(graph, ids, ni);
-    }
-    if (s.ok()) {
-      ch.error_code = 0;
-      ch.message_length = 0;
-    } else {
-      const std::string& m = s.error().message();
-      const size_t n = std::min<size_t>(m.size(), DispatchChannel::kMaxMessage);
-      std::memcpy(ch.message, m.data(), n);
-      ch.message_length = static_cast<uint32_t>(n);
-      ch.error_code = static_cast<uint32_t>(s.error().code()) + 1;
-      client->log.Debug(client->id, ": dispatch failed: ", m);
-    }
-    ch.response.store(seq);
-    if (ch.client_sleeping.load()) FutexWake(&ch.response);
+    seen = ServeChannelRequest(ch);
   }
+}
+
+uint32_t ContextCore::ServeChannelRequest(DispatchChannel& ch) {
+  const uint32_t seq = ch.request.load(std::memory_order_acquire);
+  // Copy the request out before looking at it: the client may still be writing.
+  const uint64_t graph = ch.graph;
+  const uint32_t ni = ch.num_inputs, no = ch.num_outputs;
+  Status s;
+  if (ni > DispatchChannel::kMaxTensors || no > DispatchChannel::kMaxTensors - ni) {
+    s = MakeError(ErrorCode::kTypeError, "dispatch: ", ni, " inputs and ", no,
+                  " outputs exceed the channel's ", DispatchChannel::kMaxTensors);
+  } else {
+    std::vector<uint64_t> ids(ch.tensors, ch.tensors + ni + no);
+    s = ChannelDispatch(graph, ids, ni);
+  }
+  if (s.ok()) {
+    ch.error_code = 0;
+    ch.message_length = 0;
+  } else {
+    const std::string& m = s.error().message();
+    const size_t n = std::min<size_t>(m.size(), DispatchChannel::kMaxMessage);
+    std::memcpy(ch.message, m.data(), n);
+    ch.message_length = static_cast<uint32_t>(n);
+    ch.error_code = static_cast<uint32_t>(s.error().code()) + 1;
+    client->log.Debug(client->id, ": dispatch failed: ", m);
+  }
+  ch.response.store(seq);
+  if (ch.client_sleeping.load()) FutexWake(&ch.response);
+  return seq;
 }
 
 Result<BoundDispatch> ContextCore::Bind(uint64_t graph_id, std::span<const NamedTensorId> inputs,

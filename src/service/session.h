@@ -102,6 +102,12 @@ struct ContextCore {
   // The dispatch fast path (channel.h): a thread serving the channel the client mapped.
   void StartChannel(std::shared_ptr<SharedRegion> region);
   void StopChannel();
+  // Serves the request in `ch` (the channel thread calls it each time the client bumps
+  // `request`; the dispatch-channel fuzzer calls it directly): copies the request out, checks
+  // its counts, ids and descriptors, runs it, writes the error code and message, then sets
+  // `response` to the request's sequence number and wakes a sleeping client. Returns that
+  // number.
+  uint32_t ServeChannelRequest(DispatchChannel& ch);
   // Looks up a dispatch's graph and tensors and checks them (runtime::BindDispatch): the RPC
   // path names its tensors; the channel gives them in the graph's order, inputs then outputs.
   Result<BoundDispatch> Bind(uint64_t graph_id, std::span<const NamedTensorId> inputs,

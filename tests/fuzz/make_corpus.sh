@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates the seed corpora (tests/fuzz/corpus) and tests/fuzz/graph_json.dict from the
-# conformance graphs and models/. Regression inputs (corpus/*/regress-*) are kept.
+# conformance graphs and models/, and the service harnesses' seeds from recorded sessions. Regression inputs (corpus/*/regress-*) are kept.
 #   tests/fuzz/make_corpus.sh [BUILD_DIR]   (default build/asan-clang, with WEBNN_FUZZ on)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build/asan-clang}
-ninja -C "$build" webnn_fuzz_corpus >/dev/null
+ninja -C "$build" webnn_fuzz_corpus webnn_fuzz_service_corpus >/dev/null
 out=tests/fuzz/corpus
 keep=$(mktemp -d)
 trap 'rm -rf "$keep"' EXIT
@@ -16,6 +16,10 @@ for d in "$out"/*/; do
 done
 ASAN_OPTIONS=detect_leaks=0 "$build/webnn_fuzz_corpus" . "$out"
 mv "$out/graph_json.dict" tests/fuzz/graph_json.dict
+# The service harnesses: client sessions recorded against a service (service_rpc, and
+# service_rpc.dict) and the dispatch-channel requests (tests/fuzz/make_service_corpus.cc).
+rm -rf "$out/service_rpc" "$out/dispatch_channel"
+ASAN_OPTIONS=detect_leaks=0 "$build/webnn_fuzz_service_corpus" "$out" tests/fuzz/service_rpc.dict
 # Images: the LeNet digits (PNG, grey) and small JPEGs made here (grey, RGB, progressive).
 rm -rf "$out/image" && mkdir -p "$out/image"
 cp models/lenet/digit_0.png models/lenet/digit_7.png "$out/image/"
