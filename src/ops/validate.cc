@@ -1,5 +1,6 @@
 #include "ops/validate.h"
 
+#include <cmath>
 #include <limits>
 #include <variant>
 
@@ -201,6 +202,11 @@ Status CheckAxes(const OpValidationContext& ctx, const std::vector<uint32_t>& ax
     if (seen[axis]) return ctx.TypeError(what, ": axis ", axis, " is repeated");
     seen[axis] = true;
   }
+  return {};
+}
+
+Status CheckFinite(const OpValidationContext& ctx, double value, std::string_view what) {
+  if (!std::isfinite(value)) return ctx.TypeError(what, ": must be a finite number, got ", value);
   return {};
 }
 
