@@ -424,6 +424,63 @@ TEST(CapnpSchema, EveryAttributeTypeHasItsUnionMemberAndFields) {
 #undef WEBNN_CHECK_MEMBER
 }
 
+// attrs_fields.inc (the names the codec reads and writes through the generated accessors) lists
+// every field of every attribute struct, in VisitFields order.
+TEST(CapnpSchema, AttrsFieldsIncFollowsVisitFields) {
+  size_t index = 0;
+#define WEBNN_CHECK_INC(T)                                                                     \
+  {                                                                                            \
+    ++index;                                                                                   \
+    std::vector<std::string_view> visited;                                                     \
+    T value;                                                                                   \
+    T::VisitFields(value,                                                                      \
+                   [&](std::string_view name, auto&, FieldKind) { visited.push_back(name); }); \
+    EXPECT_EQ(AttrsWireFieldNames(index), visited) << #T;                                      \
+  }
+  WEBNN_ATTRS_TYPES(WEBNN_CHECK_INC)
+#undef WEBNN_CHECK_INC
+  EXPECT_TRUE(AttrsWireFieldNames(0).empty());
+  EXPECT_TRUE(AttrsWireFieldNames(std::variant_size_v<Attrs>).empty());
+}
+
+// Every pointer field of every attribute struct, nulled: a required one (FieldKind::kRequired)
+// is an error naming it, an optional one decodes (to absent, or to the schema default).
+TEST(CapnpSchema, NullPointerFieldsAreRequiredOnlyWhenVisitFieldsSaysSo) {
+  size_t checked = 0;
+#define WEBNN_CHECK_NULLS(T)                                                                     \
+  {                                                                                              \
+    T value;                                                                                     \
+    T::VisitFields(value, [&](std::string_view name, auto&, FieldKind kind) {                    \
+      capnp::MallocMessageBuilder message;                                                       \
+      auto op = message.initRoot<wire::Operation>();                                             \
+      capnp::DynamicStruct::Builder s = capnp::toDynamic(op.getAttrs().init##T());               \
+      const auto target = s.getSchema().getFieldByName(kj::StringPtr(name.data(), name.size())); \
+      if (!target.getType().isList() && !target.getType().isStruct()) return;                    \
+      if (!target.getProto().isSlot()) return;                                                   \
+      /* Every other required list present, the target null. */                                  \
+      T::VisitFields(value, [&](std::string_view other, auto&, FieldKind other_kind) {           \
+        auto f = s.getSchema().getFieldByName(kj::StringPtr(other.data(), other.size()));        \
+        if (other != name && other_kind == FieldKind::kRequired && f.getType().isList()) {       \
+          s.init(f, 0);                                                                          \
+        }                                                                                        \
+      });                                                                                        \
+      ++checked;                                                                                 \
+      auto decoded = DecodeAttrs(op.getAttrs().asReader());                                      \
+      if (kind == FieldKind::kRequired) {                                                        \
+        ASSERT_FALSE(decoded.ok()) << #T "." << name << " decoded without its required list";    \
+        EXPECT_NE(decoded.error().message().find(std::string(name) + ": required, but missing"), \
+                  std::string::npos)                                                             \
+            << decoded.error().ToString();                                                       \
+      } else {                                                                                   \
+        EXPECT_TRUE(decoded.ok()) << #T "." << name << ": " << decoded.error().ToString();       \
+      }                                                                                          \
+    });                                                                                          \
+  }
+  WEBNN_ATTRS_TYPES(WEBNN_CHECK_NULLS)
+#undef WEBNN_CHECK_NULLS
+  EXPECT_GT(checked, 0u) << "no pointer field was checked";
+}
+
 // An attribute struct left empty in a message (required lists present but empty) decodes to
 // the C++ defaults: the schema's defaults are the spec's.
 TEST(CapnpSchema, SchemaDefaultsAreTheCppDefaults){
