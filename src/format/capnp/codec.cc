@@ -291,6 +291,24 @@ std::vector<std::string_view> WireFieldNames();
 #undef WEBNN_WRITE_FIELD
 #undef WEBNN_READ_FIELD
 
+// Decodes the union member into `out` in place (the alternative is emplaced, then read).
+Status DecodeAttrsInto(wire::Operation::Attrs::Reader in, Attrs& out) {
+  try {
+#define WEBNN_DECODE_ATTRS(T)                                                  \
+  if (in.is##T()) {                                                            \
+    Status status = ReadAttrs(in.get##T(), out.emplace<T>());                  \
+    if (!status.ok()) return std::move(status.error().Prefix(LowerFirst(#T))); \
+    return {};                                                                 \
+  }
+    WEBNN_ATTRS_TYPES(WEBNN_DECODE_ATTRS)
+#undef WEBNN_DECODE_ATTRS
+    return DataError("unknown attributes type (union discriminant ",
+                     static_cast<uint16_t>(in.which()), "; written by a newer version?)");
+  } catch (const kj::Exception& e) {
+    return FromKjException(e, "malformed attributes");
+  }
+}
+
 // ---- Graph -----------------------------------------------------------------------------------
 
 wire::OperandKind ToWire(OperandKind k) {
@@ -322,11 +340,9 @@ void EncodeIds(capnp::List<uint32_t>::Builder list, const std::vector<OperandId>
   for (capnp::uint i = 0; i < list.size(); ++i) list.set(i, ids[i]);
 }
 
-std::vector<uint32_t> DecodeIds(capnp::List<uint32_t>::Reader list) {
-  std::vector<uint32_t> ids;
-  ids.reserve(list.size());
-  for (uint32_t id : list) ids.push_back(id);
-  return ids;
+void DecodeIds(capnp::List<uint32_t>::Reader list, std::vector<uint32_t>& ids) {
+  ids.resize(list.size());
+  for (capnp::uint i = 0; i < list.size(); ++i) ids[i] = list[i];
 }
 
 std::string OperationWhere(size_t index, OpKind kind, const std::string& label) {
@@ -335,8 +351,8 @@ std::string OperationWhere(size_t index, OpKind kind, const std::string& label) 
   return s + ")";
 }
 
-Result<Operation> DecodeOperation(wire::Operation::Reader in, size_t index) {
-  Operation op;
+// Decodes into `op`, an element already in place in the graph (no Operation or Attrs moved).
+Status DecodeOperation(wire::Operation::Reader in, size_t index, Operation& op) {
   const uint16_t kind = static_cast<uint16_t>(in.getKind());
   if (kind >= kOpCount) {
     return DataError("operations[", index, "]: unknown operator kind ", kind,
@@ -346,17 +362,16 @@ Result<Operation> DecodeOperation(wire::Operation::Reader in, size_t index) {
   op.label = ToString(in.getLabel());
   // The location is built only for an error: most operations never need it.
   const auto where = [&] { return OperationWhere(index, op.kind, op.label); };
-  op.inputs = DecodeIds(in.getInputs());
-  op.outputs = DecodeIds(in.getOutputs());
-  auto attrs = DecodeAttrs(in.getAttrs());
-  if (!attrs.ok()) return std::move(attrs.error().Prefix(where() + ": attrs"));
-  op.attrs = std::move(*attrs);
+  DecodeIds(in.getInputs(), op.inputs);
+  DecodeIds(in.getOutputs(), op.outputs);
+  Status status = DecodeAttrsInto(in.getAttrs(), op.attrs);
+  if (!status.ok()) return std::move(status.error().Prefix(where() + ": attrs"));
   const size_t expected = GetOpInfo(op.kind).attrs_index;
   if (op.attrs.index() != expected) {
     return DataError(where(), ": attrs is ", AttrsMemberName(op.attrs.index()), ", ",
                      OpName(op.kind), " takes ", AttrsMemberName(expected));
   }
-  return op;
+  return {};
 }
 
 Result<GraphInfo> DecodeGraphFields(wire::GraphInfo::Reader in,
@@ -370,7 +385,7 @@ Result<GraphInfo> DecodeGraphFields(wire::GraphInfo::Reader in,
   graph.operands.reserve(operands.size());
   for (capnp::uint i = 0; i < operands.size(); ++i) {
     const auto o = operands[i];
-    Operand operand;
+    Operand& operand = graph.operands.emplace_back();
     auto kind = FromWire(o.getKind());
     if (!kind.ok()) return std::move(kind.error().Prefix(Indexed("operands", i)));
     operand.kind = *kind;
@@ -383,12 +398,11 @@ Result<GraphInfo> DecodeGraphFields(wire::GraphInfo::Reader in,
       return DataError("operands[", i, "]: rank ", shape.size(), " exceeds the maximum rank ",
                        options.limits.max_rank);
     }
-    operand.desc.shape = DecodeIds(shape);
+    DecodeIds(shape, operand.desc.shape);
     operand.name = ToString(o.getName());
-    graph.operands.push_back(std::move(operand));
   }
 
-  graph.inputs = DecodeIds(in.getInputs());
+  DecodeIds(in.getInputs(), graph.inputs);
 
   const auto outputs = in.getOutputs();
   graph.outputs.reserve(outputs.size());
@@ -399,8 +413,7 @@ Result<GraphInfo> DecodeGraphFields(wire::GraphInfo::Reader in,
   const auto operations = in.getOperations();
   graph.operations.reserve(operations.size());
   for (capnp::uint i = 0; i < operations.size(); ++i) {
-    WEBNN_ASSIGN_OR_RETURN(Operation op, DecodeOperation(operations[i], i));
-    graph.operations.push_back(std::move(op));
+    WEBNN_RETURN_IF_ERROR(DecodeOperation(operations[i], i, graph.operations.emplace_back()));
   }
 
   const auto constants = in.getConstants();
@@ -548,21 +561,9 @@ Status EncodeAttrs(const Attrs& attrs, wire::Operation::Attrs::Builder out) {
 }
 
 Result<Attrs> DecodeAttrs(wire::Operation::Attrs::Reader in) {
-  try {
-#define WEBNN_DECODE_ATTRS(T)                                                  \
-  if (in.is##T()) {                                                            \
-    T a;                                                                       \
-    Status status = ReadAttrs(in.get##T(), a);                                 \
-    if (!status.ok()) return std::move(status.error().Prefix(LowerFirst(#T))); \
-    return Attrs(std::move(a));                                                \
-  }
-    WEBNN_ATTRS_TYPES(WEBNN_DECODE_ATTRS)
-#undef WEBNN_DECODE_ATTRS
-    return DataError("unknown attributes type (union discriminant ",
-                     static_cast<uint16_t>(in.which()), "; written by a newer version?)");
-  } catch (const kj::Exception& e) {
-    return FromKjException(e, "malformed attributes");
-  }
+  Attrs attrs;
+  WEBNN_RETURN_IF_ERROR(DecodeAttrsInto(in, attrs));
+  return attrs;
 }
 
 std::vector<std::string_view> AttrsWireFieldNames(size_t index) {
