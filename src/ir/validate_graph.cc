@@ -5,8 +5,7 @@
 
 namespace webnn {
 
-std::vector<const OperandDescriptor*> SlotDescriptors(const GraphInfo& graph,
-                                                      const Operation& op) {
+std::vector<const OperandDescriptor*> SlotDescriptors(const GraphInfo& graph, const Operation& op) {
   std::vector<const OperandDescriptor*> descs;
   descs.reserve(op.inputs.size());
   for (OperandId id : op.inputs) {
@@ -49,8 +48,7 @@ Status ValidateGraph(const GraphInfo& graph, const ContextLimits& limits) {
     const std::string& name = graph.operands[id].name;
     if (name.empty()) return MakeError(ErrorCode::kDataError, "inputs[", i, "]: empty name");
     if (!input_names.insert(name).second) {
-      return MakeError(ErrorCode::kDataError, "inputs[", i, "]: duplicate input name '", name,
-                       "'");
+      return MakeError(ErrorCode::kDataError, "inputs[", i, "]: duplicate input name '", name, "'");
     }
     is_input[id] = true;
     defined[id] = true;
@@ -69,8 +67,7 @@ Status ValidateGraph(const GraphInfo& graph, const ContextLimits& limits) {
       if (it->second.size() != operand.desc.ByteLength()) {
         return MakeError(ErrorCode::kDataError, "operands[", id, "] '", operand.name,
                          "': constant has ", it->second.size(), " bytes, its descriptor ",
-                         DescriptorToString(operand.desc), " needs ",
-                         operand.desc.ByteLength());
+                         DescriptorToString(operand.desc), " needs ", operand.desc.ByteLength());
       }
       defined[id] = true;
     }
@@ -88,16 +85,17 @@ Status ValidateGraph(const GraphInfo& graph, const ContextLimits& limits) {
       return MakeError(ErrorCode::kDataError, "operations[", i, "]: unknown operator kind ",
                        static_cast<int>(op.kind));
     }
-    const std::string where = OpWhere(i, op);
+    // The location is built only for an error: most operations never need it.
+    const auto where = [&] { return OpWhere(i, op); };
     for (size_t s = 0; s < op.inputs.size(); ++s) {
       const OperandId id = op.inputs[s];
       if (id == kNoOperand) continue;
       if (id >= n) {
-        return MakeError(ErrorCode::kDataError, where, ": input ", s, " refers to operand ", id,
+        return MakeError(ErrorCode::kDataError, where(), ": input ", s, " refers to operand ", id,
                          " of ", n);
       }
       if (!defined[id]) {
-        return MakeError(ErrorCode::kDataError, where, ": input ", s, " (operand ", id,
+        return MakeError(ErrorCode::kDataError, where(), ": input ", s, " (operand ", id,
                          ") is used before it is defined (operations must be in topological "
                          "order)");
       }
@@ -105,26 +103,26 @@ Status ValidateGraph(const GraphInfo& graph, const ContextLimits& limits) {
     for (size_t s = 0; s < op.outputs.size(); ++s) {
       const OperandId id = op.outputs[s];
       if (id >= n || graph.operands[id].kind != OperandKind::kOutput) {
-        return MakeError(ErrorCode::kDataError, where, ": output ", s, " (operand ", id,
+        return MakeError(ErrorCode::kDataError, where(), ": output ", s, " (operand ", id,
                          ") is not a result operand");
       }
       if (produced[id]) {
-        return MakeError(ErrorCode::kDataError, where, ": output ", s, " (operand ", id,
+        return MakeError(ErrorCode::kDataError, where(), ": output ", s, " (operand ", id,
                          ") is produced twice");
       }
       produced[id] = true;
     }
-    auto inferred = ValidateOperation(op.kind, op.attrs, op.label, SlotDescriptors(graph, op),
-                                      limits);
-    if (!inferred.ok()) return std::move(inferred.error().Prefix(where));
+    auto inferred =
+        ValidateOperation(op.kind, op.attrs, op.label, SlotDescriptors(graph, op), limits);
+    if (!inferred.ok()) return std::move(inferred.error().Prefix(where()));
     if (inferred->size() != op.outputs.size()) {
-      return MakeError(ErrorCode::kDataError, where, ": declares ", op.outputs.size(),
+      return MakeError(ErrorCode::kDataError, where(), ": declares ", op.outputs.size(),
                        " outputs, the operator produces ", inferred->size());
     }
     for (size_t s = 0; s < op.outputs.size(); ++s) {
       const OperandDescriptor& declared = graph.operands[op.outputs[s]].desc;
       if (!(declared == (*inferred)[s])) {
-        return MakeError(ErrorCode::kDataError, where, ": output ", s, " is declared as ",
+        return MakeError(ErrorCode::kDataError, where(), ": output ", s, " is declared as ",
                          DescriptorToString(declared), " but the operator produces ",
                          DescriptorToString((*inferred)[s]));
       }
@@ -144,8 +142,8 @@ Status ValidateGraph(const GraphInfo& graph, const ContextLimits& limits) {
     const GraphOutput& out = graph.outputs[i];
     if (out.name.empty()) return MakeError(ErrorCode::kDataError, "outputs[", i, "]: empty name");
     if (!output_names.insert(out.name).second) {
-      return MakeError(ErrorCode::kDataError, "outputs[", i, "]: duplicate output name '",
-                       out.name, "'");
+      return MakeError(ErrorCode::kDataError, "outputs[", i, "]: duplicate output name '", out.name,
+                       "'");
     }
     if (out.operand >= n || graph.operands[out.operand].kind != OperandKind::kOutput) {
       return MakeError(ErrorCode::kDataError, "outputs[", i, "] '", out.name,

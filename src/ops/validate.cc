@@ -1,5 +1,6 @@
 #include "ops/validate.h"
 
+#include <cmath>
 #include <limits>
 #include <variant>
 
@@ -149,9 +150,10 @@ Result<OutputDescriptors> ValidateOperation(OpKind kind, const Attrs& attrs, std
   }
   WEBNN_ASSIGN_OR_RETURN(OutputDescriptors outputs, Dispatch(kind, attrs, ctx));
   for (size_t i = 0; i < outputs.size(); ++i) {
-    std::string what = outputs.size() == 1 ? ctx.OpLabel() + ": output"
-                                           : ctx.OpLabel() + ": output " + std::to_string(i);
-    WEBNN_RETURN_IF_ERROR(CheckDescriptor(limits, outputs[i], what));
+    // "output" or "output 1" (short: no allocation); the operation's label only on an error.
+    const std::string output = outputs.size() == 1 ? "output" : "output " + std::to_string(i);
+    Status checked = CheckDescriptor(limits, outputs[i], output);
+    if (!checked.ok()) return std::move(checked.error().Prefix(ctx.OpLabel()));
     // The op table's output types hold for what the validator inferred (a validator bug
     // otherwise; reported as an error rather than trusted).
     const SlotConstraint& slot = info.outputs[std::min(i, info.outputs.size() - 1)];
@@ -160,8 +162,9 @@ Result<OutputDescriptors> ValidateOperation(OpKind kind, const Attrs& attrs, std
             ? slot.types.Has(outputs[i].dataType)
             : outputs[i].dataType == inputs[static_cast<size_t>(slot.same_type_as)]->dataType;
     if (!type_ok) {
-      return MakeError(ErrorCode::kOperationError, what, ": inferred data type ",
-                       DataTypeName(outputs[i].dataType), " violates the operator table");
+      return MakeError(ErrorCode::kOperationError, ctx.OpLabel(), ": ", output,
+                       ": inferred data type ", DataTypeName(outputs[i].dataType),
+                       " violates the operator table");
     }
   }
   return outputs;
@@ -201,6 +204,11 @@ Status CheckAxes(const OpValidationContext& ctx, const std::vector<uint32_t>& ax
     if (seen[axis]) return ctx.TypeError(what, ": axis ", axis, " is repeated");
     seen[axis] = true;
   }
+  return {};
+}
+
+Status CheckFinite(const OpValidationContext& ctx, double value, std::string_view what) {
+  if (!std::isfinite(value)) return ctx.TypeError(what, ": must be a finite number, got ", value);
   return {};
 }
 

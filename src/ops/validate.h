@@ -92,6 +92,9 @@ bool IsUnidirectionallyBroadcastable(const std::vector<uint32_t>& from,
 // Checks that axes are unique and < rank; `what` names the option in the error.
 Status CheckAxes(const OpValidationContext& ctx, const std::vector<uint32_t>& axes, uint32_t rank,
                  std::string_view what);
+// A WebIDL `double` option (not `unrestricted double`): NaN and the infinities are a TypeError
+// (https://webidl.spec.whatwg.org/#es-double). `what` names the option in the error.
+Status CheckFinite(const OpValidationContext& ctx, double value, std::string_view what);
 // Axes [0, rank) for an absent `axes` option.
 std::vector<uint32_t> AllAxes(uint32_t rank);
 

@@ -196,18 +196,40 @@ WEBNN_SAME_AS_INPUT(Sin, NoAttrs)
 WEBNN_SAME_AS_INPUT(Sign, NoAttrs)
 WEBNN_SAME_AS_INPUT(Sqrt, NoAttrs)
 WEBNN_SAME_AS_INPUT(Tan, NoAttrs)
-WEBNN_SAME_AS_INPUT(Elu, EluAttrs)
 WEBNN_SAME_AS_INPUT(Gelu, NoAttrs)
-WEBNN_SAME_AS_INPUT(HardSigmoid, HardSigmoidAttrs)
 WEBNN_SAME_AS_INPUT(HardSwish, NoAttrs)
-WEBNN_SAME_AS_INPUT(LeakyRelu, LeakyReluAttrs)
-WEBNN_SAME_AS_INPUT(Linear, LinearAttrs)
 WEBNN_SAME_AS_INPUT(Relu, NoAttrs)
 WEBNN_SAME_AS_INPUT(Sigmoid, NoAttrs)
 WEBNN_SAME_AS_INPUT(Softplus, NoAttrs)
 WEBNN_SAME_AS_INPUT(Softsign, NoAttrs)
 WEBNN_SAME_AS_INPUT(Tanh, NoAttrs)
 #undef WEBNN_SAME_AS_INPUT
+
+// The activations whose options are WebIDL `double`s (alpha, beta): finite, or a TypeError.
+// https://www.w3.org/TR/webnn/#api-mlgraphbuilder-elu
+Result<OutputDescriptors> ValidateElu(const OpValidationContext& ctx, const EluAttrs& a) {
+  WEBNN_RETURN_IF_ERROR(CheckFinite(ctx, a.alpha, "alpha"));
+  return SameAsInput(ctx);
+}
+// https://www.w3.org/TR/webnn/#api-mlgraphbuilder-hard-sigmoid
+Result<OutputDescriptors> ValidateHardSigmoid(const OpValidationContext& ctx,
+                                              const HardSigmoidAttrs& a) {
+  WEBNN_RETURN_IF_ERROR(CheckFinite(ctx, a.alpha, "alpha"));
+  WEBNN_RETURN_IF_ERROR(CheckFinite(ctx, a.beta, "beta"));
+  return SameAsInput(ctx);
+}
+// https://www.w3.org/TR/webnn/#api-mlgraphbuilder-leakyrelu
+Result<OutputDescriptors> ValidateLeakyRelu(const OpValidationContext& ctx,
+                                            const LeakyReluAttrs& a) {
+  WEBNN_RETURN_IF_ERROR(CheckFinite(ctx, a.alpha, "alpha"));
+  return SameAsInput(ctx);
+}
+// https://www.w3.org/TR/webnn/#api-mlgraphbuilder-linear
+Result<OutputDescriptors> ValidateLinear(const OpValidationContext& ctx, const LinearAttrs& a) {
+  WEBNN_RETURN_IF_ERROR(CheckFinite(ctx, a.alpha, "alpha"));
+  WEBNN_RETURN_IF_ERROR(CheckFinite(ctx, a.beta, "beta"));
+  return SameAsInput(ctx);
+}
 
 // https://www.w3.org/TR/webnn/#api-mlgraphbuilder-prelu
 // The output shape is the bidirectional broadcast of slope's and input's shapes.

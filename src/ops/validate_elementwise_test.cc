@@ -147,6 +147,31 @@ TEST(ElementwiseValidate, ActivationsCopyTheInputDescriptor) {
   ExpectTypeError(InferOp(OpKind::kRelu, NoAttrs{}, {D(kU8, {2})}), {"relu", "uint8"});
 }
 
+// alpha and beta are WebIDL `double`s: NaN and the infinities are TypeErrors (a NaN attribute
+// would also make a graph unequal to itself).
+TEST(ElementwiseValidate, ActivationOptionsMustBeFinite) {
+  const OperandDescriptor x = D(kF32, {2});
+  for (double bad :
+       {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+        -std::numeric_limits<double>::infinity()}) {
+    ExpectTypeError(InferOp(OpKind::kElu, EluAttrs{.alpha = bad}, {x}), {"elu", "alpha", "finite"});
+    ExpectTypeError(InferOp(OpKind::kLeakyRelu, LeakyReluAttrs{.alpha = bad}, {x}),
+                    {"leakyRelu", "alpha", "finite"});
+    ExpectTypeError(InferOp(OpKind::kHardSigmoid, HardSigmoidAttrs{.alpha = bad}, {x}),
+                    {"hardSigmoid", "alpha"});
+    ExpectTypeError(InferOp(OpKind::kHardSigmoid, HardSigmoidAttrs{.beta = bad}, {x}),
+                    {"hardSigmoid", "beta"});
+    ExpectTypeError(InferOp(OpKind::kLinear, LinearAttrs{.alpha = bad}, {x}), {"linear", "alpha"});
+    ExpectTypeError(InferOp(OpKind::kLinear, LinearAttrs{.beta = bad}, {x}), {"linear", "beta"});
+  }
+  // The largest finite values are fine.
+  EXPECT_EQ(Single(InferOp(OpKind::kLinear,
+                           LinearAttrs{.alpha = std::numeric_limits<double>::max(),
+                                       .beta = -std::numeric_limits<double>::max()},
+                           {x})),
+            x);
+}
+
 TEST(ElementwiseValidate, PreluBroadcastsSlopeAndInput) {
   EXPECT_EQ(Single(InferOp(OpKind::kPrelu, NoAttrs{}, {D(kF32, {2, 3, 4}), D(kF32, {4})})),
             D(kF32, {2, 3, 4}));

@@ -9,8 +9,10 @@ namespace webnn {
 
 // https://www.w3.org/TR/webnn/#api-mlgraphbuilder-gemm
 // alpha and beta are cast to a's data type by the kernel (the spec's casting steps do not
-// change the output descriptor).
+// change the output descriptor); both are WebIDL `double`s, so finite.
 Result<OutputDescriptors> ValidateGemm(const OpValidationContext& ctx, const GemmAttrs& a) {
+  WEBNN_RETURN_IF_ERROR(CheckFinite(ctx, a.alpha, "alpha"));
+  WEBNN_RETURN_IF_ERROR(CheckFinite(ctx, a.beta, "beta"));
   const OperandDescriptor& in_a = ctx.input(0);
   const OperandDescriptor& in_b = ctx.input(1);
   std::vector<uint32_t> shape_a = in_a.shape;

@@ -2,6 +2,7 @@
 // validation error of the spec's steps.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,20 @@ TEST(GemmValidation, OutputShape) {
                     OperandDescriptor{DataType::kFloat16, {4, 5}}, std::nullopt});
   ASSERT_TRUE(r.ok()) << r.error().message();
   EXPECT_EQ((*r)[0].dataType, DataType::kFloat16);
+}
+
+TEST(GemmValidation, AlphaAndBetaMustBeFinite) {
+  for (double bad :
+       {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+    GemmAttrs t;
+    t.alpha = bad;
+    ExpectTypeError(OpKind::kGemm, t, {F32({3, 4}), F32({4, 5}), std::nullopt},
+                    {"gemm", "alpha", "finite"});
+    t = GemmAttrs{};
+    t.beta = -bad;
+    ExpectTypeError(OpKind::kGemm, t, {F32({3, 4}), F32({4, 5}), std::nullopt},
+                    {"gemm", "beta", "finite"});
+  }
 }
 
 TEST(GemmValidation, Errors) {

@@ -1,20 +1,10 @@
 // Validators of batchNormalization, instanceNormalization and layerNormalization. The op table
 // has already checked the data types (every operand has the input's float type) and the ranks
 // (input 4-D for instanceNormalization; mean, variance, scale and bias 1-D where the spec says).
-#include <cmath>
-
 #include "ops/validate.h"
 
 namespace webnn {
 namespace {
-
-// epsilon is a WebIDL `double` (not `unrestricted double`): NaN and infinities are a TypeError.
-Status CheckEpsilon(const OpValidationContext& ctx, double epsilon) {
-  if (!std::isfinite(epsilon)) {
-    return ctx.TypeError("epsilon: must be a finite number, got ", epsilon);
-  }
-  return {};
-}
 
 // An optional or required 1-D operand whose shape must be « input.shape[axis] ».
 Status CheckPerChannel(const OpValidationContext& ctx, const OperandDescriptor* operand,
@@ -40,7 +30,7 @@ Result<OutputDescriptors> ValidateBatchNormalization(const OpValidationContext& 
   }
   WEBNN_RETURN_IF_ERROR(CheckPerChannel(ctx, &ctx.input(1), "mean", input, a.axis));
   WEBNN_RETURN_IF_ERROR(CheckPerChannel(ctx, &ctx.input(2), "variance", input, a.axis));
-  WEBNN_RETURN_IF_ERROR(CheckEpsilon(ctx, a.epsilon));
+  WEBNN_RETURN_IF_ERROR(CheckFinite(ctx, a.epsilon, "epsilon"));
   WEBNN_RETURN_IF_ERROR(CheckPerChannel(ctx, ctx.optional_input("scale"), "scale", input, a.axis));
   WEBNN_RETURN_IF_ERROR(CheckPerChannel(ctx, ctx.optional_input("bias"), "bias", input, a.axis));
   return OutputDescriptors{input};
@@ -50,7 +40,7 @@ Result<OutputDescriptors> ValidateBatchNormalization(const OpValidationContext& 
 Result<OutputDescriptors> ValidateInstanceNormalization(const OpValidationContext& ctx,
                                                         const InstanceNormalizationAttrs& a) {
   const OperandDescriptor& input = ctx.input(0);  // 4-D (op table)
-  WEBNN_RETURN_IF_ERROR(CheckEpsilon(ctx, a.epsilon));
+  WEBNN_RETURN_IF_ERROR(CheckFinite(ctx, a.epsilon, "epsilon"));
   const uint32_t channel_axis = a.layout == InputOperandLayout::kNchw ? 1 : 3;
   WEBNN_RETURN_IF_ERROR(
       CheckPerChannel(ctx, ctx.optional_input("scale"), "scale", input, channel_axis));
@@ -71,7 +61,7 @@ Result<OutputDescriptors> ValidateLayerNormalization(const OpValidationContext& 
   } else {
     for (uint32_t i = 1; i < input.rank(); ++i) axes.push_back(i);
   }
-  WEBNN_RETURN_IF_ERROR(CheckEpsilon(ctx, a.epsilon));
+  WEBNN_RETURN_IF_ERROR(CheckFinite(ctx, a.epsilon, "epsilon"));
   // scale and bias have the sizes of the input dimensions at `axes`, in the order of `axes`.
   std::vector<uint32_t> expected;
   for (uint32_t axis : axes) expected.push_back(input.shape[axis]);

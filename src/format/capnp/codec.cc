@@ -1,9 +1,7 @@
 #include "format/capnp/codec.h"
 
-#include <capnp/dynamic.h>
 #include <capnp/message.h>
 #include <capnp/orphan.h>
-#include <capnp/schema.h>
 #include <capnp/serialize.h>
 #include <fcntl.h>
 #include <kj/exception.h>
@@ -15,20 +13,19 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include "format/capnp/wire_codec.h"
 #include "ir/validate_graph.h"
 
 namespace webnn {
 namespace {
-
-using capnp::DynamicStruct;
-using Field = capnp::StructSchema::Field;
 
 // A Cap'n Proto list holds fewer than 2^29 elements (and a Data blob fewer than 2^29 bytes).
 constexpr size_t kMaxListElements = (size_t{1} << 29) - 1;
@@ -68,11 +65,12 @@ std::string Indexed(std::string_view name, size_t i) {
 capnp::Text::Reader AsText(const std::string& s) { return {s.c_str(), s.size()}; }
 std::string ToString(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
 
-// ---- Attribute fields <-> schema fields, generically -----------------------------------------
-// Each attribute struct is mapped field by field through its VisitFields: the schema field of
-// the same name is read and written with the dynamic API, the C++ field's type picking the
-// conversion below. Encoders throw kj::Exception on a schema/code mismatch (a bug, caught by
-// the callers and by codec_test.cc); decoders return DataErrors for bad values.
+// ---- Attribute fields <-> the generated accessors -------------------------------------------
+// Each attribute struct is mapped field by field by its row of attrs_fields.inc: the C++ field's
+// type picks the conversion below, the generated get/has/set/init accessors of the schema field
+// of the same name do the reading and writing (no reflection: every read is a bounds-checked
+// load at an offset known at compile time). Encoders throw kj::Exception on a value the format
+// cannot hold (caught by the callers); decoders return DataErrors for bad values.
 
 // Enums carried as schema enums: the attribute enums and DataType. The C++ enumerator values
 // are 0..N-1 and equal the schema ordinals (codec_test.cc checks the names).
@@ -105,81 +103,55 @@ Result<E> CheckedEnum(uint16_t raw) {
 template <typename T>
 concept Scalar = std::is_arithmetic_v<T>;
 
+template <typename T>
+constexpr bool kIsOptional = false;
+template <typename T>
+constexpr bool kIsOptional<std::optional<T>> = true;
+template <typename T>
+constexpr bool kIsList = false;
+template <typename T>
+constexpr bool kIsList<std::vector<T>> = true;
+
+// Decoding: Read(value, what the generated getter returned).
+
 // Scalars: Bool, UInt32, Int32, Float64.
-template <Scalar T>
-void EncodeField(DynamicStruct::Builder s, Field f, const T& v) {
-  s.set(f, v);
-}
-template <Scalar T>
-Status DecodeField(DynamicStruct::Reader s, Field f, T& v) {
-  v = s.get(f).as<T>();
+template <Scalar T, Scalar W>
+Status Read(T& v, W raw) {
+  static_assert(std::is_same_v<T, W>, "the schema field has another scalar type");
+  v = raw;
   return {};
 }
 
-template <WireEnum E>
-void EncodeField(DynamicStruct::Builder s, Field f, const E& v) {
-  s.set(f, capnp::DynamicEnum(f.getType().asEnum(), static_cast<uint16_t>(v)));
-}
-template <WireEnum E>
-Status DecodeField(DynamicStruct::Reader s, Field f, E& v) {
-  WEBNN_ASSIGN_OR_RETURN(v, CheckedEnum<E>(s.get(f).as<capnp::DynamicEnum>().getRaw()));
+template <WireEnum E, typename W>
+requires std::is_enum_v<W> Status Read(E& v, W raw) {
+  WEBNN_ASSIGN_OR_RETURN(v, CheckedEnum<E>(static_cast<uint16_t>(raw)));
   return {};
 }
 
 // List(UInt32), List(Float32).
-template <Scalar T>
-void EncodeField(DynamicStruct::Builder s, Field f, const std::vector<T>& v) {
-  auto list = s.init(f, ListSize(v.size(), "attribute list")).template as<capnp::List<T>>();
-  for (capnp::uint i = 0; i < list.size(); ++i) list.set(i, v[i]);
-}
-template <Scalar T>
-Status DecodeField(DynamicStruct::Reader s, Field f, std::vector<T>& v) {
-  auto list = s.get(f).as<capnp::List<T>>();
-  v.clear();
-  v.reserve(list.size());
-  for (T x : list) v.push_back(x);
+template <Scalar T, typename L>
+Status Read(std::vector<T>& v, L list) {
+  static_assert(std::is_same_v<L, typename capnp::List<T>::Reader>,
+                "the schema field is another list type");
+  v.resize(list.size());
+  for (capnp::uint i = 0; i < list.size(); ++i) v[i] = list[i];
   return {};
 }
 
 // List(an enum), e.g. recurrent activations.
-template <WireEnum E>
-void EncodeField(DynamicStruct::Builder s, Field f, const std::vector<E>& v) {
-  auto list = s.init(f, ListSize(v.size(), "attribute list")).template as<capnp::DynamicList>();
-  const capnp::EnumSchema schema = list.getSchema().getEnumElementType();
-  for (capnp::uint i = 0; i < list.size(); ++i) {
-    list.set(i, capnp::DynamicEnum(schema, static_cast<uint16_t>(v[i])));
-  }
-}
-template <WireEnum E>
-Status DecodeField(DynamicStruct::Reader s, Field f, std::vector<E>& v) {
-  auto list = s.get(f).as<capnp::DynamicList>();
+template <WireEnum E, typename L>
+Status Read(std::vector<E>& v, L list) {
   v.clear();
   v.reserve(list.size());
   for (capnp::uint i = 0; i < list.size(); ++i) {
-    auto e = CheckedEnum<E>(list[i].as<capnp::DynamicEnum>().getRaw());
+    auto e = CheckedEnum<E>(static_cast<uint16_t>(list[i]));
     if (!e.ok()) return std::move(e.error().Prefix(Indexed("", i)));
     v.push_back(*e);
   }
   return {};
 }
 
-void EncodeField(DynamicStruct::Builder s, Field f, const MLNumber& v) {
-  auto n = s.init(f).as<wire::MLNumber>();
-  switch (v.kind) {
-    case MLNumber::Kind::kDouble:
-      n.setFloat64(v.d);
-      return;
-    case MLNumber::Kind::kInt64:
-      n.setInt64(v.i);
-      return;
-    case MLNumber::Kind::kUint64:
-      n.setUint64(v.u);
-      return;
-  }
-  KJ_FAIL_REQUIRE("MLNumber with an invalid kind", static_cast<int>(v.kind));
-}
-Status DecodeField(DynamicStruct::Reader s, Field f, MLNumber& v) {
-  auto n = s.get(f).as<wire::MLNumber>();
+Status Read(MLNumber& v, wire::MLNumber::Reader n) {
   switch (n.which()) {
     case wire::MLNumber::FLOAT64:
       v = MLNumber(n.getFloat64());
@@ -195,125 +167,146 @@ Status DecodeField(DynamicStruct::Reader s, Field f, MLNumber& v) {
                    " (written by a newer version?)");
 }
 
-// std::variant (SplitSpec): the schema field is a group holding a union whose member with
-// discriminant i is the variant's alternative i.
-Field UnionMember(capnp::StructSchema group, size_t discriminant) {
-  for (Field m : group.getUnionFields()) {
-    if (m.getProto().getDiscriminantValue() == discriminant) return m;
-  }
-  KJ_FAIL_REQUIRE("union has no member for the variant alternative", discriminant);
-}
-template <typename... Ts>
-void EncodeField(DynamicStruct::Builder s, Field f, const std::variant<Ts...>& v) {
-  auto group = s.get(f).as<DynamicStruct>();
-  const Field member = UnionMember(group.getSchema(), v.index());
-  std::visit([&](const auto& alt) { EncodeField(group, member, alt); }, v);
-}
-template <size_t I = 0, typename V>
-Status DecodeAlternative(DynamicStruct::Reader group, Field member, size_t index, V& v) {
-  if constexpr (I < std::variant_size_v<V>) {
-    if (index != I) return DecodeAlternative<I + 1>(group, member, index, v);
-    std::variant_alternative_t<I, V> alt{};
-    WEBNN_RETURN_IF_ERROR(DecodeField(group, member, alt));
-    v = std::move(alt);
-    return {};
-  } else {
-    return DataError("union member ", index, " has no meaning here");
-  }
-}
-template <typename... Ts>
-Status DecodeField(DynamicStruct::Reader s, Field f, std::variant<Ts...>& v) {
-  auto group = s.get(f).as<DynamicStruct>();
-  KJ_IF_MAYBE (member, group.which()) {
-    return DecodeAlternative(group, *member, member->getProto().getDiscriminantValue(), v);
+// SplitSpec: the `splits` group's union, count (alternative 0) or sizes (alternative 1).
+Status Read(SplitSpec& v, wire::SplitAttrs::Splits::Reader group) {
+  switch (group.which()) {
+    case wire::SplitAttrs::Splits::COUNT:
+      v = group.getCount();
+      return {};
+    case wire::SplitAttrs::Splits::SIZES: {
+      UintList sizes;
+      WEBNN_RETURN_IF_ERROR(Read(sizes, group.getSizes()));
+      v = std::move(sizes);
+      return {};
+    }
   }
   return DataError("unknown union member (written by a newer version?)");
 }
 
-// std::optional: the schema field is a pointer (a list or MLNumber), absent when null.
-template <typename T>
-constexpr bool kIsPointerValue = std::is_same_v<T, MLNumber>;
-template <typename T>
-constexpr bool kIsPointerValue<std::vector<T>> = true;
-
-template <typename T>
-void EncodeField(DynamicStruct::Builder s, Field f, const std::optional<T>& v) {
-  static_assert(kIsPointerValue<T>, "an optional scalar needs a union with Void in the schema");
-  if (v) EncodeField(s, f, *v);
-}
-template <typename T>
-Status DecodeField(DynamicStruct::Reader s, Field f, std::optional<T>& v) {
-  static_assert(kIsPointerValue<T>, "an optional scalar needs a union with Void in the schema");
-  if (!s.has(f)) {
-    v.reset();
-    return {};
-  }
-  T value{};
-  WEBNN_RETURN_IF_ERROR(DecodeField(s, f, value));
-  v = std::move(value);
-  return {};
-}
-
-bool IsPointerField(Field f) {
-  if (!f.getProto().isSlot()) return false;
-  const capnp::Type t = f.getType();
-  return t.isList() || t.isStruct() || t.isText() || t.isData() || t.isAnyPointer();
-}
-
-Field FieldByName(capnp::StructSchema schema, std::string_view name) {
-  // `name` is a VisitFields name: a string literal, so NUL-terminated.
-  KJ_IF_MAYBE (f, schema.findFieldByName(kj::StringPtr(name.data(), name.size()))) {
-    return *f;
-  }
-  KJ_FAIL_REQUIRE("the schema struct has no field for this attribute", schema.getShortDisplayName(),
-                  name.data());
-}
-
-template <typename A>
-void EncodeStruct(const A& a, DynamicStruct::Builder s) {
-  const capnp::StructSchema schema = s.getSchema();
-  A::VisitFields(a, [&](std::string_view name, const auto& value, FieldKind) {
-    EncodeField(s, FieldByName(schema, name), value);
-  });
-}
-
-// The schema fields of attribute struct A in VisitFields order, looked up by name once (the
-// first time A is decoded) instead of once per field per operation. `schema` is always
-// capnp::Schema::from<wire::A>(), so one table per A serves every message.
-struct CachedField {
-  Field field;
-  bool required_pointer;  // FieldKind::kRequired and a pointer field: must be present
-};
-template <typename A>
-const std::vector<CachedField>& DecodeFieldTable(capnp::StructSchema schema) {
-  static const std::vector<CachedField> table = [schema] {
-    std::vector<CachedField> fields;
-    const A a{};
-    A::VisitFields(a, [&](std::string_view name, const auto&, FieldKind kind) {
-      const Field f = FieldByName(schema, name);
-      fields.push_back(CachedField{f, kind == FieldKind::kRequired && IsPointerField(f)});
-    });
-    return fields;
-  }();
-  return table;
-}
-
-template <typename A>
-Status DecodeStruct(DynamicStruct::Reader s, A& a) {
-  const std::vector<CachedField>& fields = DecodeFieldTable<A>(s.getSchema());
+// One field: `get` and `has` call the generated getX()/hasX() of the struct reader `in` (`has`
+// only for pointer fields, which are what std::optional and std::vector fields are). An
+// optional is absent when its pointer is null; a non-optional list is required (a positional
+// argument, FieldKind::kRequired) and must be non-null; a null MLNumber reads as its schema
+// default. Each pointer is fetched once: every fetch counts against the traversal limit.
+template <typename T, typename R, typename Get, typename Has>
+Status ReadField(std::string_view name, T& v, const R& in, const Get& get, const Has& has) {
   Status status;
-  size_t i = 0;
-  A::VisitFields(a, [&](std::string_view name, auto& value, FieldKind) {
-    if (!status.ok()) return;
-    const CachedField& cached = fields[i++];
-    if (cached.required_pointer && !s.has(cached.field)) {
-      status = DataError(name, ": required, but missing");
-      return;
+  if constexpr (kIsOptional<T>) {
+    if (!has(in)) {
+      v.reset();
+      return {};
     }
-    status = DecodeField(s, cached.field, value);
-    if (!status.ok()) status.error().Prefix(name);
-  });
+    typename T::value_type value{};
+    status = Read(value, get(in));
+    if (status.ok()) v = std::move(value);
+  } else if constexpr (kIsList<T>) {
+    if (!has(in)) return DataError(name, ": required, but missing");
+    status = Read(v, get(in));
+  } else {
+    status = Read(v, get(in));
+  }
+  if (!status.ok()) status.error().Prefix(name);
   return status;
+}
+
+// Encoding: `set` and `init` call the generated setX()/initX() of the struct builder `out`; W is
+// the type the generated getter returns (the schema enum for an enum field).
+template <typename T, typename B, typename Set, typename Init, typename W>
+void WriteField(const T& v, B& out, const Set& set, const Init& init, std::type_identity<W> w) {
+  if constexpr (kIsOptional<T>) {
+    if (v) WriteField(*v, out, set, init, w);
+  } else if constexpr (Scalar<T>) {
+    static_assert(std::is_same_v<T, W>, "the schema field has another scalar type");
+    set(out, v);
+  } else if constexpr (WireEnum<T>) {
+    set(out, static_cast<W>(v));
+  } else if constexpr (kIsList<T>) {
+    auto list = init(out, ListSize(v.size(), "attribute list"));
+    using Element = std::remove_cvref_t<decltype(list[0])>;
+    for (capnp::uint i = 0; i < list.size(); ++i) list.set(i, static_cast<Element>(v[i]));
+  } else if constexpr (std::is_same_v<T, MLNumber>) {
+    auto n = init(out);
+    switch (v.kind) {
+      case MLNumber::Kind::kDouble:
+        n.setFloat64(v.d);
+        return;
+      case MLNumber::Kind::kInt64:
+        n.setInt64(v.i);
+        return;
+      case MLNumber::Kind::kUint64:
+        n.setUint64(v.u);
+        return;
+    }
+    KJ_FAIL_REQUIRE("MLNumber with an invalid kind", static_cast<int>(v.kind));
+  } else {
+    static_assert(std::is_same_v<T, SplitSpec>, "no wire mapping for this attribute type");
+    auto group = init(out);
+    if (const uint32_t* count = std::get_if<uint32_t>(&v)) {
+      group.setCount(*count);
+    } else {
+      const UintList& sizes = std::get<UintList>(v);
+      auto list = group.initSizes(ListSize(sizes.size(), "attribute list"));
+      for (capnp::uint i = 0; i < list.size(); ++i) list.set(i, sizes[i]);
+    }
+  }
+}
+
+// ReadAttrs / WriteAttrs / WireFieldNames for every attribute struct, from attrs_fields.inc.
+template <typename A>
+std::vector<std::string_view> WireFieldNames();
+
+#define WEBNN_READ_FIELD(cpp, Wire)                                 \
+  WEBNN_RETURN_IF_ERROR(ReadField(                                  \
+      #cpp, a.cpp, in, [](const auto& r) { return r.get##Wire(); }, \
+      [](const auto& r) { return r.has##Wire(); }));
+#define WEBNN_WRITE_FIELD(cpp, Wire)                         \
+  WriteField(                                                \
+      a.cpp, out, [](auto& b, auto x) { b.set##Wire(x); },   \
+      [](auto& b, auto... n) { return b.init##Wire(n...); }, \
+      std::type_identity<decltype(std::declval<Reader>().get##Wire())>{});
+#define WEBNN_FIELD_NAME(cpp, Wire) #cpp,
+#define WEBNN_READ_FIELD_PAIR(pair) WEBNN_READ_FIELD pair
+#define WEBNN_WRITE_FIELD_PAIR(pair) WEBNN_WRITE_FIELD pair
+#define WEBNN_FIELD_NAME_PAIR(pair) WEBNN_FIELD_NAME pair
+#define WEBNN_WIRE_ATTRS(T, ...)                                                                  \
+  [[maybe_unused]] Status ReadAttrs([[maybe_unused]] wire::T::Reader in, [[maybe_unused]] T& a) { \
+    WEBNN_FOR_EACH(WEBNN_READ_FIELD_PAIR __VA_OPT__(, ) __VA_ARGS__)                              \
+    return {};                                                                                    \
+  }                                                                                               \
+  [[maybe_unused]] void WriteAttrs([[maybe_unused]] const T& a,                                   \
+                                   [[maybe_unused]] wire::T::Builder out) {                       \
+    [[maybe_unused]] typedef wire::T::Reader Reader;                                              \
+    WEBNN_FOR_EACH(WEBNN_WRITE_FIELD_PAIR __VA_OPT__(, ) __VA_ARGS__)                             \
+  }                                                                                               \
+  template <>                                                                                     \
+  std::vector<std::string_view> WireFieldNames<T>() {                                             \
+    return {WEBNN_FOR_EACH(WEBNN_FIELD_NAME_PAIR __VA_OPT__(, ) __VA_ARGS__)};                    \
+  }
+#include "format/capnp/attrs_fields.inc"
+#undef WEBNN_WIRE_ATTRS
+#undef WEBNN_FIELD_NAME_PAIR
+#undef WEBNN_WRITE_FIELD_PAIR
+#undef WEBNN_READ_FIELD_PAIR
+#undef WEBNN_FIELD_NAME
+#undef WEBNN_WRITE_FIELD
+#undef WEBNN_READ_FIELD
+
+// Decodes the union member into `out` in place (the alternative is emplaced, then read).
+Status DecodeAttrsInto(wire::Operation::Attrs::Reader in, Attrs& out) {
+  try {
+#define WEBNN_DECODE_ATTRS(T)                                                  \
+  if (in.is##T()) {                                                            \
+    Status status = ReadAttrs(in.get##T(), out.emplace<T>());                  \
+    if (!status.ok()) return std::move(status.error().Prefix(LowerFirst(#T))); \
+    return {};                                                                 \
+  }
+    WEBNN_ATTRS_TYPES(WEBNN_DECODE_ATTRS)
+#undef WEBNN_DECODE_ATTRS
+    return DataError("unknown attributes type (union discriminant ",
+                     static_cast<uint16_t>(in.which()), "; written by a newer version?)");
+  } catch (const kj::Exception& e) {
+    return FromKjException(e, "malformed attributes");
+  }
 }
 
 // ---- Graph -----------------------------------------------------------------------------------
@@ -347,11 +340,9 @@ void EncodeIds(capnp::List<uint32_t>::Builder list, const std::vector<OperandId>
   for (capnp::uint i = 0; i < list.size(); ++i) list.set(i, ids[i]);
 }
 
-std::vector<uint32_t> DecodeIds(capnp::List<uint32_t>::Reader list) {
-  std::vector<uint32_t> ids;
-  ids.reserve(list.size());
-  for (uint32_t id : list) ids.push_back(id);
-  return ids;
+void DecodeIds(capnp::List<uint32_t>::Reader list, std::vector<uint32_t>& ids) {
+  ids.resize(list.size());
+  for (capnp::uint i = 0; i < list.size(); ++i) ids[i] = list[i];
 }
 
 std::string OperationWhere(size_t index, OpKind kind, const std::string& label) {
@@ -360,8 +351,8 @@ std::string OperationWhere(size_t index, OpKind kind, const std::string& label) 
   return s + ")";
 }
 
-Result<Operation> DecodeOperation(wire::Operation::Reader in, size_t index) {
-  Operation op;
+// Decodes into `op`, an element already in place in the graph (no Operation or Attrs moved).
+Status DecodeOperation(wire::Operation::Reader in, size_t index, Operation& op) {
   const uint16_t kind = static_cast<uint16_t>(in.getKind());
   if (kind >= kOpCount) {
     return DataError("operations[", index, "]: unknown operator kind ", kind,
@@ -371,17 +362,16 @@ Result<Operation> DecodeOperation(wire::Operation::Reader in, size_t index) {
   op.label = ToString(in.getLabel());
   // The location is built only for an error: most operations never need it.
   const auto where = [&] { return OperationWhere(index, op.kind, op.label); };
-  op.inputs = DecodeIds(in.getInputs());
-  op.outputs = DecodeIds(in.getOutputs());
-  auto attrs = DecodeAttrs(in.getAttrs());
-  if (!attrs.ok()) return std::move(attrs.error().Prefix(where() + ": attrs"));
-  op.attrs = std::move(*attrs);
+  DecodeIds(in.getInputs(), op.inputs);
+  DecodeIds(in.getOutputs(), op.outputs);
+  Status status = DecodeAttrsInto(in.getAttrs(), op.attrs);
+  if (!status.ok()) return std::move(status.error().Prefix(where() + ": attrs"));
   const size_t expected = GetOpInfo(op.kind).attrs_index;
   if (op.attrs.index() != expected) {
     return DataError(where(), ": attrs is ", AttrsMemberName(op.attrs.index()), ", ",
                      OpName(op.kind), " takes ", AttrsMemberName(expected));
   }
-  return op;
+  return {};
 }
 
 Result<GraphInfo> DecodeGraphFields(wire::GraphInfo::Reader in,
@@ -395,7 +385,7 @@ Result<GraphInfo> DecodeGraphFields(wire::GraphInfo::Reader in,
   graph.operands.reserve(operands.size());
   for (capnp::uint i = 0; i < operands.size(); ++i) {
     const auto o = operands[i];
-    Operand operand;
+    Operand& operand = graph.operands.emplace_back();
     auto kind = FromWire(o.getKind());
     if (!kind.ok()) return std::move(kind.error().Prefix(Indexed("operands", i)));
     operand.kind = *kind;
@@ -408,12 +398,11 @@ Result<GraphInfo> DecodeGraphFields(wire::GraphInfo::Reader in,
       return DataError("operands[", i, "]: rank ", shape.size(), " exceeds the maximum rank ",
                        options.limits.max_rank);
     }
-    operand.desc.shape = DecodeIds(shape);
+    DecodeIds(shape, operand.desc.shape);
     operand.name = ToString(o.getName());
-    graph.operands.push_back(std::move(operand));
   }
 
-  graph.inputs = DecodeIds(in.getInputs());
+  DecodeIds(in.getInputs(), graph.inputs);
 
   const auto outputs = in.getOutputs();
   graph.outputs.reserve(outputs.size());
@@ -424,8 +413,7 @@ Result<GraphInfo> DecodeGraphFields(wire::GraphInfo::Reader in,
   const auto operations = in.getOperations();
   graph.operations.reserve(operations.size());
   for (capnp::uint i = 0; i < operations.size(); ++i) {
-    WEBNN_ASSIGN_OR_RETURN(Operation op, DecodeOperation(operations[i], i));
-    graph.operations.push_back(std::move(op));
+    WEBNN_RETURN_IF_ERROR(DecodeOperation(operations[i], i, graph.operations.emplace_back()));
   }
 
   const auto constants = in.getConstants();
@@ -559,10 +547,10 @@ std::string AttrsMemberName(size_t index) {
 
 Status EncodeAttrs(const Attrs& attrs, wire::Operation::Attrs::Builder out) {
   try {
-#define WEBNN_ENCODE_ATTRS(T)                          \
-  if (const T* a = std::get_if<T>(&attrs)) {           \
-    EncodeStruct(*a, capnp::toDynamic(out.init##T())); \
-    return {};                                         \
+#define WEBNN_ENCODE_ATTRS(T)                \
+  if (const T* a = std::get_if<T>(&attrs)) { \
+    WriteAttrs(*a, out.init##T());           \
+    return {};                               \
   }
     WEBNN_ATTRS_TYPES(WEBNN_ENCODE_ATTRS)
 #undef WEBNN_ENCODE_ATTRS
@@ -573,21 +561,21 @@ Status EncodeAttrs(const Attrs& attrs, wire::Operation::Attrs::Builder out) {
 }
 
 Result<Attrs> DecodeAttrs(wire::Operation::Attrs::Reader in) {
-  try {
-#define WEBNN_DECODE_ATTRS(T)                                                  \
-  if (in.is##T()) {                                                            \
-    T a;                                                                       \
-    Status status = DecodeStruct(capnp::toDynamic(in.get##T()), a);            \
-    if (!status.ok()) return std::move(status.error().Prefix(LowerFirst(#T))); \
-    return Attrs(std::move(a));                                                \
-  }
-    WEBNN_ATTRS_TYPES(WEBNN_DECODE_ATTRS)
-#undef WEBNN_DECODE_ATTRS
-    return DataError("unknown attributes type (union discriminant ",
-                     static_cast<uint16_t>(in.which()), "; written by a newer version?)");
-  } catch (const kj::Exception& e) {
-    return FromKjException(e, "malformed attributes");
-  }
+  Attrs attrs;
+  WEBNN_RETURN_IF_ERROR(DecodeAttrsInto(in, attrs));
+  return attrs;
+}
+
+std::vector<std::string_view> AttrsWireFieldNames(size_t index) {
+  using NamesFn = std::vector<std::string_view> (*)();
+  static constexpr NamesFn kNames[] = {nullptr,
+#define WEBNN_ATTRS_NAMES(T) &WireFieldNames<T>,
+                                       WEBNN_ATTRS_TYPES(WEBNN_ATTRS_NAMES)
+#undef WEBNN_ATTRS_NAMES
+  };
+  static_assert(std::size(kNames) == std::variant_size_v<Attrs>);
+  if (index == 0 || index >= std::size(kNames)) return {};
+  return kNames[index]();
 }
 
 Status EncodeGraphInto(const GraphInfo& graph, wire::GraphInfo::Builder out,

@@ -5,6 +5,8 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "format/capnp/codec.h"
 #include "ir/graph_info.h"
@@ -44,10 +46,15 @@ Result<GraphInfo> DecodeGraphFromUnvalidated(wire::GraphInfo::Reader in,
 
 // One operation's attributes <-> the Operation.attrs union. The union member is the attribute
 // type's name with a lower-case first letter (Conv2dAttrs -> conv2dAttrs); fields are mapped by
-// name through VisitFields. Decoding rejects unknown union members and enum values and null
-// required lists; errors name the field ("conv2dAttrs.inputLayout: ..."), DataError.
+// name (format/capnp/attrs_fields.inc) and read and written through capnp's generated accessors.
+// Decoding rejects unknown union members and enum values and null required lists; errors name the
+// field ("conv2dAttrs.inputLayout: ..."), DataError.
 Status EncodeAttrs(const Attrs& attrs, wire::Operation::Attrs::Builder out);
 Result<Attrs> DecodeAttrs(wire::Operation::Attrs::Reader in);
+
+// The C++ field names the codec maps for the Attrs alternative `index` (1..N), in order (the
+// row of attrs_fields.inc; tests compare it with VisitFields). Empty for 0 or out of range.
+std::vector<std::string_view> AttrsWireFieldNames(size_t index);
 
 // "conv2dAttrs" for the Attrs alternative `index` (1..N; 0, std::monostate, has no member).
 std::string AttrsMemberName(size_t index);
