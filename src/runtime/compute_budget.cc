@@ -90,26 +90,38 @@ ComputeBudget::Grant::~Grant() {
 ComputeBudget::Grant ComputeBudget::Acquire(uint32_t cores) {
   cores = std::clamp<uint32_t>(cores, 1, size_);
   std::unique_lock lock(mu_);
-  const uint64_t ticket = next_ticket_++;
-  cv_.wait(lock, [&] { return serving_ == ticket && free_ >= cores; });
-  free_ -= cores;
-  ++serving_;
-  lock.unlock();
-  cv_.notify_all();  // the next ticket may fit in what is left
+  if (line_.empty() && free_ >= cores) {
+    free_ -= cores;
+    return Grant(this, cores);
+  }
+  Waiter waiter;
+  waiter.cores = cores;
+  line_.push_back(&waiter);
+  waiter.cv.wait(lock, [&] { return waiter.granted; });
   return Grant(this, cores);
+}
+
+void ComputeBudget::GrantWaiting() {
+  while (!line_.empty() && free_ >= line_.front()->cores) {
+    Waiter* w = line_.front();
+    line_.pop_front();
+    free_ -= w->cores;
+    w->granted = true;
+    // Notified with mu_ held: once it sees `granted`, the waiter may return and its condition
+    // variable be gone.
+    w->cv.notify_one();
+  }
 }
 
 uint64_t ComputeBudget::waiting() {
   std::lock_guard lock(mu_);
-  return next_ticket_ - serving_;
+  return line_.size();
 }
 
 void ComputeBudget::Release(uint32_t cores) {
-  {
-    std::lock_guard lock(mu_);
-    free_ += cores;
-  }
-  cv_.notify_all();
+  std::lock_guard lock(mu_);
+  free_ += cores;
+  GrantWaiting();
 }
 
 }  // namespace webnn::runtime

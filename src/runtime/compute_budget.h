@@ -12,6 +12,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -56,14 +57,21 @@ class ComputeBudget {
   Status Run(uint32_t threads, const std::function<Status()>& work);
 
  private:
+  // A request waiting in line; woken alone when its cores are granted (one condition variable
+  // per waiter: a release wakes the head of the line, not every waiting thread).
+  struct Waiter {
+    uint32_t cores = 1;
+    std::condition_variable cv;
+    bool granted = false;
+  };
   void Release(uint32_t cores);
+  // Grants the head of the line while its cores are free. Called with mu_ held.
+  void GrantWaiting();
 
   const uint32_t size_;
   std::mutex mu_;
-  std::condition_variable cv_;
   uint32_t free_;
-  uint64_t next_ticket_ = 0;
-  uint64_t serving_ = 0;
+  std::deque<Waiter*> line_;
 
   struct TeamThread;
   std::mutex team_mu_;
