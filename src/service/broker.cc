@@ -170,19 +170,13 @@ class Broker {
   }
 
   void Accept(int fd, bool unix_peer) {
-    const uint64_t serial = next_client_++;
-    Peer peer;
-    if (unix_peer) {
-      auto p = IdentifyUnixPeer(fd, config_.allowed_uids, own_uid_, serial);
-      if (!p.ok()) {
-        log_.Error(p.error().message());
-        close(fd);
-        return;
-      }
-      peer = std::move(p).value();
-    } else {
-      peer = IdentifyTcpPeer(fd, serial);
+    auto identified = IdentifyPeer(fd, unix_peer, config_.allowed_uids, own_uid_, next_client_++);
+    if (!identified.ok()) {
+      log_.Error(identified.error().message());
+      close(fd);
+      return;
     }
+    Peer peer = std::move(identified).value();
     if (draining_) {
       metrics_.Refused(peer.principal, "shutting down");
       log_.Info(peer.id, ": refused: the service is shutting down");

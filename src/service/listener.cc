@@ -171,4 +171,10 @@ Peer IdentifyTcpPeer(int fd, uint64_t serial) {
   return peer;
 }
 
+Result<Peer> IdentifyPeer(int fd, bool unix_peer, std::span<const uint32_t> allowed_uids,
+                          uint32_t own_uid, uint64_t serial) {
+  if (unix_peer) return IdentifyUnixPeer(fd, allowed_uids, own_uid, serial);
+  return IdentifyTcpPeer(fd, serial);
+}
+
 }  // namespace webnn::service

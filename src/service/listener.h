@@ -59,5 +59,8 @@ Result<Peer> IdentifyUnixPeer(int fd, std::span<const uint32_t> allowed_uids, ui
                               uint64_t serial);
 // The peer of an accepted TCP socket, from its address.
 Peer IdentifyTcpPeer(int fd, uint64_t serial);
+// Either of the two, as the socket was accepted on a Unix or a TCP listener.
+Result<Peer> IdentifyPeer(int fd, bool unix_peer, std::span<const uint32_t> allowed_uids,
+                          uint32_t own_uid, uint64_t serial);
 
 }  // namespace webnn::service

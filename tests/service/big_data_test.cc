@@ -36,36 +36,13 @@
 #include "test_daemon.h"
 #include "webnn/webnn.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define WEBNN_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define WEBNN_TEST_ASAN 1
-#endif
-#endif
-#ifdef WEBNN_TEST_ASAN
-constexpr bool kAddressSanitizer = true;
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
-
 namespace webnn {
 namespace {
 
 using service_test::ExpectThrows;
+using service_test::FreePort;
+using service_test::kAddressSanitizer;
 using service_test::ReadFile;
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 // A daemon on a private Unix socket and on a TCP port of the loopback (with a token file).
 struct Daemon : service_test::DaemonProcess {

@@ -27,20 +27,11 @@ namespace webnn {
 namespace {
 
 using service_test::ExpectThrows;
+using service_test::FreePort;
 using service_test::ReadFile;
+using service_test::WaitUntil;
 
 using Clock = std::chrono::steady_clock;
-
-// Polls `ok` until it holds or a minute has passed (a bound against hanging, not a timing
-// assertion); returns whether it held.
-bool WaitUntil(const std::function<bool()>& ok) {
-  const auto deadline = Clock::now() + std::chrono::seconds(60);
-  while (Clock::now() < deadline) {
-    if (ok()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return ok();
-}
 
 struct Daemon : service_test::DaemonProcess {
   explicit Daemon(const std::vector<std::string>& extra = {}, std::string socket_path = "")
@@ -247,18 +238,6 @@ TEST(Daemon, EndpointListFailsOverToTheNextService) {
   const std::string m = ExpectThrows([&] { ML().createContext(o); });
   EXPECT_NE(m.find("a.sock"), std::string::npos) << m;
   EXPECT_NE(m.find("b.sock"), std::string::npos) << m;
-}
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 // A plain HTTP/1.0 GET; returns the whole response.

@@ -32,23 +32,12 @@
 #include "test_daemon.h"
 #include "webnn/webnn.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define WEBNN_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define WEBNN_TEST_ASAN 1
-#endif
-#endif
-#ifdef WEBNN_TEST_ASAN
-constexpr bool kAddressSanitizer = true;
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
-
 namespace webnn {
 namespace {
 
 using service_test::ExpectThrows;
+using service_test::FreePort;
+using service_test::kAddressSanitizer;
 using service_test::ReadFile;
 
 namespace fs = std::filesystem;
@@ -284,18 +273,6 @@ TEST(Service, KilledServiceLosesTheContextPromptlyAndANewOneReconnects) {
   HostTensors in{{"a", HostTensor::FromFloats({4}, std::vector<float>{1, 2, 3, 4})},
                  {"b", HostTensor::FromFloats({4}, std::vector<float>{1, 1, 1, 1})}};
   EXPECT_EQ(again->compute(g2, in).at("out").ToFloats(), (std::vector<float>{2, 3, 4, 5}));
-}
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 // Runs webnnd with `args` to completion; returns its exit status and what it wrote to stderr.

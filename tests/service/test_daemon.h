@@ -2,19 +2,65 @@
 // stderr in a log file; reading that log; an expected exception's text.
 #pragma once
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <functional>
 #include <iterator>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "service/spawn.h"
 #include "webnn/webnn.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define WEBNN_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WEBNN_TEST_ASAN 1
+#endif
+#endif
+
 namespace webnn::service_test {
+
+// Whether this test runs under AddressSanitizer (its quarantine keeps freed memory: RSS checks
+// do not hold there, and big allocations cost more).
+#ifdef WEBNN_TEST_ASAN
+inline constexpr bool kAddressSanitizer = true;
+#else
+inline constexpr bool kAddressSanitizer = false;
+#endif
+
+// Polls `ok` until it holds or a minute has passed (a bound against hanging, not a timing
+// assertion); returns whether it held.
+inline bool WaitUntil(const std::function<bool()>& ok) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (ok()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return ok();
+}
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+inline int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
 
 inline std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
