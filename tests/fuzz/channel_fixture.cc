@@ -77,7 +77,7 @@ Result<std::unique_ptr<ChannelFixture>> ChannelFixture::Make() {
     WEBNN_RETURN_IF_ERROR(ValidateGraph(graph, limits));
     WEBNN_ASSIGN_OR_RETURN(runtime::GraphRef compiled, executor->Compile(std::move(graph)));
     const uint64_t id = core.next_id++;
-    core.graphs.emplace(id, service::GraphEntry{std::move(compiled), 0, 0});
+    core.graphs.emplace(id, service::GraphEntry{std::move(compiled), 0, 0, nullptr});
     f->graph_ids_.push_back(id);
 
     // Tensors for this graph's inputs and outputs (one more of each for variety in pairs).

@@ -1019,7 +1019,11 @@ TEST(CapnpMalformed, NonFiniteDoubleOptions) {
       {4, "gemm", [](auto a, double v) { a.getGemmAttrs().setAlpha(v); }},
       {4, "gemm", [](auto a, double v) { a.getGemmAttrs().setBeta(v); }},
   };
-  for (const auto& [index, op, mutate] : cases) {
+  for (const auto& c : cases) {
+    // Named variables, not a structured binding: clang 14 cannot capture bindings in a lambda.
+    const size_t index = std::get<0>(c);
+    const std::string& op = std::get<1>(c);
+    const Mutation& mutate = std::get<2>(c);
     for (double bad : {nan, inf, -inf}) {
       SCOPED_TRACE(op + " " + std::to_string(bad));
       auto bytes = EncodeMutated(graph, [&](wire::File::Builder f) {
