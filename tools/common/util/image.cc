@@ -72,6 +72,15 @@ Result<Image> DecodeJpeg(std::span<const std::byte> file, uint32_t channels) {
   jpeg_mem_src(&cinfo, reinterpret_cast<const unsigned char*>(file.data()),
                static_cast<unsigned long>(file.size()));
   jpeg_read_header(&cinfo, TRUE);
+  // The size the header declares, before jpeg_start_decompress: for a progressive file that
+  // call allocates coefficient buffers for the whole image (a 341-byte file declaring 532
+  // million pixels took seconds and gigabytes there).
+  if (cinfo.image_width == 0 || cinfo.image_height == 0 || cinfo.image_width > 16384 ||
+      cinfo.image_height > 16384) {
+    const uint32_t w = cinfo.image_width, h = cinfo.image_height;
+    jpeg_destroy_decompress(&cinfo);
+    return MakeError(ErrorCode::kDataError, "JPEG: unsupported size ", w, "x", h);
+  }
   cinfo.out_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
   jpeg_start_decompress(&cinfo);
   if (cinfo.output_width == 0 || cinfo.output_height == 0 || cinfo.output_width > 16384 ||
