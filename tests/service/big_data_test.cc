@@ -61,9 +61,10 @@ struct Daemon : service_test::DaemonProcess {
     }
     Start(args);
   }
-  std::shared_ptr<MLContext> Context(bool over_tcp) const {
+  std::shared_ptr<MLContext> Context(bool over_tcp, const std::string& backend = "") const {
     MLContextOptions o;
     o.executor = "service";
+    o.backend = backend;
     o.endpoint = over_tcp ? tcp : endpoint();
     if (over_tcp) o.tokenFile = token;
     return ML().createContext(o);
@@ -269,12 +270,7 @@ void DispatchConcurrently(const std::shared_ptr<MLContext>& ctx, const MLGraph& 
 TEST(ServiceBigData, ConcurrentRunsOfAGraphStayWithinTheGraphMemoryQuota) {
   Daemon d(R"({"limits": {"maxGraphMemoryBytes": )" + std::to_string(kRunBytes * 3 / 2) + "}}");
   ASSERT_TRUE(d.process.has_value());
-  MLContextOptions o;
-  o.executor = "service";
-  o.endpoint = d.tcp;
-  o.tokenFile = d.token;
-  o.backend = "reference";
-  auto ctx = ML().createContext(o);
+  auto ctx = d.Context(/*over_tcp=*/true, "reference");
   MLGraph g = ExpandGraph(ctx);
   const uint64_t charged = d.Ping(/*over_tcp=*/true).graph_memory_bytes;
   EXPECT_GE(charged, kRunBytes);
@@ -295,12 +291,7 @@ TEST(ServiceBigData, ConcurrentRunsOfAGraphStayWithinTheGraphMemoryQuota) {
 TEST(ServiceBigData, ArenasOfConcurrentRunsAreReleasedWithTheGraph) {
   Daemon d;
   ASSERT_TRUE(d.process.has_value());
-  MLContextOptions o;
-  o.executor = "service";
-  o.endpoint = d.tcp;
-  o.tokenFile = d.token;
-  o.backend = "reference";
-  auto ctx = ML().createContext(o);
+  auto ctx = d.Context(/*over_tcp=*/true, "reference");
   MLGraph g = ExpandGraph(ctx);
   const uint64_t charged = d.Ping(/*over_tcp=*/true).graph_memory_bytes;
   DispatchConcurrently(ctx, g, 4);
