@@ -658,14 +658,7 @@ int RunBroker(const ServerConfig& config, Logger& log, const BrokerOptions& opti
   log.Info(StartupLine(config, options.sandbox, !startup.activated.empty(), processes.str()));
   notifier.Notify("READY=1\nSTATUS=serving");
 
-  int signo = 0;
-  for (;;) {
-    auto term = io.unixEventPort.onSignal(SIGTERM);
-    auto intr = io.unixEventPort.onSignal(SIGINT);
-    auto hup = io.unixEventPort.onSignal(SIGHUP);
-    signo = term.exclusiveJoin(kj::mv(intr)).exclusiveJoin(kj::mv(hup)).wait(io.waitScope).si_signo;
-    if (signo != SIGHUP) break;
-    notifier.Notify("RELOADING=1\nSTATUS=reloading the configuration");
+  const int signo = ServeUntilStopSignal(io, notifier, [&] {
     auto next_text =
         options.config_text ? options.config_text() : Result<std::string>(std::string());
     Result<ServerConfig> next = next_text.ok() ? options.parse(options.args, next_text.value())
@@ -677,8 +670,7 @@ int RunBroker(const ServerConfig& config, Logger& log, const BrokerOptions& opti
       broker.Reload(next_text.value());
       log.Info(ReloadedLine(next.value()));
     }
-    notifier.Notify("READY=1\nSTATUS=serving");
-  }
+  });
 
   notifier.Notify("STOPPING=1\nSTATUS=draining");
   broker.BeginDrain();

@@ -426,6 +426,21 @@ void WaitForDispatches(Server& server, kj::AsyncIoContext& io, uint32_t timeout_
   }
 }
 
+int ServeUntilStopSignal(kj::AsyncIoContext& io, const ServiceManagerNotifier& notifier,
+                         const std::function<void()>& reload) {
+  for (;;) {
+    auto term = io.unixEventPort.onSignal(SIGTERM);
+    auto intr = io.unixEventPort.onSignal(SIGINT);
+    auto hup = io.unixEventPort.onSignal(SIGHUP);
+    const int signo =
+        term.exclusiveJoin(kj::mv(intr)).exclusiveJoin(kj::mv(hup)).wait(io.waitScope).si_signo;
+    if (signo != SIGHUP) return signo;
+    notifier.Notify("RELOADING=1\nSTATUS=reloading the configuration");
+    reload();
+    notifier.Notify("READY=1\nSTATUS=serving");
+  }
+}
+
 int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options) {
   const ServiceManagerNotifier notifier;  // before the sandbox, which forbids new sockets
   Startup startup;
@@ -467,14 +482,7 @@ int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options
   log.Info(StartupLine(config, options.sandbox, !startup.activated.empty(), "single process"));
   notifier.Notify("READY=1\nSTATUS=serving");
 
-  int signo = 0;
-  for (;;) {
-    auto term = io.unixEventPort.onSignal(SIGTERM);
-    auto intr = io.unixEventPort.onSignal(SIGINT);
-    auto hup = io.unixEventPort.onSignal(SIGHUP);
-    signo = term.exclusiveJoin(kj::mv(intr)).exclusiveJoin(kj::mv(hup)).wait(io.waitScope).si_signo;
-    if (signo != SIGHUP) break;
-    notifier.Notify("RELOADING=1\nSTATUS=reloading the configuration");
+  const int signo = ServeUntilStopSignal(io, notifier, [&] {
     if (!options.reload) {
       log.Warning("SIGHUP: nothing to reload (no config source)");
     } else if (auto next = options.reload(); !next.ok()) {
@@ -484,8 +492,7 @@ int RunServer(const ServerConfig& config, Logger& log, const RunOptions& options
       log.SetLevel(next.value().log_level);
       log.Info(ReloadedLine(next.value()));
     }
-    notifier.Notify("READY=1\nSTATUS=serving");
-  }
+  });
 
   // Drain: no new connections or work; what is in flight finishes, up to the timeout.
   notifier.Notify("STOPPING=1\nSTATUS=draining");

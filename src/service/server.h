@@ -1,8 +1,9 @@
 // webnnd's serving core: the connections of a worker process (one principal's, handed over by
 // the broker: broker.h, worker.h), or of every client with --single-process, where it also
-// listens and authenticates (RunServer). It runs graphs for its clients on one worker pool. Every graph it receives is decoded
-// and validated with the builder's validators; per-client quotas and a request rate limit bound
-// what one client can take; a client's resources are freed when it disconnects.
+// listens and authenticates (RunServer). It runs graphs for its clients on one worker pool. Every
+// graph it receives is decoded and validated with the builder's validators; per-client quotas and a
+// request rate limit bound what one client can take; a client's resources are freed when it
+// disconnects.
 //
 // The parts: config.h (settings), log.h (the log), listener.h (sockets, peer identity, auth
 // policies), acceptor.h (listening sockets), accounting.h (per-principal quotas and rate limit),
@@ -29,6 +30,7 @@
 #include "service/metrics.h"
 #include "service/metrics_endpoint.h"
 #include "service/rpc.h"
+#include "service/systemd.h"
 #include "webnn/error.h"
 
 namespace webnn::service {
@@ -165,6 +167,11 @@ void WaitForDispatches(Server& server, kj::AsyncIoContext& io, uint32_t timeout_
                        const bool* cut_short, const Logger& log);
 // The limits line of a reload ("SIGHUP: reloaded: ...").
 std::string ReloadedLine(const ServerConfig& config);
+// Turns the event loop until SIGTERM or SIGINT and returns that signal. Each SIGHUP before it
+// runs `reload` between RELOADING=1 and READY=1 to the service manager. The caller captured the
+// three signals (kj::UnixEventPort::captureSignal) before starting any thread.
+int ServeUntilStopSignal(kj::AsyncIoContext& io, const ServiceManagerNotifier& notifier,
+                         const std::function<void()>& reload);
 
 // Runs the service in one process (--single-process); returns the process exit status. Listens on
 // the sockets systemd passes (socket activation) if any, else on config.listen (default:
