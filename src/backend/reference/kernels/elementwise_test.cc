@@ -9,12 +9,14 @@
 
 #include "backend/reference/tensor_util.h"
 #include "testing/op_runner.h"
+#include "testing/ulp.h"
 
 namespace webnn {
 namespace {
 
 using testing::RunOp;
 using testing::TestTensor;
+using testing::UlpDistance;
 
 constexpr DataType kF32 = DataType::kFloat32;
 constexpr DataType kF16 = DataType::kFloat16;
@@ -62,31 +64,11 @@ void ExpectSame(const std::vector<double>& actual, const std::vector<double>& ex
   }
 }
 
-// Distance in float32 ULPs, wpt style (sign-magnitude bit patterns, +0 == -0).
-int64_t UlpDistance32(double a, double e) {
-  auto bits = [](double v) {
-    float f = static_cast<float>(std::fabs(v));
-    uint32_t b;
-    std::memcpy(&b, &f, sizeof b);
-    return v < 0 ? -int64_t{b} : int64_t{b};
-  };
-  return std::llabs(bits(a) - bits(e));
-}
-// Distance in float16 ULPs between an actual half and an expected value rounded to half.
-int64_t UlpDistance16(double a, double e) {
-  const int64_t ab = FloatToHalf(static_cast<float>(a)) & 0x7FFF;
-  const int64_t eb = FloatToHalf(static_cast<float>(e)) & 0x7FFF;
-  if (ab == 0 && eb == 0) return 0;
-  if (std::signbit(a) != std::signbit(e)) return ab + eb;
-  return std::llabs(ab - eb);
-}
-
 void ExpectUlp(const TestTensor& t, const std::vector<double>& expected, int64_t ulp) {
   const std::vector<double> actual = t.ToDoubles();
   ASSERT_EQ(actual.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
-    const int64_t d = t.desc.dataType == kF16 ? UlpDistance16(actual[i], expected[i])
-                                              : UlpDistance32(actual[i], expected[i]);
+    const int64_t d = UlpDistance(t.desc.dataType, actual[i], expected[i]);
     EXPECT_LE(d, ulp) << "at " << i << ": got " << actual[i] << ", expected " << expected[i];
   }
 }

@@ -9,33 +9,15 @@
 #include <cstring>
 
 #include "testing/op_runner.h"
+#include "testing/ulp.h"
 
 namespace webnn {
 namespace {
 
+using testing::F32;
 using testing::RunOp;
 using testing::TestTensor;
-
-// Distance in ULPs as the conformance README defines it: float32 on sign-magnitude bit patterns,
-// float16 on the raw bits.
-int64_t UlpDistance(const TestTensor& actual, size_t i, double expected) {
-  if (actual.desc.dataType == DataType::kFloat16) {
-    uint16_t a;
-    std::memcpy(&a, actual.bytes.data() + 2 * i, 2);
-    const uint16_t e = FloatToHalf(static_cast<float>(expected));
-    if ((a & 0x7FFF) == 0 && (e & 0x7FFF) == 0) return 0;
-    return std::llabs(int64_t{a} - int64_t{e});
-  }
-  auto bits = [](double v) {
-    const float f = std::fabs(static_cast<float>(v));
-    uint32_t b;
-    std::memcpy(&b, &f, 4);
-    return v < 0 ? -int64_t{b} : int64_t{b};
-  };
-  float a;
-  std::memcpy(&a, actual.bytes.data() + 4 * i, 4);
-  return std::llabs(bits(a) - bits(expected));
-}
+using testing::UlpDistance;
 
 void ExpectUlp(const Result<std::vector<TestTensor>>& result, const std::vector<double>& expected,
                int64_t ulp) {
@@ -46,14 +28,11 @@ void ExpectUlp(const Result<std::vector<TestTensor>>& result, const std::vector<
   const std::vector<double> got = actual.ToDoubles();
   for (size_t i = 0; i < expected.size(); ++i) {
     if (got[i] == expected[i]) continue;
-    EXPECT_LE(UlpDistance(actual, i, expected[i]), ulp)
+    EXPECT_LE(UlpDistance(actual.desc.dataType, got[i], expected[i]), ulp)
         << "element " << i << ": got " << got[i] << ", expected " << expected[i];
   }
 }
 
-TestTensor F32(std::vector<uint32_t> shape, const std::vector<double>& values) {
-  return TestTensor::Make(DataType::kFloat32, std::move(shape), values);
-}
 TestTensor F16(std::vector<uint32_t> shape, const std::vector<double>& values) {
   return TestTensor::Make(DataType::kFloat16, std::move(shape), values);
 }

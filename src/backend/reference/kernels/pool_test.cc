@@ -11,41 +11,16 @@
 #include <vector>
 
 #include "testing/op_runner.h"
+#include "testing/ulp.h"
 
 namespace webnn {
 namespace {
 
+using testing::ExpectUlpNear;
+using testing::F32;
 using testing::RunOp;
 using testing::TestTensor;
-
-// Distance in ULPs as wpt measures it (float32: sign-magnitude bit patterns; float16: raw bits).
-int64_t UlpDistance(DataType type, double actual, double expected) {
-  if (actual == expected) return 0;
-  if (type == DataType::kFloat16) {
-    return std::abs(int64_t{FloatToHalf(static_cast<float>(actual))} -
-                    int64_t{FloatToHalf(static_cast<float>(expected))});
-  }
-  auto bits = [](double v) {
-    const float f = std::fabs(static_cast<float>(v));
-    int32_t b;
-    std::memcpy(&b, &f, sizeof(b));
-    return v < 0 ? -int64_t{b} : int64_t{b};
-  };
-  return std::abs(bits(actual) - bits(expected));
-}
-
-void ExpectUlpNear(const TestTensor& out, const std::vector<double>& expected, int64_t ulp) {
-  const std::vector<double> got = out.ToDoubles();
-  ASSERT_EQ(got.size(), expected.size());
-  for (size_t i = 0; i < got.size(); ++i) {
-    EXPECT_LE(UlpDistance(out.desc.dataType, got[i], expected[i]), ulp)
-        << "element " << i << ": got " << got[i] << ", expected " << expected[i];
-  }
-}
-
-TestTensor F32(std::vector<uint32_t> shape, const std::vector<double>& values) {
-  return TestTensor::Make(DataType::kFloat32, std::move(shape), values);
-}
+using testing::UlpDistance;
 
 const std::vector<double> kOneToNine = {1, 2, 3, 4, 5, 6, 7, 8, 9};
 

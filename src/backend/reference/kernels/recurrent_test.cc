@@ -13,21 +13,21 @@
 
 #include "backend/reference/kernels.h"
 #include "testing/op_runner.h"
+#include "testing/ulp.h"
 
 namespace webnn {
 namespace {
 
+using testing::F32;
 using testing::RunOp;
 using testing::TestTensor;
+using testing::UlpDistance;
 using Act = RecurrentNetworkActivation;
 using Dir = RecurrentNetworkDirection;
 using Inputs = std::vector<std::optional<TestTensor>>;
 
 TestTensor T(DataType type, std::vector<uint32_t> shape, const std::vector<double>& values) {
   return TestTensor::Make(type, std::move(shape), values);
-}
-TestTensor F32(std::vector<uint32_t> shape, const std::vector<double>& values) {
-  return T(DataType::kFloat32, std::move(shape), values);
 }
 
 // Runs the op and returns its outputs (fails the test on an error).
@@ -36,26 +36,6 @@ std::vector<TestTensor> RunOk(OpKind kind, const Attrs& attrs, const Inputs& inp
   EXPECT_TRUE(r.ok()) << r.error().message();
   if (!r.ok()) return {};
   return std::move(r).value();
-}
-
-// Distance in units in the last place, as the wpt conformance tests measure it: float32
-// compares sign-adjusted bit patterns, float16 the raw uint16 patterns (0 for +-0).
-int64_t UlpDistance(DataType type, double actual, double expected) {
-  if (actual == expected) return 0;
-  if (std::isnan(actual) && std::isnan(expected)) return 0;
-  if (type == DataType::kFloat16) {
-    const int64_t a = FloatToHalf(static_cast<float>(actual));
-    const int64_t e = FloatToHalf(static_cast<float>(expected));
-    if ((a & 0x7FFF) == 0 && (e & 0x7FFF) == 0) return 0;
-    return std::llabs(a - e);
-  }
-  auto bits = [](double v) {
-    const float f = std::fabs(static_cast<float>(v));
-    uint32_t b;
-    std::memcpy(&b, &f, sizeof b);
-    return v < 0 ? -int64_t{b} : int64_t{b};
-  };
-  return std::llabs(bits(actual) - bits(expected));
 }
 
 void ExpectTensorNear(const TestTensor& actual, const TestTensor& expected, int64_t ulp,

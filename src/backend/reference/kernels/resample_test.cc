@@ -10,37 +10,15 @@
 #include <vector>
 
 #include "testing/op_runner.h"
+#include "testing/ulp.h"
 
 namespace webnn {
 namespace {
 
+using testing::ExpectUlpNear;
+using testing::F32;
 using testing::RunOp;
 using testing::TestTensor;
-
-// Distance in float32 ULPs as wpt measures it (sign-magnitude bit patterns).
-int64_t UlpDistance32(double actual, double expected) {
-  if (actual == expected) return 0;
-  auto bits = [](double v) {
-    const float f = std::fabs(static_cast<float>(v));
-    int32_t b;
-    std::memcpy(&b, &f, sizeof(b));
-    return v < 0 ? -int64_t{b} : int64_t{b};
-  };
-  return std::abs(bits(actual) - bits(expected));
-}
-
-void ExpectUlpNear(const TestTensor& out, const std::vector<double>& expected, int64_t ulp) {
-  const std::vector<double> got = out.ToDoubles();
-  ASSERT_EQ(got.size(), expected.size());
-  for (size_t i = 0; i < got.size(); ++i) {
-    EXPECT_LE(UlpDistance32(got[i], expected[i]), ulp)
-        << "element " << i << ": got " << got[i] << ", expected " << expected[i];
-  }
-}
-
-TestTensor F32(std::vector<uint32_t> shape, const std::vector<double>& values) {
-  return TestTensor::Make(DataType::kFloat32, std::move(shape), values);
-}
 
 Result<std::vector<TestTensor>> Resample(const Resample2dAttrs& a, const TestTensor& x) {
   return RunOp(OpKind::kResample2d, a, {x});
