@@ -13,13 +13,13 @@
 #include <utility>
 #include <vector>
 
+#include "ir/id_list.h"
 #include "ops/op_info.h"
 #include "webnn/attrs.h"
 #include "webnn/types.h"
 
 namespace webnn {
 
-using OperandId = uint32_t;
 inline constexpr OperandId kNoOperand = std::numeric_limits<OperandId>::max();
 
 enum class OperandKind : uint8_t {
@@ -39,8 +39,8 @@ struct Operation {
   OpKind kind = OpKind::kIdentity;
   // One entry per input slot of the op (op_table.inc), kNoOperand for an absent optional one;
   // for concat, one entry per input.
-  std::vector<OperandId> inputs;
-  std::vector<OperandId> outputs;
+  IdList inputs;
+  IdList outputs;
   Attrs attrs;
   std::string label;
   friend bool operator==(const Operation&, const Operation&) = default;

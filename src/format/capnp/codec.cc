@@ -338,11 +338,13 @@ Result<OperandKind> FromWire(wire::OperandKind k) {
                    " (written by a newer version?)");
 }
 
-void EncodeIds(capnp::List<uint32_t>::Builder list, const std::vector<OperandId>& ids) {
+template <typename Ids>
+void EncodeIds(capnp::List<uint32_t>::Builder list, const Ids& ids) {
   for (capnp::uint i = 0; i < list.size(); ++i) list.set(i, ids[i]);
 }
 
-void DecodeIds(capnp::List<uint32_t>::Reader list, std::vector<uint32_t>& ids) {
+template <typename Ids>
+void DecodeIds(capnp::List<uint32_t>::Reader list, Ids& ids) {
   ids.resize(list.size());
   if (ids.empty()) return;
   // A list written as List(UInt32) holds packed little-endian words: one copy. Anything else
