@@ -7,19 +7,19 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <map>
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "ir/id_list.h"
 #include "ops/op_info.h"
 #include "webnn/attrs.h"
 #include "webnn/types.h"
 
 namespace webnn {
 
-using OperandId = uint32_t;
 inline constexpr OperandId kNoOperand = std::numeric_limits<OperandId>::max();
 
 enum class OperandKind : uint8_t {
@@ -39,8 +39,8 @@ struct Operation {
   OpKind kind = OpKind::kIdentity;
   // One entry per input slot of the op (op_table.inc), kNoOperand for an absent optional one;
   // for concat, one entry per input.
-  std::vector<OperandId> inputs;
-  std::vector<OperandId> outputs;
+  IdList inputs;
+  IdList outputs;
   Attrs attrs;
   std::string label;
   friend bool operator==(const Operation&, const Operation&) = default;
@@ -66,6 +66,41 @@ class ByteBuffer {
   size_t size_ = 0;
 };
 
+// The constants' bytes by operand id. A vector kept sorted by id: one allocation for all the
+// entries instead of a tree node each (a decoder appends in id order, so building it is a
+// push_back per constant), with the part of std::map's interface the code uses.
+class ConstantMap {
+ public:
+  using value_type = std::pair<OperandId, ByteBuffer>;
+  using iterator = std::vector<value_type>::iterator;
+  using const_iterator = std::vector<value_type>::const_iterator;
+
+  iterator begin() { return entries_.begin(); }
+  iterator end() { return entries_.end(); }
+  const_iterator begin() const { return entries_.begin(); }
+  const_iterator end() const { return entries_.end(); }
+  size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  void reserve(size_t n) { entries_.reserve(n); }
+  void clear() { entries_.clear(); }
+  iterator erase(const_iterator it) { return entries_.erase(it); }
+
+  iterator find(OperandId id);
+  const_iterator find(OperandId id) const;
+  size_t count(OperandId id) const { return find(id) != end() ? 1 : 0; }
+  bool contains(OperandId id) const { return find(id) != end(); }
+  // The entry of `id`; throws std::out_of_range when there is none (as std::map::at).
+  const ByteBuffer& at(OperandId id) const;
+  // Inserts (id, bytes) unless `id` has an entry already; returns the entry and whether it
+  // was inserted. O(1) when ids arrive in increasing order.
+  std::pair<iterator, bool> emplace(OperandId id, ByteBuffer bytes);
+
+  friend bool operator==(const ConstantMap&, const ConstantMap&) = default;
+
+ private:
+  std::vector<value_type> entries_;  // sorted by id, ids unique
+};
+
 struct GraphOutput {
   std::string name;
   OperandId operand = kNoOperand;
@@ -78,7 +113,7 @@ struct GraphInfo {
   std::vector<OperandId> inputs;     // graph inputs, in declaration order
   std::vector<GraphOutput> outputs;  // named graph outputs, in declaration order
   std::vector<Operation> operations; // topologically sorted
-  std::map<OperandId, ByteBuffer> constants;
+  ConstantMap constants;
   friend bool operator==(const GraphInfo&, const GraphInfo&) = default;
 
   OperandId AddOperand(Operand operand) {

@@ -1,7 +1,12 @@
 #include "ir/validate_graph.h"
 
-#include <set>
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace webnn {
 
@@ -23,6 +28,32 @@ std::string OpWhere(size_t index, const Operation& op) {
   return s + ")";
 }
 
+// The index of the first name that repeats an earlier one (in order), or names.size(). Sorts
+// (name, index) pairs: one allocation, O(k log k), instead of a set of copied strings.
+size_t FirstDuplicate(std::vector<std::pair<std::string_view, size_t>> names) {
+  const size_t none = names.size();
+  std::sort(names.begin(), names.end());
+  size_t first = none;
+  for (size_t i = 1; i < names.size(); ++i) {
+    // Within a run of equal names the indices are ascending: the run's second entry is that
+    // name's first repetition.
+    if (names[i].first == names[i - 1].first && (i < 2 || names[i - 2].first != names[i].first)) {
+      first = std::min(first, names[i].second);
+    }
+  }
+  return first;
+}
+
+// Per-operand state while the operations are walked.
+enum OperandFlags : uint8_t {
+  kDefined = 1,   // can be read by an operation at this point of the order
+  kIsInput = 2,   // listed in graph.inputs
+  kProduced = 4,  // the output of an operation already seen
+};
+
+// Operand slots of an operation as descriptor pointers, on the stack for the usual few.
+constexpr size_t kInlineSlots = 8;
+
 }  // namespace
 
 Status ValidateGraph(const GraphInfo& graph, const ContextLimits& limits) {
@@ -30,15 +61,21 @@ Status ValidateGraph(const GraphInfo& graph, const ContextLimits& limits) {
   if (n >= kNoOperand) return MakeError(ErrorCode::kDataError, "too many operands");
   for (size_t i = 0; i < n; ++i) {
     const Operand& operand = graph.operands[i];
+    if (WithinLimits(limits, operand.desc)) continue;
+    // The location is built only for an error.
     std::string what = "operands[" + std::to_string(i) + "]";
     if (!operand.name.empty()) what += " '" + operand.name + "'";
     WEBNN_RETURN_IF_ERROR(CheckDescriptor(limits, operand.desc, what));
   }
 
-  // defined[id]: the operand can be read by an operation at this point of the order.
-  std::vector<bool> defined(n, false);
-  std::set<std::string> input_names;
-  std::vector<bool> is_input(n, false);
+  std::vector<uint8_t> flags(n, 0);
+  std::vector<std::pair<std::string_view, size_t>> input_names;
+  input_names.reserve(graph.inputs.size());
+  for (size_t i = 0; i < graph.inputs.size(); ++i) {
+    const OperandId id = graph.inputs[i];
+    if (id < n) input_names.emplace_back(graph.operands[id].name, i);
+  }
+  const size_t duplicate_input = FirstDuplicate(std::move(input_names));
   for (size_t i = 0; i < graph.inputs.size(); ++i) {
     const OperandId id = graph.inputs[i];
     if (id >= n || graph.operands[id].kind != OperandKind::kInput) {
@@ -47,15 +84,14 @@ Status ValidateGraph(const GraphInfo& graph, const ContextLimits& limits) {
     }
     const std::string& name = graph.operands[id].name;
     if (name.empty()) return MakeError(ErrorCode::kDataError, "inputs[", i, "]: empty name");
-    if (!input_names.insert(name).second) {
+    if (i == duplicate_input) {
       return MakeError(ErrorCode::kDataError, "inputs[", i, "]: duplicate input name '", name, "'");
     }
-    is_input[id] = true;
-    defined[id] = true;
+    flags[id] |= kIsInput | kDefined;
   }
   for (size_t id = 0; id < n; ++id) {
     const Operand& operand = graph.operands[id];
-    if (operand.kind == OperandKind::kInput && !is_input[id]) {
+    if (operand.kind == OperandKind::kInput && !(flags[id] & kIsInput)) {
       return MakeError(ErrorCode::kDataError, "operands[", id, "] '", operand.name,
                        "': input operand missing from the graph's inputs");
     }
@@ -69,7 +105,7 @@ Status ValidateGraph(const GraphInfo& graph, const ContextLimits& limits) {
                          "': constant has ", it->second.size(), " bytes, its descriptor ",
                          DescriptorToString(operand.desc), " needs ", operand.desc.ByteLength());
       }
-      defined[id] = true;
+      flags[id] |= kDefined;
     }
   }
   for (const auto& [id, bytes] : graph.constants) {
@@ -78,7 +114,8 @@ Status ValidateGraph(const GraphInfo& graph, const ContextLimits& limits) {
     }
   }
 
-  std::vector<bool> produced(n, false);
+  std::array<const OperandDescriptor*, kInlineSlots> inline_slots;
+  std::vector<const OperandDescriptor*> heap_slots;
   for (size_t i = 0; i < graph.operations.size(); ++i) {
     const Operation& op = graph.operations[i];
     if (static_cast<size_t>(op.kind) >= kOpCount) {
@@ -94,7 +131,7 @@ Status ValidateGraph(const GraphInfo& graph, const ContextLimits& limits) {
         return MakeError(ErrorCode::kDataError, where(), ": input ", s, " refers to operand ", id,
                          " of ", n);
       }
-      if (!defined[id]) {
+      if (!(flags[id] & kDefined)) {
         return MakeError(ErrorCode::kDataError, where(), ": input ", s, " (operand ", id,
                          ") is used before it is defined (operations must be in topological "
                          "order)");
@@ -106,14 +143,24 @@ Status ValidateGraph(const GraphInfo& graph, const ContextLimits& limits) {
         return MakeError(ErrorCode::kDataError, where(), ": output ", s, " (operand ", id,
                          ") is not a result operand");
       }
-      if (produced[id]) {
+      if (flags[id] & kProduced) {
         return MakeError(ErrorCode::kDataError, where(), ": output ", s, " (operand ", id,
                          ") is produced twice");
       }
-      produced[id] = true;
+      flags[id] |= kProduced;
     }
-    auto inferred =
-        ValidateOperation(op.kind, op.attrs, op.label, SlotDescriptors(graph, op), limits);
+    std::span<const OperandDescriptor*> slots;
+    if (op.inputs.size() <= kInlineSlots) {
+      slots = std::span(inline_slots.data(), op.inputs.size());
+    } else {
+      heap_slots.resize(op.inputs.size());
+      slots = heap_slots;
+    }
+    for (size_t s = 0; s < op.inputs.size(); ++s) {
+      const OperandId id = op.inputs[s];
+      slots[s] = id == kNoOperand ? nullptr : &graph.operands[id].desc;
+    }
+    auto inferred = ValidateOperation(op.kind, op.attrs, op.label, slots, limits);
     if (!inferred.ok()) return std::move(inferred.error().Prefix(where()));
     if (inferred->size() != op.outputs.size()) {
       return MakeError(ErrorCode::kDataError, where(), ": declares ", op.outputs.size(),
@@ -126,22 +173,27 @@ Status ValidateGraph(const GraphInfo& graph, const ContextLimits& limits) {
                          DescriptorToString(declared), " but the operator produces ",
                          DescriptorToString((*inferred)[s]));
       }
-      defined[op.outputs[s]] = true;
+      flags[op.outputs[s]] |= kDefined;
     }
   }
   for (size_t id = 0; id < n; ++id) {
-    if (graph.operands[id].kind == OperandKind::kOutput && !produced[id]) {
+    if (graph.operands[id].kind == OperandKind::kOutput && !(flags[id] & kProduced)) {
       return MakeError(ErrorCode::kDataError, "operands[", id,
                        "]: result operand not produced by any operation");
     }
   }
 
   if (graph.outputs.empty()) return MakeError(ErrorCode::kDataError, "the graph has no outputs");
-  std::set<std::string> output_names;
+  std::vector<std::pair<std::string_view, size_t>> output_names;
+  output_names.reserve(graph.outputs.size());
+  for (size_t i = 0; i < graph.outputs.size(); ++i) {
+    output_names.emplace_back(graph.outputs[i].name, i);
+  }
+  const size_t duplicate_output = FirstDuplicate(std::move(output_names));
   for (size_t i = 0; i < graph.outputs.size(); ++i) {
     const GraphOutput& out = graph.outputs[i];
     if (out.name.empty()) return MakeError(ErrorCode::kDataError, "outputs[", i, "]: empty name");
-    if (!output_names.insert(out.name).second) {
+    if (i == duplicate_output) {
       return MakeError(ErrorCode::kDataError, "outputs[", i, "]: duplicate output name '", out.name,
                        "'");
     }

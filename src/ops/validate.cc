@@ -1,5 +1,6 @@
 #include "ops/validate.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <variant>
@@ -37,6 +38,55 @@ Status CheckDescriptor(const ContextLimits& limits, const OperandDescriptor& des
                      limits.max_tensor_byte_length);
   }
   return {};
+}
+
+OutputDescriptors::OutputDescriptors(OperandDescriptor first, OperandDescriptor second)
+    : spilled_(true) {
+  many_.reserve(2);
+  many_.push_back(std::move(first));
+  many_.push_back(std::move(second));
+}
+
+void OutputDescriptors::Spill() {
+  if (spilled_) return;
+  if (has_one_) {
+    many_.push_back(std::move(one_));
+    one_ = {};
+    has_one_ = false;
+  }
+  spilled_ = true;
+}
+
+void OutputDescriptors::reserve(size_t n) {
+  if (n <= 1 && !spilled_) return;
+  Spill();
+  many_.reserve(n);
+}
+
+void OutputDescriptors::push_back(OperandDescriptor d) {
+  if (!spilled_ && !has_one_) {
+    one_ = std::move(d);
+    has_one_ = true;
+    return;
+  }
+  Spill();
+  many_.push_back(std::move(d));
+}
+
+bool operator==(const OutputDescriptors& a, const OutputDescriptors& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end());
+}
+
+bool WithinLimits(const ContextLimits& limits, const OperandDescriptor& desc) {
+  if (desc.rank() > limits.max_rank) return false;
+  constexpr uint64_t kInt32Max = std::numeric_limits<int32_t>::max();
+  uint64_t elements = 1;
+  for (const uint32_t d : desc.shape) {
+    if (d == 0 || d > kInt32Max) return false;
+    elements *= d;  // as in CheckDescriptor: checked every step, no overflow
+    if (elements > kInt32Max) return false;
+  }
+  return ByteLengthFor(desc.dataType, elements) <= limits.max_tensor_byte_length;
 }
 
 const OperandDescriptor* OpValidationContext::optional_input(std::string_view slot_name) const {
@@ -151,9 +201,14 @@ Result<OutputDescriptors> ValidateOperation(OpKind kind, const Attrs& attrs, std
   WEBNN_ASSIGN_OR_RETURN(OutputDescriptors outputs, Dispatch(kind, attrs, ctx));
   for (size_t i = 0; i < outputs.size(); ++i) {
     // "output" or "output 1" (short: no allocation); the operation's label only on an error.
-    const std::string output = outputs.size() == 1 ? "output" : "output " + std::to_string(i);
-    Status checked = CheckDescriptor(limits, outputs[i], output);
-    if (!checked.ok()) return std::move(checked.error().Prefix(ctx.OpLabel()));
+    // "output" or "output 1", built only for an error, as the operation's label.
+    const auto output = [&] {
+      return outputs.size() == 1 ? std::string("output") : "output " + std::to_string(i);
+    };
+    if (!WithinLimits(limits, outputs[i])) {
+      Status checked = CheckDescriptor(limits, outputs[i], output());
+      if (!checked.ok()) return std::move(checked.error().Prefix(ctx.OpLabel()));
+    }
     // The op table's output types hold for what the validator inferred (a validator bug
     // otherwise; reported as an error rather than trusted).
     const SlotConstraint& slot = info.outputs[std::min(i, info.outputs.size() - 1)];
@@ -162,7 +217,7 @@ Result<OutputDescriptors> ValidateOperation(OpKind kind, const Attrs& attrs, std
             ? slot.types.Has(outputs[i].dataType)
             : outputs[i].dataType == inputs[static_cast<size_t>(slot.same_type_as)]->dataType;
     if (!type_ok) {
-      return MakeError(ErrorCode::kOperationError, ctx.OpLabel(), ": ", output,
+      return MakeError(ErrorCode::kOperationError, ctx.OpLabel(), ": ", output(),
                        ": inferred data type ", DataTypeName(outputs[i].dataType),
                        " violates the operator table");
     }

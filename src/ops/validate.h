@@ -27,6 +27,9 @@ struct ContextLimits {
 // count <= INT32_MAX, byte length <= max_tensor_byte_length. `what` names it in the message.
 Status CheckDescriptor(const ContextLimits& limits, const OperandDescriptor& desc,
                        std::string_view what);
+// The same checks as CheckDescriptor as a yes/no, without a message: lets a caller build the
+// name of what it checks only when the answer is no.
+bool WithinLimits(const ContextLimits& limits, const OperandDescriptor& desc);
 
 // What a per-op validator sees: its inputs by slot and the limits. Errors are made through
 // Fail(), which prefixes "<op> '<label>': ".
@@ -64,7 +67,51 @@ class OpValidationContext {
   std::span<const OperandDescriptor* const> inputs_;
 };
 
-using OutputDescriptors = std::vector<OperandDescriptor>;
+// The output descriptors of one operation. Most operators have one output: it is kept in place
+// (no allocation for the list); with two or more they all live in a vector. Elements are
+// contiguous either way. The constructors take descriptors by value, so a validator's
+// `OutputDescriptors{{type, std::move(shape)}}` moves the shape in (an std::vector built from
+// an initializer list would copy it).
+class OutputDescriptors {
+ public:
+  using value_type = OperandDescriptor;
+  using iterator = OperandDescriptor*;
+  using const_iterator = const OperandDescriptor*;
+
+  OutputDescriptors() = default;
+  OutputDescriptors(OperandDescriptor only)  // NOLINT(google-explicit-constructor)
+      : one_(std::move(only)), has_one_(true) {}
+  OutputDescriptors(OperandDescriptor first, OperandDescriptor second);
+
+  size_t size() const { return spilled_ ? many_.size() : (has_one_ ? 1 : 0); }
+  bool empty() const { return size() == 0; }
+  OperandDescriptor* data() { return spilled_ ? many_.data() : &one_; }
+  const OperandDescriptor* data() const { return spilled_ ? many_.data() : &one_; }
+  iterator begin() { return data(); }
+  iterator end() { return data() + size(); }
+  const_iterator begin() const { return data(); }
+  const_iterator end() const { return data() + size(); }
+  OperandDescriptor& operator[](size_t i) { return data()[i]; }
+  const OperandDescriptor& operator[](size_t i) const { return data()[i]; }
+  OperandDescriptor& front() { return data()[0]; }
+  const OperandDescriptor& front() const { return data()[0]; }
+  OperandDescriptor& back() { return data()[size() - 1]; }
+  const OperandDescriptor& back() const { return data()[size() - 1]; }
+
+  void reserve(size_t n);
+  void push_back(OperandDescriptor d);
+
+  friend bool operator==(const OutputDescriptors& a, const OutputDescriptors& b);
+
+ private:
+  // Moves the in-place element (if any) into many_; from then on many_ holds everything.
+  void Spill();
+
+  OperandDescriptor one_;
+  std::vector<OperandDescriptor> many_;
+  bool has_one_ = false;
+  bool spilled_ = false;
+};
 
 // Per-op validators, declared from the table. Each returns the output descriptors. The generic
 // checks (input count, data types and ranks from the op table, output limits) are done by

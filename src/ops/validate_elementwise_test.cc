@@ -38,7 +38,8 @@ OperandDescriptor Single(const Result<OutputDescriptors>& r) {
   EXPECT_TRUE(r.ok()) << r.error().ToString();
   if (!r.ok()) return {};
   EXPECT_EQ(r->size(), 1u);
-  return r->at(0);
+  if (r->empty()) return {};
+  return (*r)[0];
 }
 
 // ---- Binary -------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 #include "format/capnp/codec.h"
 
+#include <capnp/any.h>
 #include <capnp/message.h>
 #include <capnp/orphan.h>
 #include <capnp/serialize.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -336,12 +338,26 @@ Result<OperandKind> FromWire(wire::OperandKind k) {
                    " (written by a newer version?)");
 }
 
-void EncodeIds(capnp::List<uint32_t>::Builder list, const std::vector<OperandId>& ids) {
+template <typename Ids>
+void EncodeIds(capnp::List<uint32_t>::Builder list, const Ids& ids) {
   for (capnp::uint i = 0; i < list.size(); ++i) list.set(i, ids[i]);
 }
 
-void DecodeIds(capnp::List<uint32_t>::Reader list, std::vector<uint32_t>& ids) {
+template <typename Ids>
+void DecodeIds(capnp::List<uint32_t>::Reader list, Ids& ids) {
   ids.resize(list.size());
+  if (ids.empty()) return;
+  // A list written as List(UInt32) holds packed little-endian words: one copy. Anything else
+  // the reader accepts for it (a struct list from a newer schema) is read element by element.
+  const capnp::AnyList::Reader any(list);
+  if constexpr (std::endian::native == std::endian::little) {
+    const auto raw = any.getRawBytes();
+    if (any.getElementSize() == capnp::ElementSize::FOUR_BYTES &&
+        raw.size() == ids.size() * sizeof(uint32_t)) {
+      std::memcpy(ids.data(), raw.begin(), raw.size());
+      return;
+    }
+  }
   for (capnp::uint i = 0; i < list.size(); ++i) ids[i] = list[i];
 }
 
@@ -417,6 +433,7 @@ Result<GraphInfo> DecodeGraphFields(wire::GraphInfo::Reader in,
   }
 
   const auto constants = in.getConstants();
+  graph.constants.reserve(constants.size());
   for (capnp::uint i = 0; i < constants.size(); ++i) {
     const auto c = constants[i];
     const uint32_t id = c.getOperand();
@@ -687,9 +704,10 @@ Result<std::vector<std::byte>> EncodeGraph(const GraphInfo& graph) {
 
 Result<GraphInfo> DecodeGraph(std::span<const std::byte> bytes, const DecodeOptions& options) {
   WEBNN_RETURN_IF_ERROR(CheckMessageSize(bytes.size(), options));
-  // One copy into aligned memory that the constants then share.
+  // One copy into aligned memory that the constants then share. One allocation for the words
+  // and their owner (not zero-filled: the copy overwrites every byte).
   const size_t n = bytes.size() / sizeof(capnp::word);
-  std::shared_ptr<capnp::word[]> copy(new capnp::word[n]);
+  std::shared_ptr<capnp::word[]> copy = std::make_shared_for_overwrite<capnp::word[]>(n);
   std::memcpy(copy.get(), bytes.data(), bytes.size());
   return DecodeWords(kj::arrayPtr(copy.get(), n), copy, options);
 }

@@ -839,7 +839,8 @@ TEST(CapnpMalformed, WrongListSizes) {
   graph.operations[1].inputs.push_back(graph.operations[1].inputs[0]);
   ExpectDataError(RoundTrip(graph), "expected 1 operand slots, got 2");
   graph = SmallGraph();
-  graph.operations[0].inputs.pop_back();  // conv2d without its (optional) bias slot
+  // conv2d without its (optional) bias slot
+  graph.operations[0].inputs.resize(graph.operations[0].inputs.size() - 1);
   ExpectDataError(RoundTrip(graph), "expected 3 operand slots, got 2");
   graph = SmallGraph();
   graph.operations[2].outputs.push_back(graph.operations[1].outputs[0]);
