@@ -99,6 +99,21 @@ std::map<std::string, LiveObjects> Server::Live() const {
   return live;
 }
 
+runtime::JobActivity Server::Background() const {
+  return shared_.compute->pool->activity() + shared_.reaper->activity();
+}
+
+runtime::JobActivity Server::WaitForBackground() {
+  for (;;) {
+    // Either may give the other work (a pool job may drop the last reference to a context,
+    // whose end the reaper runs): done when both are idle at once.
+    shared_.compute->pool->WaitIdle();
+    shared_.reaper->Drain();
+    const runtime::JobActivity a = Background();
+    if (a.unfinished == 0) return a;
+  }
+}
+
 uint64_t Server::InflightDispatches() const {
   std::set<const Account*> seen;
   uint64_t n = 0;
