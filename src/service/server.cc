@@ -11,6 +11,7 @@
 #include <netdb.h>
 #include <sys/un.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <set>
@@ -272,7 +273,9 @@ void Server::ServeConnection(int fd, const Peer& peer) {
   ConnectionsChanged();
   client->on_authenticated = [this, c = conn.get()] { return Authenticated(*c); };
   capnp::ReaderOptions options;
-  options.traversalLimitInWords = kMaxRpcMessageWords;
+  options.traversalLimitInWords = std::min<uint64_t>(
+      kMaxRpcMessageWords,
+      (config_.max_message_bytes + sizeof(capnp::word) - 1) / sizeof(capnp::word));
   options.nestingLimit = 32;
   const uint64_t unauthenticated_words =
       (config_.max_unauthenticated_message_bytes + sizeof(capnp::word) - 1) / sizeof(capnp::word);
