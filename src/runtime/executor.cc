@@ -118,7 +118,9 @@ ThreadPool::ThreadPool(unsigned threads) {
         jobs_.pop_front();
         lock.unlock();
         job();
+        job = nullptr;  // what it captured goes before the job counts as finished
         lock.lock();
+        if (--activity_.unfinished == 0) idle_cv_.notify_all();
       }
     });
   }
@@ -137,8 +139,20 @@ void ThreadPool::Post(std::function<void()> job) {
   {
     std::lock_guard lock(mu_);
     jobs_.push_back(std::move(job));
+    ++activity_.posted;
+    ++activity_.unfinished;
   }
   cv_.notify_one();
+}
+
+JobActivity ThreadPool::activity() const {
+  std::lock_guard lock(mu_);
+  return activity_;
+}
+
+void ThreadPool::WaitIdle() {
+  std::unique_lock lock(mu_);
+  idle_cv_.wait(lock, [this] { return activity_.unfinished == 0; });
 }
 
 // ---- WorkerExecutor ----------------------------------------------------------------------------

@@ -26,6 +26,7 @@
 #include "backend/backend.h"
 #include "ir/graph_info.h"
 #include "runtime/compute_budget.h"
+#include "runtime/job_activity.h"
 #include "webnn/error.h"
 
 namespace webnn::runtime {
@@ -164,10 +165,15 @@ class ThreadPool {
   void Post(std::function<void()> job);
   unsigned size() const { return static_cast<unsigned>(threads_.size()); }
 
+  JobActivity activity() const;
+  // Blocks until no job is queued or running (jobs posted meanwhile included).
+  void WaitIdle();
+
  private:
-  std::mutex mu_;
-  std::condition_variable cv_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_, idle_cv_;
   std::list<std::function<void()>> jobs_;
+  JobActivity activity_;
   bool stop_ = false;
   std::vector<std::thread> threads_;
 };

@@ -137,6 +137,9 @@ class ConfigParser {
     } else if (key == "maxUnauthenticatedMessageBytes") {
       WEBNN_ASSIGN_OR_RETURN(uint64_t n, Integer(v, key, 1024, uint64_t{64} << 20));
       config_.max_unauthenticated_message_bytes = n;
+    } else if (key == "maxMessageBytes") {
+      WEBNN_ASSIGN_OR_RETURN(uint64_t n, Integer(v, key, uint64_t{1} << 20, uint64_t{1} << 30));
+      config_.max_message_bytes = n;
     } else if (key == "idleTimeoutSeconds") {
       WEBNN_ASSIGN_OR_RETURN(uint64_t n, Integer(v, key, 0, 30 * 24 * 3600));
       config_.idle_timeout_seconds = static_cast<uint32_t>(n);

@@ -75,6 +75,10 @@ struct ServerConfig {
   uint32_t auth_timeout_ms = 5000;
   // The largest message before authentication (the connect call is a few hundred bytes).
   uint64_t max_unauthenticated_message_bytes = 64 * 1024;
+  // The largest message after it, checked on the size a message announces, before Cap'n Proto
+  // allocates room for it. TCP clients move large tensors and constants in 64 MiB chunks
+  // (kTransferChunkBytes), so a limit below that refuses them.
+  uint64_t max_message_bytes = uint64_t{1} << 30;
   // A connection that sent nothing for this long and holds no context is dropped (a peer that
   // vanished without closing, or one that only holds a slot); 0: never.
   uint32_t idle_timeout_seconds = 300;

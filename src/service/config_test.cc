@@ -92,6 +92,7 @@ TEST(ServerConfig, ParsesTheHostileClientLimits) {
   ServerConfig c;
   Status s = ParseServerConfig(R"({"maxPendingConnections": 10, "maxPendingPerAddress": 2,
       "authTimeoutMs": 1500, "maxUnauthenticatedMessageBytes": 4096, "idleTimeoutSeconds": 0,
+      "maxMessageBytes": 16777216,
       "limits": {"maxGraphMemoryBytes": 12345, "maxGraphWork": 678}})",
                                "test", c);
   ASSERT_TRUE(s.ok()) << s.error().message();
@@ -99,6 +100,7 @@ TEST(ServerConfig, ParsesTheHostileClientLimits) {
   EXPECT_EQ(c.max_pending_per_address, 2u);
   EXPECT_EQ(c.auth_timeout_ms, 1500u);
   EXPECT_EQ(c.max_unauthenticated_message_bytes, 4096u);
+  EXPECT_EQ(c.max_message_bytes, uint64_t{16} << 20);
   EXPECT_EQ(c.idle_timeout_seconds, 0u);
   EXPECT_EQ(c.limits.GraphMemoryLimit(), 12345u);
   EXPECT_EQ(c.limits.max_graph_work, 678u);
@@ -112,6 +114,8 @@ TEST(ServerConfig, ParsesTheHostileClientLimits) {
   ExpectError(ParseServerConfig(R"({"authTimeoutMs": 0})", "t", e), "authTimeoutMs");
   ExpectError(ParseServerConfig(R"({"maxUnauthenticatedMessageBytes": 10})", "t", e),
               "maxUnauthenticatedMessageBytes");
+  ExpectError(ParseServerConfig(R"({"maxMessageBytes": 4096})", "t", e), "maxMessageBytes");
+  ExpectError(ParseServerConfig(R"({"maxMessageBytes": 2147483648})", "t", e), "maxMessageBytes");
   ExpectError(ParseServerConfig(R"({"limits": {"maxGraphWork": 0}})", "t", e), "maxGraphWork");
 }
 

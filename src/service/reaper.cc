@@ -17,6 +17,7 @@ void Reaper::Post(std::function<void()> job) {
   {
     std::lock_guard lock(mu_);
     jobs_.push_back(std::move(job));
+    ++posted_;
   }
   cv_.notify_all();
 }
@@ -24,6 +25,11 @@ void Reaper::Post(std::function<void()> job) {
 void Reaper::Drain() {
   std::unique_lock lock(mu_);
   idle_cv_.wait(lock, [this] { return jobs_.empty() && !running_; });
+}
+
+runtime::JobActivity Reaper::activity() const {
+  std::lock_guard lock(mu_);
+  return {posted_, jobs_.size() + (running_ ? 1 : 0)};
 }
 
 void Reaper::Loop() {

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
+
+#include "runtime/job_activity.h"
 
 namespace webnn::service {
 
@@ -22,13 +25,15 @@ class Reaper {
   void Post(std::function<void()> job);
   // Waits until every job posted so far has run.
   void Drain();
+  runtime::JobActivity activity() const;
 
  private:
   void Loop();
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_, idle_cv_;
   std::deque<std::function<void()>> jobs_;
   bool running_ = false;
+  uint64_t posted_ = 0;
   bool stop_ = false;
   std::thread thread_;
 };

@@ -11,6 +11,7 @@
 #include <netdb.h>
 #include <sys/un.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <set>
@@ -97,6 +98,21 @@ std::map<std::string, LiveObjects> Server::Live() const {
     l.inflight_dispatches = client->inflight.load();
   }
   return live;
+}
+
+runtime::JobActivity Server::Background() const {
+  return shared_.compute->pool->activity() + shared_.reaper->activity();
+}
+
+runtime::JobActivity Server::WaitForBackground() {
+  for (;;) {
+    // Either may give the other work (a pool job may drop the last reference to a context,
+    // whose end the reaper runs): done when both are idle at once.
+    shared_.compute->pool->WaitIdle();
+    shared_.reaper->Drain();
+    const runtime::JobActivity a = Background();
+    if (a.unfinished == 0) return a;
+  }
 }
 
 uint64_t Server::InflightDispatches() const {
@@ -257,7 +273,9 @@ void Server::ServeConnection(int fd, const Peer& peer) {
   ConnectionsChanged();
   client->on_authenticated = [this, c = conn.get()] { return Authenticated(*c); };
   capnp::ReaderOptions options;
-  options.traversalLimitInWords = kMaxRpcMessageWords;
+  options.traversalLimitInWords = std::min<uint64_t>(
+      kMaxRpcMessageWords,
+      (config_.max_message_bytes + sizeof(capnp::word) - 1) / sizeof(capnp::word));
   options.nestingLimit = 32;
   const uint64_t unauthenticated_words =
       (config_.max_unauthenticated_message_bytes + sizeof(capnp::word) - 1) / sizeof(capnp::word);

@@ -22,6 +22,7 @@
 
 #include <kj/async-io.h>
 
+#include "runtime/job_activity.h"
 #include "service/acceptor.h"
 #include "service/accounting.h"
 #include "service/config.h"
@@ -81,6 +82,14 @@ class Server {
 
   // Connections open: authenticated and pending.
   uint32_t connections() const { return connections_ + pending_; }
+
+  // The work this service has handed to its other threads: the compute pool's jobs (tensor
+  // reads and writes, dispatches) and the reaper's (contexts ending).
+  runtime::JobActivity Background() const;
+  // Blocks until none of that work is queued or running; returns Background() then. For tests
+  // that check what a connection leaves behind (fuzz_service_rpc): it blocks the event loop,
+  // so the service itself never calls it.
+  runtime::JobActivity WaitForBackground();
   // Called with connections() whenever it changes (a worker tells its broker).
   void OnConnectionsChanged(std::function<void(uint32_t)> observer) {
     connections_changed_ = std::move(observer);

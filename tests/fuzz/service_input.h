@@ -8,7 +8,9 @@
 //                writes the segment table and pads to whole words)
 //     1 raw      n payload bytes sent as they are (the segment tables are fuzzed too)
 //     2 wait     no payload: wait until the service has answered n calls (Return messages),
-//                at most the calls sent so far, as a client waits for a result before it goes on
+//                at most the calls sent so far, as a client waits for a result before it goes on;
+//                or until the service has settled without answering them (Settle in
+//                service_rpc_fuzzer.cc: calls it cannot answer yet end the wait at once)
 // A record whose payload runs past the end takes what is left.
 #pragma once
 
