@@ -42,7 +42,8 @@ TEST(IdList, CopiesAndMovesKeepTheElementsAtEverySize) {
     IdList move_assigned = Iota(9);
     move_assigned = std::move(assigned);
     EXPECT_EQ(std::vector<OperandId>(move_assigned), want) << n;
-    move_assigned = move_assigned;  // self-assignment keeps the list
+    const IdList& same = move_assigned;  // through a reference: self-assignment keeps the list
+    move_assigned = same;
     EXPECT_EQ(std::vector<OperandId>(move_assigned), want) << n;
   }
 }
