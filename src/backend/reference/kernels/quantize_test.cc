@@ -5,14 +5,16 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 
 #include "backend/reference/kernels.h"
 #include "testing/op_runner.h"
+#include "testing/ulp.h"
 
 namespace webnn {
 namespace {
 
+using testing::ExpectUlpNear;
+using testing::F32;
 using testing::TestTensor;
 
 std::vector<TestTensor> RunOrFail(OpKind kind,
@@ -23,35 +25,6 @@ std::vector<TestTensor> RunOrFail(OpKind kind,
     return {};
   }
   return std::move(r).value();
-}
-
-TestTensor F32(std::vector<uint32_t> shape, const std::vector<double>& v) {
-  return TestTensor::Make(DataType::kFloat32, std::move(shape), v);
-}
-
-// wpt's float32 ULP distance: sign-magnitude bit patterns as integers.
-int64_t UlpDistance(float a, float b) {
-  auto key = [](float f) {
-    int32_t bits;
-    std::memcpy(&bits, &f, 4);
-    return bits < 0 ? -int64_t{bits & 0x7FFFFFFF} : int64_t{bits};
-  };
-  return std::llabs(key(a) - key(b));
-}
-
-::testing::AssertionResult WithinUlps(const std::vector<double>& actual,
-                                      const std::vector<double>& expected, int64_t ulps) {
-  if (actual.size() != expected.size()) {
-    return ::testing::AssertionFailure() << actual.size() << " vs " << expected.size();
-  }
-  for (size_t i = 0; i < actual.size(); ++i) {
-    const int64_t d = UlpDistance(static_cast<float>(actual[i]), static_cast<float>(expected[i]));
-    if (d > ulps) {
-      return ::testing::AssertionFailure() << "element " << i << ": " << actual[i] << " vs "
-                                           << expected[i] << " (" << d << " ULP)";
-    }
-  }
-  return ::testing::AssertionSuccess();
 }
 
 // ---- quantizeLinear -------------------------------------------------------------------------
@@ -206,15 +179,13 @@ TEST(DequantizeKernels, PackedInt4AndUint4) {
                   {TestTensor::Make(DataType::kUint4, {3}, {10, 12, 14}),
                    F32({1}, {1.1202747821807861}), TestTensor::Make(DataType::kUint4, {1}, {2})});
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_TRUE(WithinUlps(out[0].ToDoubles(),
-                         {8.962198257446289, 11.202747344970703, 13.443297386169434}, 1));
+  ExpectUlpNear(out[0], {8.962198257446289, 11.202747344970703, 13.443297386169434}, 1);
   // wpt: dequantizeLinear int4 1D tensor with odd size
   out = RunOrFail(OpKind::kDequantizeLinear,
                   {TestTensor::Make(DataType::kInt4, {3}, {-1, 7, 0}),
                    F32({1}, {1.1202747821807861}), TestTensor::Make(DataType::kInt4, {1}, {-3})});
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_TRUE(WithinUlps(out[0].ToDoubles(),
-                         {2.2405495643615723, 11.202747344970703, 3.3608243465423584}, 1));
+  ExpectUlpNear(out[0], {2.2405495643615723, 11.202747344970703, 3.3608243465423584}, 1);
 }
 
 TEST(DequantizeKernels, WptBlockSize3x2) {
@@ -251,7 +222,7 @@ TEST(DequantizeKernels, WptBlockSize3x2) {
                                         79.36426544189453,
                                         -159.1517333984375,
                                         86.81004333496094};
-  EXPECT_TRUE(WithinUlps(out[0].ToDoubles(), expected, 1));
+  ExpectUlpNear(out[0], expected, 1);
 }
 
 TEST(DequantizeKernels, WptInt32IsComputedWithoutPrecisionLoss) {
@@ -262,7 +233,7 @@ TEST(DequantizeKernels, WptInt32IsComputedWithoutPrecisionLoss) {
                         F32({2}, {1.1202747821807861, 0.2800687253475189}),
                         TestTensor::Make(DataType::kInt32, {2}, {32345, -2445234})});
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_TRUE(WithinUlps(out[0].ToDoubles(), {-22405.495643615723, 7391418.921366602}, 1));
+  ExpectUlpNear(out[0], {-22405.495643615723, 7391418.921366602}, 1);
   // uint32 extremes: (4294967295 - 0) * 1 rounds once to float32.
   out = RunOrFail(OpKind::kDequantizeLinear,
                   {TestTensor::MakeInt(DataType::kUint32, {1}, {4294967295}), F32({1}, {1}),
