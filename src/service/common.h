@@ -53,10 +53,12 @@ inline constexpr uint64_t kMaxRpcMessageWords = uint64_t{1} << 27;  // 1 GiB
 inline constexpr uint64_t kMaxDataBytes = (uint64_t{1} << 29) - 1;
 // Without shared memory (TCP), tensor reads and writes and large constants (uploads) travel in
 // chunks of at most this many bytes: far below the blob and message limits above; large enough
-// that a call's overhead (a round trip, a message header) is well under 1 % of copying the
-// chunk, small enough that the service holds at most a chunk or two per call in transit (not
-// a whole 1 GiB tensor) and its event loop copies one for milliseconds, not seconds.
-inline constexpr uint64_t kTransferChunkBytes = uint64_t{64} << 20;
+// that a call's overhead (a round trip, a message header) is small next to moving the chunk,
+// small enough that the service holds at most a chunk or two per call in transit (not a whole
+// 1 GiB tensor) and its event loop copies one for milliseconds, not seconds. Below glibc's
+// largest mmap threshold (32 MiB): 64 MiB messages were each a fresh mapping, faulted in page
+// by page on both sides, and moved half as fast (webnn_service_bench LargeTensors/3).
+inline constexpr uint64_t kTransferChunkBytes = uint64_t{16} << 20;
 
 void ToWire(const Error& error, rpc::ServiceError::Builder out);
 Error FromWire(rpc::ServiceError::Reader in);

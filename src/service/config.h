@@ -76,7 +76,7 @@ struct ServerConfig {
   // The largest message before authentication (the connect call is a few hundred bytes).
   uint64_t max_unauthenticated_message_bytes = 64 * 1024;
   // The largest message after it, checked on the size a message announces, before Cap'n Proto
-  // allocates room for it. TCP clients move large tensors and constants in 64 MiB chunks
+  // allocates room for it. TCP clients move large tensors and constants in 16 MiB chunks
   // (kTransferChunkBytes), so a limit below that refuses them.
   uint64_t max_message_bytes = uint64_t{1} << 30;
   // A connection that sent nothing for this long and holds no context is dropped (a peer that
