@@ -24,15 +24,26 @@
 namespace webnn {
 namespace {
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
-int FreeLoopbackPort() {
+// A TCP socket bound to a free port of 127.0.0.1, its address in `addr`; -1 on failure.
+int BoundLoopbackSocket(sockaddr_in& addr) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
+  addr = {};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof(addr);
-  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+  if (fd >= 0 && (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+                  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int FreeLoopbackPort() {
+  sockaddr_in addr;
+  const int fd = BoundLoopbackSocket(addr);
+  if (fd < 0) {
     std::fprintf(stderr, "no free loopback port: %s\n", std::strerror(errno));
     std::exit(1);
   }
@@ -153,14 +164,9 @@ BENCHMARK(BM_LargeTensors)->Arg(0)->Arg(2)->Arg(3)->UseRealTime()->Unit(benchmar
 // and 64 MiB back (its buffers reused, nothing but the two sockets' copies).
 void BM_TcpLoopbackStream(benchmark::State& state) {
   constexpr size_t kBytes = size_t{64} << 20;
-  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (listener < 0 || bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0 ||
-      listen(listener, 1) != 0) {
+  sockaddr_in addr;
+  const int listener = BoundLoopbackSocket(addr);
+  if (listener < 0 || listen(listener, 1) != 0) {
     state.SkipWithError("loopback listener");
     return;
   }
