@@ -75,6 +75,15 @@ HostTensors Inputs(uint32_t n) {
   return in;
 }
 
+// MatMul(n) of Inputs(n) computed in this process on the reference backend: what every result
+// of the service must equal.
+std::vector<std::byte> InProcessProduct(uint32_t n) {
+  MLContextOptions direct_options;
+  direct_options.backend = "reference";
+  auto direct = ML().createContext(direct_options);
+  return direct->compute(MatMul(direct, n), Inputs(n)).at("out").bytes;
+}
+
 // A client that dispatches a small graph until told to stop, checking every result against
 // the direct executor's.
 class SteadyClient {
@@ -98,11 +107,8 @@ class SteadyClient {
     try {
       auto ctx = connect();
       MLGraph g = MatMul(ctx, 8);
-      MLContextOptions direct_options;
-      direct_options.backend = "reference";
-      auto direct = ML().createContext(direct_options);
       const HostTensors in = Inputs(8);
-      const auto want = direct->compute(MatMul(direct, 8), in).at("out").bytes;
+      const auto want = InProcessProduct(8);
       while (!stop_) {
         try {
           if (ctx->compute(g, in).at("out").bytes == want) {
@@ -183,12 +189,7 @@ TEST(Isolation, WorkerCrashMidDispatchLeavesTheOtherPrincipalUntouched) {
 
   // A reconnect gets a fresh worker that works.
   auto again = Connect(unix_endpoint);
-  const HostTensors small = Inputs(8);
-  MLContextOptions direct_options;
-  direct_options.backend = "reference";
-  auto direct = ML().createContext(direct_options);
-  EXPECT_EQ(again->compute(MatMul(again, 8), small).at("out").bytes,
-            direct->compute(MatMul(direct, 8), small).at("out").bytes);
+  EXPECT_EQ(again->compute(MatMul(again, 8), Inputs(8)).at("out").bytes, InProcessProduct(8));
   auto fresh = service::Ping(unix_endpoint, "", 1);
   ASSERT_TRUE(fresh.ok()) << fresh.error().ToString();
   EXPECT_NE(fresh->worker_pid, victim);
@@ -293,12 +294,8 @@ int ClientMain(const std::string& mode, const std::string& endpoint) {
   std::cout.setf(std::ios::unitbuf);
   if (mode == "fresh") {
     auto ctx = Connect(endpoint);
-    const HostTensors in = Inputs(8);
-    const auto got = ctx->compute(MatMul(ctx, 8), in).at("out").bytes;
-    MLContextOptions direct_options;
-    direct_options.backend = "reference";
-    auto direct = ML().createContext(direct_options);
-    const bool right = got == direct->compute(MatMul(direct, 8), in).at("out").bytes;
+    const bool right =
+        ctx->compute(MatMul(ctx, 8), Inputs(8)).at("out").bytes == InProcessProduct(8);
     // The worker of this uid serves the ping too, while `ctx` holds it.
     auto r = service::Ping(endpoint, "", 1);
     std::cout << "pid " << (r.ok() ? r->worker_pid : 0) << "\n";
