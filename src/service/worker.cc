@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "service/control.h"
+#include "service/heap.h"
 #include "service/sandbox.h"
 #include "service/server.h"
 
@@ -141,6 +142,7 @@ int RunWorker(int control_fd, const ConfigParser& parse) {
   const ServerConfig config = std::move(parsed).value();
   log.SetLevel(config.log_level);
   log.SetTag("worker " + std::to_string(getpid()) + " " + principal);
+  KeepTransferBuffersMapped(log);
   // The broker handles SIGINT and SIGHUP and forwards what they mean; SIGTERM (a service
   // manager's stop reaches every process of the service) drains like the broker's "drain".
   signal(SIGINT, SIG_IGN);

@@ -187,6 +187,49 @@ TEST(ServiceBigData, OneGiBTensorWrittenAndReadBackOverTcp) {
   for (uint32_t j = 0; j < 4; ++j) EXPECT_EQ(got[j], Pattern(elements - 4 + j));
 }
 
+// Minor page faults of process `pid` so far (field 10 of /proc/PID/stat).
+uint64_t MinorFaults(pid_t pid) {
+  const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  // "pid (comm) state ppid ...": the comm may hold spaces, so count fields after the last ')'.
+  std::istringstream rest(stat.substr(stat.rfind(')') + 1));
+  std::string field;
+  for (int i = 3; i <= 10; ++i) rest >> field;
+  return std::stoull(field);
+}
+
+// Chunked TCP transfers reuse the memory of their messages in the process that serves them
+// (src/service/heap.h): 64 MiB written and read back three times (24 messages of one chunk)
+// fault in less than one chunk's pages. Before that policy the process returned each message's
+// buffer to the kernel and faulted it in again: ~8,200 faults per message.
+TEST(ServiceBigData, ChunkedTcpTransfersReuseTheServingProcessMemory) {
+  Daemon d;
+  ASSERT_TRUE(d.process.has_value());
+  auto ctx = d.Context(/*over_tcp=*/true);
+  const pid_t worker = static_cast<pid_t>(d.Ping(/*over_tcp=*/true).worker_pid);
+  ASSERT_GT(worker, 0);
+  if (kAddressSanitizer) {
+    // The sanitizer's allocator ignores the policy; the worker says so and serves on.
+    EXPECT_NE(ReadFile(d.log).find("the allocator refused the heap policy"), std::string::npos)
+        << ReadFile(d.log);
+    return;
+  }
+  const size_t bytes = 4 * service::kTransferChunkBytes;
+  std::vector<std::byte> data(bytes, std::byte{7}), back(bytes);
+  MLTensor t = ctx->createTensor({DataType::kFloat32, {uint32_t(bytes / 4)}, true, true});
+  ctx->writeTensor(t, data);  // the first transfer maps what the later ones reuse
+  ctx->readTensor(t, back);
+  const uint64_t before = MinorFaults(worker);
+  for (int i = 0; i < 3; ++i) {
+    ctx->writeTensor(t, data);
+    ctx->readTensor(t, back);
+  }
+  const uint64_t faults = MinorFaults(worker) - before;
+  std::printf("webnnd worker: %llu minor faults in 24 chunk messages\n",
+              static_cast<unsigned long long>(faults));
+  EXPECT_LT(faults, service::kTransferChunkBytes / 4096) << "the messages were faulted in again";
+  EXPECT_TRUE(back == data);
+}
+
 // ---- Graph memory of concurrent runs ----------------------------------------------------------
 
 uint64_t StatusKiB(pid_t pid, const std::string& field) {

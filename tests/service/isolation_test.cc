@@ -439,7 +439,7 @@ void TwoUidsCrashIsolation() {
   EXPECT_EQ(d.process->Stop(), 0) << ReadFile(d.log);
 }
 
-class TwoUids : public testing::Test {
+class TwoUids : public ::testing::Test {
  public:
   void TestBody() override { TwoUidsCrashIsolation(); }
 };
@@ -468,7 +468,7 @@ int main(int argc, char** argv) {
   // Clients under two other uids need root (setuid); the test exists only where it can run.
   if (geteuid() == 0) {
     testing::RegisterTest("Isolation", "TwoUidsWorkerCrashMidDispatch", nullptr, nullptr, __FILE__,
-                          __LINE__, []() -> testing::Test* { return new webnn::TwoUids; });
+                          __LINE__, []() -> ::testing::Test* { return new webnn::TwoUids; });
   }
   return RUN_ALL_TESTS();
 }

@@ -18,25 +18,14 @@
 #include <vector>
 
 #include "service/spawn.h"
+#include "testing/sanitizers.h"
 #include "webnn/webnn.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define WEBNN_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define WEBNN_TEST_ASAN 1
-#endif
-#endif
 
 namespace webnn::service_test {
 
 // Whether this test runs under AddressSanitizer (its quarantine keeps freed memory: RSS checks
 // do not hold there, and big allocations cost more).
-#ifdef WEBNN_TEST_ASAN
-inline constexpr bool kAddressSanitizer = true;
-#else
-inline constexpr bool kAddressSanitizer = false;
-#endif
+using webnn::testing::kAddressSanitizer;
 
 // Polls `ok` until it holds or a minute has passed (a bound against hanging, not a timing
 // assertion); returns whether it held.

@@ -13,6 +13,7 @@
 
 #include "service/broker.h"
 #include "service/common.h"
+#include "service/heap.h"
 #include "service/log.h"
 #include "service/sandbox.h"
 #include "service/server.h"
@@ -312,6 +313,7 @@ int ServeMain(int argc, char** argv, std::vector<std::string> worker_command) {
           log.Log(static_cast<LogLevel>(level), message);
         });
       };
+      KeepTransferBuffersMapped(log);  // the one process serves the clients
       status = RunServer(config, log, options);
     } else {
       BrokerOptions broker;
