@@ -1,12 +1,15 @@
 #include "service/heap.h"
 
+#include "webnn/error.h"
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
 
 namespace webnn::service {
+namespace {
 
-Status KeepTransferBuffersMapped() {
+Status ApplyPolicy() {
 #if defined(__GLIBC__)
   // mallopt returns 1 on success, 0 on error; a sanitizer's interceptor returns 0 and changes
   // nothing. Setting either value also turns glibc's adaptive thresholds off, so both are set.
@@ -21,8 +24,10 @@ Status KeepTransferBuffersMapped() {
 #endif
 }
 
+}  // namespace
+
 bool KeepTransferBuffersMapped(const Logger& log) {
-  const Status s = KeepTransferBuffersMapped();
+  const Status s = ApplyPolicy();
   if (!s.ok()) {
     log.Info("heap: ", s.error().message(), "; large TCP transfers fault their buffers in");
     return false;

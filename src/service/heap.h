@@ -9,7 +9,6 @@
 #include <cstddef>
 
 #include "service/log.h"
-#include "webnn/error.h"
 
 namespace webnn::service {
 
@@ -21,14 +20,11 @@ namespace webnn::service {
 inline constexpr size_t kMmapThresholdBytes = size_t{32} << 20;
 inline constexpr size_t kTrimThresholdBytes = size_t{64} << 20;
 
-// Applies the policy to this process's allocator (process-wide; call it once, in a serving
-// process's start-up, never from the client library). An error when the allocator is not
-// glibc's or refuses the values (a sanitizer's allocator ignores them): the process then runs
-// with its allocator's defaults, which is correct, only slower for large TCP transfers.
-Status KeepTransferBuffersMapped();
-
-// The same, for a serving process's start-up: the outcome goes to `log` (debug when applied,
-// info when not); returns whether it was applied.
+// Applies the policy to this process's allocator: process-wide, so once, in a serving
+// process's start-up, never from the client library. The outcome goes to `log` (debug when
+// applied; info when not: the allocator is not glibc's or refuses the values, as a sanitizer's
+// does, and the process runs on with its defaults, correct but slower for large TCP
+// transfers). Returns whether it was applied.
 bool KeepTransferBuffersMapped(const Logger& log);
 
 }  // namespace webnn::service
