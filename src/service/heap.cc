@@ -26,15 +26,14 @@ Status ApplyPolicy() {
 
 }  // namespace
 
-bool KeepTransferBuffersMapped(const Logger& log) {
+void KeepTransferBuffersMapped(const Logger& log) {
   const Status s = ApplyPolicy();
   if (!s.ok()) {
     log.Info("heap: ", s.error().message(), "; large TCP transfers fault their buffers in");
-    return false;
+    return;
   }
   log.Debug("heap: blocks under ", kMmapThresholdBytes >> 20, " MiB from the heap, up to ",
             kTrimThresholdBytes >> 20, " MiB of its free top kept mapped");
-  return true;
 }
 
 }  // namespace webnn::service

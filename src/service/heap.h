@@ -24,7 +24,7 @@ inline constexpr size_t kTrimThresholdBytes = size_t{64} << 20;
 // process's start-up, never from the client library. The outcome goes to `log` (debug when
 // applied; info when not: the allocator is not glibc's or refuses the values, as a sanitizer's
 // does, and the process runs on with its defaults, correct but slower for large TCP
-// transfers). Returns whether it was applied.
-bool KeepTransferBuffersMapped(const Logger& log);
+// transfers).
+void KeepTransferBuffersMapped(const Logger& log);
 
 }  // namespace webnn::service

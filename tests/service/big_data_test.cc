@@ -187,14 +187,21 @@ TEST(ServiceBigData, OneGiBTensorWrittenAndReadBackOverTcp) {
   for (uint32_t j = 0; j < 4; ++j) EXPECT_EQ(got[j], Pattern(elements - 4 + j));
 }
 
+// The fields of a /proc/PID/stat file from the third (the state) on; empty when the process is
+// gone. "pid (comm) state ppid ...": the comm may hold spaces, so they are read after the last ')'.
+std::vector<std::string> StatFields(const std::filesystem::path& stat_file) {
+  const std::string stat = ReadFile(stat_file);
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return {};
+  std::istringstream rest(stat.substr(close + 1));
+  return {std::istream_iterator<std::string>(rest), std::istream_iterator<std::string>()};
+}
+
 // Minor page faults of process `pid` so far (field 10 of /proc/PID/stat).
 uint64_t MinorFaults(pid_t pid) {
-  const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
-  // "pid (comm) state ppid ...": the comm may hold spaces, so count fields after the last ')'.
-  std::istringstream rest(stat.substr(stat.rfind(')') + 1));
-  std::string field;
-  for (int i = 3; i <= 10; ++i) rest >> field;
-  return std::stoull(field);
+  const std::vector<std::string> fields = StatFields("/proc/" + std::to_string(pid) + "/stat");
+  EXPECT_GE(fields.size(), 8u) << "process " << pid << " is gone";
+  return fields.size() >= 8 ? std::stoull(fields[7]) : 0;
 }
 
 // Chunked TCP transfers reuse the memory of their messages in the process that serves them
@@ -248,16 +255,9 @@ uint64_t TreeHwmKiB(pid_t root) {
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     const std::string name = entry.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::istringstream in(ReadFile(entry.path() / "stat"));
-    std::string stat;
-    std::getline(in, stat);
-    // "pid (comm) state ppid ...": the comm may hold spaces, so parse after the last ')'.
-    const size_t close = stat.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(stat.substr(close + 1));
-    char state = 0;
-    pid_t ppid = 0;
-    rest >> state >> ppid;
+    const std::vector<std::string> fields = StatFields(entry.path() / "stat");
+    if (fields.size() < 2) continue;
+    const pid_t ppid = static_cast<pid_t>(std::stoi(fields[1]));
     parent[static_cast<pid_t>(std::stoi(name))] = ppid;
   }
   uint64_t hwm = StatusKiB(root, "VmHWM");
